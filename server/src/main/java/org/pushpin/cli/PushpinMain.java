@@ -1,0 +1,6 @@
+package org.pushpin.cli;
+
+public final class PushpinMain {
+    public static void main(String[] args) {
+    }
+}

@@ -1,0 +1,33 @@
+package org.pushpin.config;
+
+import java.util.List;
+
+/**
+ * The {@code [handler]} section: publishing inputs and hold limits (used by the holds and publishing issues).
+ * Values that are unlimited in Pushpin's code are represented by -1. {@code pushInHttpPort} is -1 when unset
+ * (no HTTP control server); it already has {@code port_offset} added.
+ */
+public record HandlerConfig(
+        String pushInSpec,
+        List<String> pushInSubSpecs,
+        boolean pushInSubConnect,
+        String pushInHttpAddr,
+        int pushInHttpPort,
+        int pushInHttpMaxHeadersSize,
+        int pushInHttpMaxBodySize,
+        String statsSpec,
+        String commandSpec,
+        int messageRate,
+        int messageHwm,
+        int messageBlockSize,
+        int messageWait,
+        int idCacheTtl,
+        int connectionSubscriptionMax,
+        int subscriptionLinger,
+        int statsSubscriptionTtl,
+        int statsReportInterval,
+        String statsFormat,
+        int prometheusPort,
+        String prometheusPrefix,
+        boolean shareAll) {
+}

@@ -1,0 +1,30 @@
+package org.pushpin.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code [proxy]} section: everything the forwarding path needs. Built by {@link ConfigLoader}.
+ *
+ * @param routesFile      the routes file, resolved against the config directory
+ * @param routeLines      routes given with {@code --route}; when non-empty they replace the routes file (no reload)
+ * @param maxOpenRequests {@code max_open_requests}, -1 = unlimited
+ */
+public record ProxyConfig(
+        Path routesFile,
+        List<String> routeLines,
+        boolean debug,
+        boolean autoCrossOrigin,
+        boolean acceptXForwardedProtocol,
+        ForwardedProtoMode setXForwardedProtocol,
+        XffPolicy xForwardedFor,
+        XffPolicy xForwardedForTrusted,
+        List<String> origHeadersNeedMark,
+        boolean acceptPushpinRoute,
+        boolean logFrom,
+        boolean logUserAgent,
+        String sigIss,
+        String sigKey,
+        String upstreamKey,
+        int maxOpenRequests) {
+}

@@ -1,0 +1,22 @@
+package org.pushpin.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything read from {@code pushpin.conf} and the command line, with Pushpin's defaults applied.
+ *
+ * @param configFile the file read, or null when the built-in defaults were used
+ * @param configDir  the directory relative paths are resolved against (the working directory without a file)
+ * @param instanceId {@code --id}, or -1
+ * @param portOffset {@code port_offset} plus 10 × {@code --id}
+ */
+public record PushpinConfig(
+        Path configFile,
+        Path configDir,
+        int instanceId,
+        int portOffset,
+        int statsConnectionTtl,
+        RunnerConfig runner,
+        ProxyConfig proxy,
+        HandlerConfig handler) {
+}
