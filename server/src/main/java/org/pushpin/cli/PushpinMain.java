@@ -1,6 +1,59 @@
 package org.pushpin.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import org.pushpin.config.ConfigException;
+import org.pushpin.config.ConfigLoader;
+import org.pushpin.config.PushpinConfig;
+import org.pushpin.server.PushpinServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code pushpin}: Pushpin's command line, one process. Exit codes: 0 stopped, 1 bad arguments or config. */
 public final class PushpinMain {
+    private PushpinMain() {
+    }
+
     public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        PushpinCommandLine.Parsed parsed = PushpinCommandLine.parse(args, out, err);
+        if (!parsed.shouldStart()) {
+            System.exit(parsed.exitCode());
+            return;
+        }
+        PushpinConfig config;
+        try {
+            config = ConfigLoader.load(parsed.options());
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Logging.configure(config.runner().logLevel(), config.runner().logFile());
+        Logger log = LoggerFactory.getLogger("pushpin");
+        if (config.configFile() == null) {
+            log.info("no config file found, using built-in defaults");
+        }
+        PushpinServer server;
+        try {
+            server = PushpinServer.start(config);
+        } catch (Exception e) {
+            log.error("failed to start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            server.close();
+            stopped.countDown();
+        }, "pushpin-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,29 +1,159 @@
 package org.pushpin.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.pushpin.config.ListenSpec;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.proxy.GripHandoff;
+import org.pushpin.proxy.ProxyContext;
+import org.pushpin.proxy.RelayGripHandoff;
+import org.pushpin.proxy.sig.Signing;
+import org.pushpin.routing.RouteSources;
+import org.pushpin.routing.RouteSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The running proxy: every listener of the config, one set of event loops. */
+/** The running proxy: every listener of the config on one set of event loops (one per core). */
 public final class PushpinServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushpinServer.class);
+
+    private final EventLoopGroup group;
+    private final RouteSource routes;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
+    private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
+    private final List<Path> socketFiles = new ArrayList<>();
+
+    private PushpinServer(EventLoopGroup group, RouteSource routes) {
+        this.group = group;
+        this.routes = routes;
+    }
 
     /** Binds every listener of {@code config} (port 0 = ephemeral) and starts serving. */
     public static PushpinServer start(PushpinConfig config) throws Exception {
-        throw new UnsupportedOperationException("TODO");
+        return start(config, new RelayGripHandoff());
+    }
+
+    /** As {@link #start(PushpinConfig)}, with the given handling of GRIP instructions. */
+    public static PushpinServer start(PushpinConfig config, GripHandoff handoff) throws Exception {
+        Transport transport = Transport.best();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        EventLoopGroup group = transport.newGroup(threads, new DefaultThreadFactory("pushpin-io", true));
+        RouteSource routes = null;
+        PushpinServer server = null;
+        try {
+            routes = RouteSources.open(config.proxy());
+            server = new PushpinServer(group, routes);
+            ProxyContext context = new ProxyContext(config, routes, Signing.create(config), handoff, transport);
+            server.bindAll(config, context, transport);
+            LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
+            return server;
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            } else {
+                if (routes instanceof AutoCloseable c) {
+                    c.close();
+                }
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
+            throw e;
+        }
+    }
+
+    private void bindAll(PushpinConfig config, ProxyContext context, Transport transport) throws Exception {
+        ConnectionLimiter limiter = new ConnectionLimiter(config.runner().clientMaxconn());
+        for (ListenSpec spec : config.runner().httpPorts()) {
+            httpAddresses.add(bind(transport, spec, new ClientPipelineInitializer(context, limiter, null), limiter));
+        }
+        for (ListenSpec spec : config.runner().httpsPorts()) {
+            TlsCertificates certs = new TlsCertificates(config.runner().certsDir(), spec.port());
+            if (!certs.hasDefault()) {
+                LOG.warn("no default certificate default_{}.crt in {}: clients without SNI will fail",
+                        spec.port(), config.runner().certsDir());
+            }
+            httpsAddresses.add(bind(transport, spec, new ClientPipelineInitializer(context, limiter, certs), limiter));
+        }
+        for (Path path : config.runner().localPorts()) {
+            bindLocal(transport, path, new ClientPipelineInitializer(context, limiter, null), limiter);
+        }
+    }
+
+    private InetSocketAddress bind(Transport transport, ListenSpec spec, ClientPipelineInitializer init,
+                                   ConnectionLimiter limiter) throws InterruptedException {
+        InetSocketAddress addr = spec.host() == null ? new InetSocketAddress(spec.port())
+                : new InetSocketAddress(spec.host(), spec.port());
+        Channel ch = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(init)
+                .bind(addr).sync().channel();
+        listeners.add(ch);
+        limiter.addListener(ch);
+        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+        LOG.info("listening on {}", bound);
+        return bound;
+    }
+
+    private void bindLocal(Transport transport, Path path, ClientPipelineInitializer init,
+                           ConnectionLimiter limiter) throws InterruptedException, IOException {
+        Files.deleteIfExists(path);
+        Channel ch = new ServerBootstrap()
+                .group(group)
+                .channel(transport.domainServerChannel())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(init)
+                .bind(transport.domainAddress(path)).sync().channel();
+        listeners.add(ch);
+        limiter.addListener(ch);
+        socketFiles.add(path);
+        LOG.info("listening on unix:{}", path);
     }
 
     /** The bound plain HTTP addresses, in config order (actual ports when 0 was asked). */
     public List<InetSocketAddress> httpAddresses() {
-        throw new UnsupportedOperationException("TODO");
+        return List.copyOf(httpAddresses);
     }
 
     /** The bound TLS addresses, in config order. */
     public List<InetSocketAddress> httpsAddresses() {
-        throw new UnsupportedOperationException("TODO");
+        return List.copyOf(httpsAddresses);
     }
 
     /** Stops accepting, closes every connection and the event loops; waits until done. */
     @Override
     public void close() {
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly();
+        }
+        if (routes instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing routes", e);
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        for (Path p : socketFiles) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.debug("removing {}", p, e);
+            }
+        }
     }
 }

@@ -1,0 +1,799 @@
+#!/usr/bin/python3
+"""Differential test: the reference Pushpin 1.36 vs ours, on the same pushpin.conf + routes.
+
+Driven by scripts/compare-with-reference.sh; the sub-commands are usable alone too:
+
+  compare_reference.py origin [--port 18391]        run the echo origin (foreground)
+  compare_reference.py profiles                     list profile names
+  compare_reference.py routes PROFILE               print the routes file of a profile
+  compare_reference.py conf PROFILE                 print the profile's pushpin.conf overrides (section.key=value)
+  compare_reference.py run --profile P --ref PORT --ours PORT --out FILE [-k SUBSTR] [--ours-down WHY]
+  compare_reference.py report FILE... [-v]          print the PASS/DIFF table; exit 1 on any DIFF
+
+For each case the same raw request(s) go through both servers (one socket per case, our own HTTP/1.x client so
+that HTTP/1.0, missing Host, chunked bodies and pipelining are exact), and we compare
+  (a) what the origin saw: method, target, version, headers (normalized), body length/digest, framing;
+  (b) what the client got: status, reason, version, headers (minus Date and known artefacts), framing, body,
+      and whether the server kept the connection open afterwards.
+Python 3 standard library only.
+
+To add a case: append to CASES (see `case()` and `req()`); to add a configuration: add to PROFILES. Origin
+behaviours are chosen by the last path segment (see ORIGIN_ROUTES in OriginHandler).
+"""
+import argparse
+import base64
+import gzip
+import hashlib
+import hmac
+import http.server
+import json
+import re
+import socket
+import sys
+import threading
+import time
+import urllib.request
+
+ORIGIN_PORT = 18391
+DEAD_PORT = 18399          # nothing listens here: the unreachable target
+SIG_KEY = b'changeme'      # sig_key of the stock /etc/pushpin/pushpin.conf
+ORIGIN = '127.0.0.1:%d' % ORIGIN_PORT
+DEAD = '127.0.0.1:%d' % DEAD_PORT
+
+# Headers zurl (the reference's HTTP client) adds on its own: not Pushpin behaviour (reference-pushpin.md).
+ZURL_ACCEPT_ENCODING = 'deflate, gzip, br, zstd'
+
+# ---------------------------------------------------------------------------------------------------------------
+# Profiles: a routes file + pushpin.conf overrides. Each profile starts one reference and one of ours.
+# ---------------------------------------------------------------------------------------------------------------
+PROFILES = {
+    'main': {
+        'routes': [
+            '*,id=main %s' % ORIGIN,
+            '*,path_beg=/pfx/,replace_beg=/rewritten/ %s' % ORIGIN,
+            '*,path_beg=/rem/,path_rem=4 %s' % ORIGIN,
+            '*,path_beg=/hdr/,header=X-Route-Added:route-value,header=User-Agent:,header=X-Quoted:"a b" %s' % ORIGIN,
+            '*,path_beg=/ashost/,as_host=origin.example:8080 %s' % ORIGIN,
+            '*,path_beg=/tgthost/ %s,host=target.example' % ORIGIN,
+            '*,path_beg=/nogrip/,no_grip %s' % ORIGIN,
+            '*,path_beg=/down/ %s' % DEAD,
+            '*,path_beg=/failover/ %s %s' % (DEAD, ORIGIN),
+            'api.example %s' % ORIGIN,
+            'api.example,path_beg=/v2/,header=X-Api-Version:2 %s' % ORIGIN,
+        ],
+        'conf': {},
+    },
+    # A table with host-specific rules only: anything else has no route.
+    'hostonly': {
+        'routes': [
+            'only.example %s' % ORIGIN,
+            'only.example,path_beg=/deep/,replace_beg=/ %s' % ORIGIN,
+        ],
+        'conf': {},
+    },
+    # X-Forwarded-* handling and debug error bodies.
+    'xffdebug': {
+        'routes': [
+            '* %s' % ORIGIN,
+            '*,path_beg=/down/ %s' % DEAD,
+        ],
+        'conf': {
+            'proxy.debug': 'true',
+            'proxy.x_forwarded_for': 'truncate:0,append',
+            'proxy.set_x_forwarded_protocol': 'true',
+            'proxy.accept_x_forwarded_protocol': 'true',
+        },
+    },
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------------------------
+CASES = []
+
+
+def req(method='GET', target='/echo', version='1.1', host='example.com', headers=(), body=None, chunks=None,
+        raw=None):
+    """One request. host=None sends no Host header. body: bytes (Content-Length added unless given);
+    chunks: list of bytes sent with Transfer-Encoding: chunked; raw: exact bytes to send instead."""
+    return {'method': method, 'target': target, 'version': version, 'host': host, 'headers': list(headers),
+            'body': body, 'chunks': chunks, 'raw': raw}
+
+
+def case(name, *requests, profile='main', pipeline=False, known=(), note=''):
+    """A case: requests sent in order on one connection (all in one write if pipeline).
+    known: accepted differences (reference quirks we do not copy; say which in note), each (FIELD_RE, ITEM_RE):
+    in fields matching FIELD_RE, list items (e.g. header lines) matching ITEM_RE are compared apart and reported
+    as known, not as a DIFF; a single-valued field differs "knownly" if the reference's value matches ITEM_RE;
+    ITEM_RE None accepts any difference of that field."""
+    if not requests:
+        requests = (req(),)
+    CASES.append({'name': name, 'profile': profile, 'requests': list(requests), 'pipeline': pipeline,
+                  'known': [(f, i) for f, i in known], 'note': note})
+
+
+BIG_BODY = bytes((i * 7 + 3) & 0xff for i in range(200_000))
+
+# --- client side: versions, Host, forwarded headers, hop-by-hop, bodies
+case('get-basic')
+case('get-http10', req(version='1.0'))
+case('get-http10-nohost', req(version='1.0', host=None))
+case('get-http11-nohost', req(host=None))
+case('get-http10-keepalive', req(version='1.0', headers=[('Connection', 'keep-alive')]))
+case('get-http11-close', req(headers=[('Connection', 'close')]))
+case('get-host-with-port', req(host='example.com:8080'))
+case('get-query-encoded', req(target='/echo/a%20b/%2F?x=1&y=%20z&x=2#frag'))
+case('get-absolute-form', req(target='http://absolute.example/echo?q=1'),
+     known=[(r'origin\[0\]\.(target|headers)', r'^host: |^/')],
+     note='1.36 bug: absolute-form target mangled (Host "example.comhttp", path "/absolute.example/echo?q=1")')
+case('get-xff-in', req(headers=[('X-Forwarded-For', '1.2.3.4, 5.6.7.8'), ('X-Forwarded-Proto', 'https'),
+                                ('X-Forwarded-Protocol', 'https'), ('X-Real-IP', '9.9.9.9')]))
+case('get-grip-request-headers', req(headers=[('Grip-Sig', 'not-a-jwt'), ('Grip-Channel', 'x'),
+                                              ('grip-last', 'x; last-id=1'), ('Grip-Feature', 'nope'),
+                                              ('X-Grip-Not', 'kept')]))
+case('get-hop-by-hop', req(headers=[('Connection', 'keep-alive, X-Hop'), ('X-Hop', 'v'),
+                                    ('Keep-Alive', 'timeout=5'), ('TE', 'trailers'),
+                                    ('Proxy-Connection', 'keep-alive'), ('Upgrade-Insecure-Requests', '1')]))
+case('get-accept-encoding', req(headers=[('Accept-Encoding', 'gzip, br'), ('Accept', 'text/html')]))
+case('get-content-encoding-req', req(headers=[('Content-Encoding', 'identity')]))
+case('get-dup-and-case', req(headers=[('X-Dup', 'one'), ('x-dup', 'two'), ('x-lower', 'v'), ('X-Empty', ''),
+                                      ('X-Spaces', '  padded  value ')]))
+case('get-pushpin-route-hdr', req(headers=[('Pushpin-Route', 'main')]))
+case('get-pushpin-check', req(headers=[('Pushpin-Check', '1')]))
+case('get-cookie-auth', req(headers=[('Cookie', 'a=1; b=2'), ('Authorization', 'Bearer t0ken'),
+                                     ('User-Agent', 'compare/1.0')]))
+case('post-body', req('POST', '/echo', headers=[('Content-Type', 'text/plain')], body=b'hello world'))
+case('post-chunked', req('POST', '/echo', headers=[('Content-Type', 'application/octet-stream')],
+                         chunks=[b'hello ', b'chunked ', b'world']))
+case('post-big-200k', req('POST', '/echo', body=BIG_BODY))
+case('post-big-chunked', req('POST', '/echo', chunks=[BIG_BODY[i:i + 50_000] for i in range(0, 200_000, 50_000)]))
+case('post-expect-100', req('POST', '/echo', headers=[('Expect', '100-continue')], body=b'x' * 100))
+case('post-http10-body', req('POST', '/echo', version='1.0', body=b'ten bytes!'))
+case('put-empty', req('PUT', '/echo', body=b''),
+     known=[(r'client\[0\]\.headers', r'^connection: close$'), (r'conn\.after', None)],
+     note='1.36 quirk: an explicit Content-Length: 0 request gets Connection: close and the connection closes')
+case('put-small', req('PUT', '/echo', body=b'x'))
+case('post-no-body', req('POST', '/echo'))
+case('delete', req('DELETE', '/echo/item/1'))
+case('options-star', req('OPTIONS', '*'))
+case('options-preflight', req('OPTIONS', '/echo', headers=[('Origin', 'http://o.example'),
+                                                          ('Access-Control-Request-Method', 'PUT')]))
+case('patch', req('PATCH', '/echo', headers=[('Content-Type', 'application/json')], body=b'{"a":1}'))
+case('custom-method', req('PURGE', '/echo'))
+case('keepalive-reuse', req(target='/echo?n=1'), req(target='/echo?n=2'), req('POST', '/echo?n=3', body=b'abc'))
+case('pipelined', req(target='/echo?p=1'), req(target='/small?p=2'), req('HEAD', '/echo?p=3'), pipeline=True)
+case('head-too-large', req(headers=[('X-Big', 'a' * 9000)]))
+case('too-many-headers', req(headers=[('X-H%d' % i, str(i)) for i in range(70)]))
+case('garbage-request-line', req(raw=b'THIS IS NOT HTTP\r\n\r\n'))
+case('http09-request', req(raw=b'GET /echo\r\n\r\n'))
+
+# --- routes: rewriting, header=, as_host, host=, no_grip, unreachable and failover targets, host tables
+case('route-replace-beg', req(target='/pfx/echo?a=1'))
+case('route-path-rem', req(target='/rem/echo'))
+case('route-header-prop', req(target='/hdr/echo', headers=[('User-Agent', 'removed-by-route'),
+                                                             ('X-Route-Added', 'client-value')]))
+case('route-as-host', req(target='/ashost/echo'))
+case('route-target-host', req(target='/tgthost/echo'))
+case('route-no-grip-request', req(target='/nogrip/echo', headers=[('Grip-Sig', 'x'), ('Grip-Channel', 'c')]))
+case('route-no-grip-response', req(target='/nogrip/gripstatus'))
+case('route-unreachable', req(target='/down/echo'))
+case('route-unreachable-http10', req(target='/down/echo', version='1.0'))
+case('route-failover', req(target='/failover/echo'))
+case('route-host-specific', req(host='api.example'))
+case('route-host-specific-path', req(target='/v2/echo', host='api.example'))
+case('route-host-upper-port', req(target='/v2/echo', host='API.Example:18000'))
+case('hostonly-match', req(host='only.example'), profile='hostonly')
+case('hostonly-match-port', req(host='only.example:99', target='/deep/echo'), profile='hostonly')
+case('hostonly-no-route', req(host='other.example'), profile='hostonly')
+case('hostonly-no-host', req(host=None), profile='hostonly')
+case('hostonly-no-host-http10', req(host=None, version='1.0'), profile='hostonly')
+
+# --- origin responses
+case('resp-small', req(target='/small'))
+case('resp-chunked', req(target='/chunked'))
+case('resp-chunked-http10', req(target='/chunked', version='1.0'))
+case('resp-close-delimited', req(target='/close'))
+case('resp-close-delimited-http10', req(target='/close', version='1.0'))
+case('resp-404', req(target='/status-404'))
+case('resp-500', req(target='/status-500'))
+case('resp-204', req(target='/status-204'))
+case('resp-304', req(target='/status-304'))
+case('resp-302', req(target='/redirect'))
+case('resp-custom-reason', req(target='/reason'))
+case('resp-empty-reason', req(target='/noreason'))
+case('resp-head', req('HEAD', '/echo'))
+case('resp-head-big', req('HEAD', '/big'))
+case('resp-head-chunked', req('HEAD', '/chunked'),
+     known=[(r'client\[0\]\.headers', r'^content-length: 0$')],
+     note='1.36 quirk: HEAD whose origin answer has no Content-Length gets Content-Length: 0')
+case('resp-big-400k', req(target='/big'))
+case('resp-big-400k-chunked', req(target='/bigchunked'))
+case('resp-big-http10', req(target='/big', version='1.0'))
+case('resp-headers-hop-by-hop', req(target='/headers'))
+case('resp-set-cookie-multi', req(target='/cookies'))
+case('resp-gzip', req(target='/gzip', headers=[('Accept-Encoding', 'gzip')]))
+case('grip-status-no-hold', req(target='/gripstatus'))
+case('grip-status-unknown-code', req(target='/gripteapot'))
+case('grip-expose-headers', req(target='/gripexpose'))
+case('grip-instruct-response', req(target='/gripinstruct'))
+case('grip-instruct-empty', req(target='/gripinstruct-empty'))
+case('grip-instruct-non200', req(target='/gripinstruct-404'))
+case('grip-bad-hold', req(target='/gripbad'))
+case('grip-large-post-body', req('POST', '/gripstatus', body=BIG_BODY[:120_000]))
+
+# --- xffdebug profile: X-Forwarded-*, debug error bodies
+case('xff-append', req(headers=[('X-Forwarded-For', '1.2.3.4')]), profile='xffdebug')
+case('xff-none', profile='xffdebug')
+case('xfp-accept-https', req(headers=[('X-Forwarded-Proto', 'https')]), profile='xffdebug')
+case('xfp-protocol-https', req(headers=[('X-Forwarded-Protocol', 'https')]), profile='xffdebug')
+case('debug-unreachable', req(target='/down/echo'), profile='xffdebug')
+case('debug-grip-bad', req(target='/gripbad'), profile='xffdebug')
+case('debug-grip-non200', req(target='/gripinstruct-404'), profile='xffdebug')
+case('debug-grip-instruct-empty', req(target='/gripinstruct-empty'), profile='xffdebug')
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Echo origin
+# ---------------------------------------------------------------------------------------------------------------
+LOG = []
+LOG_LOCK = threading.Lock()
+BIG_RESPONSE = bytes((i * 31 + 7) & 0xff for i in range(400 * 1024))
+
+
+def digest(b):
+    return '%d bytes sha256:%s' % (len(b), hashlib.sha256(b).hexdigest()[:16])
+
+
+class OriginHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'CompareOrigin/1'
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def __getattr__(self, name):  # any method, PURGE included
+        if name.startswith('do_'):
+            return self._handle
+        raise AttributeError(name)
+
+    def _read_body(self):
+        te = (self.headers.get('Transfer-Encoding') or '').lower()
+        if 'chunked' in te:
+            out = bytearray()
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                        pass
+                    return bytes(out), 'chunked'
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        n = self.headers.get('Content-Length')
+        if n is not None:
+            return self.rfile.read(int(n)), 'length'
+        return b'', 'none'
+
+    def _send(self, status, reason, headers, body=b'', chunked=None, close=False, length=True):
+        head = ['HTTP/1.1 %d%s' % (status, '' if reason is None else ' ' + reason)]
+        if chunked is None and length and status not in (204, 304) and not close:
+            headers = headers + [('Content-Length', str(len(body)))]
+        if chunked is not None:
+            headers = headers + [('Transfer-Encoding', 'chunked')]
+        if close:
+            headers = headers + [('Connection', 'close')]
+            self.close_connection = True
+        head += ['%s: %s' % h for h in headers]
+        data = ('\r\n'.join(head) + '\r\n\r\n').encode('latin-1')
+        if self.command != 'HEAD':
+            if chunked is not None:
+                data += b''.join(b'%x\r\n%s\r\n' % (len(c), c) for c in chunked) + b'0\r\n\r\n'
+            else:
+                data += body
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def _handle(self):
+        path = self.path
+        if path.startswith('/__pp/'):
+            return self._control(path)
+        body, framing = self._read_body()
+        rec = {'method': self.command, 'target': path, 'version': self.request_version,
+               'headers': [[k, v] for k, v in self.headers.items()], 'body': digest(body), 'framing': framing,
+               'time': time.time()}
+        with LOG_LOCK:
+            LOG.append(rec)
+        name = path.split('?', 1)[0].rstrip('/').rsplit('/', 1)[-1]
+        fn = ORIGIN_ROUTES.get(name)
+        if fn is None and name.startswith('status-'):
+            return self._echo(rec, int(name[7:]))
+        (fn or OriginHandler._echo)(self, rec)
+
+    def _control(self, path):
+        with LOG_LOCK:
+            if path == '/__pp/count':
+                out = {'count': len(LOG)}
+            else:
+                start = int(path.split('from=', 1)[1]) if 'from=' in path else 0
+                out = LOG[start:]
+        self._send(200, 'OK', [('Content-Type', 'application/json')], json.dumps(out).encode())
+
+    # --- behaviours, by last path segment
+    def _echo(self, rec, status=200):
+        phrase = http.server.BaseHTTPRequestHandler.responses.get(status, ('Unknown',))[0]
+        body = b'' if status in (204, 304) else (json.dumps(rec, sort_keys=True) + '\n').encode()
+        self._send(status, phrase, [('Content-Type', 'application/json'), ('X-Echo', '1')], body)
+
+    def _small(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain')], b'hello, world\n')
+
+    def _chunked(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain')], chunked=[b'chunk-1\n', b'chunk-2\n', b'end\n'])
+
+    def _close(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain')], b'close-delimited body\n', close=True)
+
+    def _redirect(self, rec):
+        self._send(302, 'Found', [('Location', '/echo?from=redirect'), ('Content-Type', 'text/plain')], b'moved\n')
+
+    def _reason(self, rec):
+        self._send(299, 'Very Custom Reason', [('Content-Type', 'text/plain')], b'custom\n')
+
+    def _noreason(self, rec):
+        self._send(200, '', [('Content-Type', 'text/plain')], b'no reason\n')
+
+    def _big(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'application/octet-stream')], BIG_RESPONSE)
+
+    def _bigchunked(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'application/octet-stream')],
+                   chunked=[BIG_RESPONSE[i:i + 16384] for i in range(0, len(BIG_RESPONSE), 16384)])
+
+    def _headers(self, rec):
+        self._send(200, 'OK', [
+            ('Content-Type', 'text/plain; charset=utf-8'), ('Connection', 'keep-alive, X-Hop'), ('X-Hop', 'hop'),
+            ('Keep-Alive', 'timeout=5, max=100'), ('Proxy-Connection', 'keep-alive'), ('X-Custom', 'a'),
+            ('X-Custom', 'b'), ('x-lower-case', 'v'), ('X-Empty', ''), ('Cache-Control', 'no-cache'),
+            ('ETag', '"abc"'), ('Via', '1.1 origin'), ('Server', 'CompareOrigin/1'),
+            ('Date', 'Mon, 01 Jan 2024 00:00:00 GMT'), ('Trailer', 'X-Trailer')], b'headers\n')
+
+    def _cookies(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Set-Cookie', 'a=1; Path=/'),
+                               ('Set-Cookie', 'b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly'),
+                               ('set-cookie', 'c=3')], b'cookies\n')
+
+    def _gzip(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Content-Encoding', 'gzip'), ('Vary', 'Accept-Encoding')],
+                   gzip.compress(b'this body was gzipped by the origin\n' * 20, mtime=0))
+
+    def _gripstatus(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Status', '299 Custom Grip Reason'),
+                               ('Grip-Foo', 'bar'), ('X-Normal', '1')], b'grip body\n')
+
+    def _gripteapot(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Status', '418')], b'teapot\n')
+
+    def _gripexpose(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Expose-Headers', 'X-Keep, content-type'),
+                               ('X-Keep', 'k'), ('X-Drop', 'd')], b'expose\n')
+
+    def _gripinstruct(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'application/grip-instruct'), ('X-Ignored', '1')], json.dumps(
+            {'response': {'code': 201, 'reason': 'Made It', 'headers': {'X-From-Json': 'yes',
+                                                                        'Content-Type': 'text/plain'},
+                          'body': 'from instruct\n'}}).encode())
+
+    def _gripinstruct_empty(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'application/grip-instruct'), ('X-Ignored', '1')], b'{}')
+
+    def _gripinstruct_404(self, rec):
+        self._send(404, 'Not Found', [('Content-Type', 'application/grip-instruct')], b'{}')
+
+    def _gripbad(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'bogus'), ('Grip-Channel', 'c')],
+                   b'bad\n')
+
+
+ORIGIN_ROUTES = {
+    'echo': OriginHandler._echo, 'small': OriginHandler._small, 'chunked': OriginHandler._chunked,
+    'close': OriginHandler._close, 'redirect': OriginHandler._redirect, 'reason': OriginHandler._reason,
+    'noreason': OriginHandler._noreason, 'big': OriginHandler._big, 'bigchunked': OriginHandler._bigchunked,
+    'headers': OriginHandler._headers, 'cookies': OriginHandler._cookies, 'gzip': OriginHandler._gzip,
+    'gripstatus': OriginHandler._gripstatus, 'gripteapot': OriginHandler._gripteapot,
+    'gripexpose': OriginHandler._gripexpose, 'gripinstruct': OriginHandler._gripinstruct,
+    'gripinstruct-empty': OriginHandler._gripinstruct_empty,
+    'gripinstruct-404': OriginHandler._gripinstruct_404, 'gripbad': OriginHandler._gripbad,
+}
+
+
+def run_origin(port):
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', port), OriginHandler)
+    srv.daemon_threads = True
+    print('origin listening on 127.0.0.1:%d' % port, flush=True)
+    srv.serve_forever()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Raw HTTP/1.x client
+# ---------------------------------------------------------------------------------------------------------------
+def encode_request(r):
+    if r['raw'] is not None:
+        return r['raw']
+    lines = ['%s %s HTTP/%s' % (r['method'], r['target'], r['version'])]
+    if r['host'] is not None:
+        lines.append('Host: ' + r['host'])
+    hdrs = list(r['headers'])
+    names = {k.lower() for k, _ in hdrs}
+    payload = b''
+    if r['chunks'] is not None:
+        if 'transfer-encoding' not in names:
+            hdrs.append(('Transfer-Encoding', 'chunked'))
+        payload = b''.join(b'%x\r\n%s\r\n' % (len(c), c) for c in r['chunks']) + b'0\r\n\r\n'
+    elif r['body'] is not None:
+        if 'content-length' not in names:
+            hdrs.append(('Content-Length', str(len(r['body']))))
+        payload = r['body']
+    lines += ['%s: %s' % h for h in hdrs]
+    return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + payload
+
+
+class Conn:
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        self.buf = b''
+        self.eof = False
+
+    def _fill(self):
+        if self.eof:
+            return False
+        d = self.sock.recv(65536)
+        if not d:
+            self.eof = True
+            return False
+        self.buf += d
+        return True
+
+    def _line(self):
+        while b'\r\n' not in self.buf:
+            if not self._fill():
+                raise EOFError('closed mid-line')
+        line, self.buf = self.buf.split(b'\r\n', 1)
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n:
+            if not self._fill():
+                raise EOFError('closed after %d of %d body bytes' % (len(self.buf), n))
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def read_response(self, method):
+        """Returns a dict view of one response (interim 1xx responses listed in 'interim')."""
+        interim = []
+        while True:
+            if not self.buf and not self._fill():
+                return {'error': 'closed without response'}
+            while b'\r\n\r\n' not in self.buf:
+                if not self._fill():
+                    return {'error': 'closed mid-head', 'partial': self.buf[:200].decode('latin-1')}
+            head, self.buf = self.buf.split(b'\r\n\r\n', 1)
+            lines = head.decode('latin-1').split('\r\n')
+            parts = lines[0].split(' ', 2)
+            version, status = parts[0], int(parts[1])
+            reason = parts[2] if len(parts) > 2 else None
+            headers = [tuple(x.split(':', 1)) for x in lines[1:]]
+            headers = [(k, v.strip()) for k, v in headers]
+            if 100 <= status < 200 and status != 101:
+                interim.append('%d %s' % (status, reason))
+                continue
+            break
+        hmap = {}
+        for k, v in headers:
+            hmap.setdefault(k.lower(), []).append(v)
+        te = ','.join(hmap.get('transfer-encoding', [])).lower()
+        body = b''
+        if method == 'HEAD' or status in (204, 304):
+            framing = 'none'
+        elif 'chunked' in te:
+            framing = 'chunked'
+            while True:
+                size = int(self._line().split(b';')[0].strip(), 16)
+                if size == 0:
+                    while self._line():
+                        pass
+                    break
+                body += self._exact(size)
+                self._exact(2)
+        elif 'content-length' in hmap:
+            framing = 'length'
+            body = self._exact(int(hmap['content-length'][0]))
+        else:
+            framing = 'close'
+            while self._fill():
+                pass
+            body, self.buf = self.buf, b''
+        return {'version': version, 'status': status, 'reason': reason, 'headers': headers, 'framing': framing,
+                'body': body, 'interim': interim}
+
+    def state_after(self, wait=0.25):
+        """'closed' if the server closed the connection, 'open' if it stayed open, or 'extra-data'."""
+        if self.eof:
+            return 'closed'
+        if self.buf:
+            return 'extra-data'
+        self.sock.settimeout(wait)
+        try:
+            d = self.sock.recv(1)
+            return 'closed' if not d else 'extra-data'
+        except socket.timeout:
+            return 'open'
+        except OSError:
+            return 'closed'
+
+    def close(self):
+        self.sock.close()
+
+
+def origin_get(path):
+    with urllib.request.urlopen('http://127.0.0.1:%d%s' % (ORIGIN_PORT, path), timeout=5) as r:
+        return json.loads(r.read())
+
+
+def execute(c, port):
+    """Runs one case against one server; returns the raw observations."""
+    n0 = origin_get('/__pp/count')['count']
+    out = {'client': [], 'conn': None}
+    try:
+        conn = Conn(port)
+    except OSError as e:
+        return {'error': 'connect: %s' % e}
+    try:
+        reqs = c['requests']
+        if c['pipeline']:
+            conn.sock.sendall(b''.join(encode_request(r) for r in reqs))
+        for i, r in enumerate(reqs):
+            if not c['pipeline']:
+                conn.sock.sendall(encode_request(r))
+            try:
+                out['client'].append(conn.read_response(r['method']))
+            except socket.timeout:
+                out['client'].append({'error': 'timeout'})
+                break
+            except (EOFError, OSError, ValueError, IndexError) as e:
+                out['client'].append({'error': '%s: %s' % (type(e).__name__, e)})
+                break
+            if 'error' in out['client'][-1]:
+                break
+        out['conn'] = conn.state_after()
+    finally:
+        conn.close()
+    time.sleep(0.05)
+    out['origin'] = origin_get('/__pp/log?from=%d' % n0)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Normalization and comparison
+# ---------------------------------------------------------------------------------------------------------------
+def b64url(s):
+    return base64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
+
+
+def norm_grip_sig(v):
+    try:
+        h, p, s = v.split('.')
+        header, claims = json.loads(b64url(h)), json.loads(b64url(p))
+        good = hmac.compare_digest(hmac.new(SIG_KEY, (h + '.' + p).encode(), hashlib.sha256).digest(), b64url(s))
+        exp = claims.get('exp')
+        if isinstance(exp, (int, float)):
+            claims['exp'] = 'now+3600' if abs(exp - time.time() - 3600) < 30 else 'now%+d' % (exp - time.time())
+        return 'JWT %s %s sig=%s' % (json.dumps(header, sort_keys=True), json.dumps(claims, sort_keys=True),
+                                     'valid' if good else 'INVALID')
+    except Exception as e:  # noqa: BLE001 - show whatever it was
+        return 'unparseable JWT (%s): %s' % (e, v)
+
+
+def origin_view(rec, client_req):
+    client_names = {k.lower() for k, _ in client_req['headers']} if client_req else set()
+    hdrs = []
+    for k, v in rec['headers']:
+        lk = k.lower()
+        if lk == 'accept-encoding' and v == ZURL_ACCEPT_ENCODING:
+            continue  # zurl artefact
+        if lk == 'accept' and v == '*/*' and 'accept' not in client_names:
+            continue  # zurl artefact
+        if lk == 'grip-sig':
+            v = norm_grip_sig(v)
+        hdrs.append('%s: %s' % (lk, v))
+    return {'method': rec['method'], 'target': rec['target'], 'version': rec['version'],
+            'headers': sorted(hdrs, key=lambda s: s.split(':', 1)[0]), 'body': rec['body'],
+            'framing': rec['framing']}
+
+
+def client_view(resp):
+    if 'error' in resp:
+        return {'error': resp['error']}
+    body = resp['body']
+    is_echo = any(k.lower() == 'x-echo' for k, _ in resp['headers'])
+    hdrs = []
+    for k, v in resp['headers']:
+        lk = k.lower()
+        if lk == 'date':
+            continue  # volatile
+        if lk == 'connection' and v == 'Transfer-Encoding':
+            continue  # condure artefact on chunked responses (reference-pushpin.md)
+        if lk == 'content-length' and is_echo and body:
+            v = '<echo length%s>' % ('' if v == str(len(body)) else ' MISMATCH ' + v)  # the echo varies in length
+        hdrs.append('%s: %s' % (lk, v))
+    if is_echo and body:
+        # The echo body repeats what the origin saw (compared in the origin view); check only that it is intact.
+        try:
+            json.loads(body)
+            bview = 'echo JSON intact'
+        except ValueError:
+            bview = 'echo JSON CORRUPT: ' + digest(body)
+    elif len(body) <= 200:
+        bview = body.decode('latin-1')
+    else:
+        bview = digest(body)
+    return {'status': resp['status'], 'reason': resp['reason'], 'version': resp['version'],
+            'headers': sorted(hdrs, key=lambda s: s.split(':', 1)[0]), 'framing': resp['framing'],
+            'body': bview, 'interim': resp['interim']}
+
+
+def view(c, obs):
+    """Flatten the observations into {field: value}."""
+    if 'error' in obs:
+        return {'error': obs['error']}
+    f = {}
+    reqs = c['requests']
+    origin = obs['origin']
+    f['origin.count'] = len(origin)
+    for i, rec in enumerate(origin):
+        r = reqs[i] if i < len(reqs) and reqs[i]['raw'] is None else None
+        for k, v in origin_view(rec, r).items():
+            f['origin[%d].%s' % (i, k)] = v
+    f['client.count'] = len(obs['client'])
+    for i, resp in enumerate(obs['client']):
+        for k, v in client_view(resp).items():
+            f['client[%d].%s' % (i, k)] = v
+    f['conn.after'] = obs['conn']
+    return f
+
+
+def diff(c, ref, ours):
+    """Returns (diffs, known): lists of {'field', 'detail'}."""
+    diffs, known = [], []
+    if 'error' in ref or 'error' in ours:  # a server could not be reached at all: one line says it
+        return [describe('error', ref.get('error', '<none>'), ours.get('error', '<none>'))], []
+    for k in sorted(set(ref) | set(ours)):
+        a, b = ref.get(k, '<absent>'), ours.get(k, '<absent>')
+        if a == b:
+            continue
+        rules = [item for field, item in c['known'] if re.search(field, k)]
+        if None in rules or (rules and not isinstance(a, list) and any(re.search(r, str(a)) for r in rules)):
+            known.append(describe(k, a, b))  # for a single value, ITEM_RE is matched against the reference's
+            continue
+        if rules and isinstance(a, list) and isinstance(b, list):
+            def split(v):
+                hit = [x for x in v if any(re.search(r, x) for r in rules)]
+                return [x for x in v if x not in hit], hit
+            (a, ka), (b, kb) = split(a), split(b)
+            if ka != kb:
+                known.append(describe(k, ka, kb))
+            if a == b:
+                continue
+        diffs.append(describe(k, a, b))
+    return diffs, known
+
+
+def describe(k, a, b):
+    if isinstance(a, list) and isinstance(b, list):
+        only_a = [x for x in a if x not in b]
+        only_b = [x for x in b if x not in a]
+        if not only_a and not only_b:
+            return {'field': k, 'detail': 'same items, different order/multiplicity: ref=%s | ours=%s' % (a, b)}
+        return {'field': k, 'detail': 'only ref: %s | only ours: %s' % (only_a, only_b)}
+    return {'field': k, 'detail': 'ref=%s | ours=%s' % (short(a), short(b))}
+
+
+def short(v, n=160):
+    s = json.dumps(v) if not isinstance(v, str) else repr(v)
+    return s if len(s) <= n else s[:n] + '...'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------------------------
+def cmd_run(a):
+    results = []
+    cases = [c for c in CASES if c['profile'] == a.profile and (not a.k or any(k in c['name'] for k in a.k))]
+    for c in cases:
+        ref = view(c, execute(c, a.ref))
+        if a.ours_down:
+            ours = {'error': 'ours not running: ' + a.ours_down}
+        else:
+            ours = view(c, execute(c, a.ours))
+        d, known = diff(c, ref, ours)
+        results.append({'name': c['name'], 'profile': c['profile'], 'note': c['note'], 'diffs': d,
+                        'known': known, 'ref': ref, 'ours': ours})
+        print('  %-30s %s' % (c['name'], result(results[-1])), file=sys.stderr, flush=True)
+    with open(a.out, 'w') as fh:
+        json.dump(results, fh, indent=1, default=str)
+
+
+def result(r):
+    return 'DIFF' if r['diffs'] else 'PASS*' if r['known'] else 'PASS'
+
+
+def cmd_report(a):
+    rows = []
+    for p in a.files:
+        with open(p) as fh:
+            rows += json.load(fh)
+    ndiff = sum(1 for r in rows if r['diffs'])
+    print('| case | profile | result | differing fields |')
+    print('|---|---|---|---|')
+    for r in rows:
+        fields = ', '.join([d['field'] for d in r['diffs']] + ['(known) ' + d['field'] for d in r['known']])
+        print('| %s | %s | %s | %s |' % (r['name'], r['profile'], result(r), fields))
+    if any(r['diffs'] or r['known'] for r in rows):
+        print('\nDetails (PASS* = only known, accepted differences):')
+        for r in rows:
+            if not (r['diffs'] or r['known']):
+                continue
+            print('\n## %s (%s) %s%s' % (r['name'], r['profile'], result(r), ' - ' + r['note'] if r['note'] else ''))
+            for d in r['diffs']:
+                print('  %s: %s' % (d['field'], d['detail']))
+            for d in r['known']:
+                print('  (known) %s: %s' % (d['field'], d['detail']))
+    if a.verbose:
+        print('\nFull views:')
+        for r in rows:
+            print('\n## %s (%s)' % (r['name'], r['profile']))
+            print('  ref:  ' + json.dumps(r['ref'], indent=2, default=str).replace('\n', '\n  '))
+            if r['diffs'] or r['known']:
+                print('  ours: ' + json.dumps(r['ours'], indent=2, default=str).replace('\n', '\n  '))
+    print('\n%d cases: %d PASS (%d with known differences), %d DIFF'
+          % (len(rows), len(rows) - ndiff, sum(1 for r in rows if not r['diffs'] and r['known']), ndiff))
+    return 1 if ndiff else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp = ap.add_subparsers(dest='cmd', required=True)
+    o = sp.add_parser('origin')
+    o.add_argument('--port', type=int, default=ORIGIN_PORT)
+    p = sp.add_parser('profiles')
+    p.add_argument('-k', action='append', help='only profiles with cases whose name contains this')
+    p = sp.add_parser('routes')
+    p.add_argument('profile', choices=PROFILES)
+    p = sp.add_parser('conf')
+    p.add_argument('profile', choices=PROFILES)
+    r = sp.add_parser('run')
+    r.add_argument('--profile', required=True, choices=PROFILES)
+    r.add_argument('--ref', type=int, required=True)
+    r.add_argument('--ours', type=int, required=True)
+    r.add_argument('--ours-down', default='')
+    r.add_argument('--out', required=True)
+    r.add_argument('-k', action='append', help='only cases whose name contains this (repeatable)')
+    r = sp.add_parser('report')
+    r.add_argument('files', nargs='+')
+    r.add_argument('-v', '--verbose', action='store_true')
+    a = ap.parse_args()
+    if a.cmd == 'origin':
+        run_origin(a.port)
+    elif a.cmd == 'profiles':
+        print('\n'.join(p for p in PROFILES if any(c['profile'] == p and (not a.k or any(k in c['name'] for k in a.k))
+                                                   for c in CASES)))
+    elif a.cmd == 'routes':
+        print('\n'.join(PROFILES[a.profile]['routes']))
+    elif a.cmd == 'conf':
+        print('\n'.join('%s=%s' % kv for kv in PROFILES[a.profile]['conf'].items()))
+    elif a.cmd == 'run':
+        cmd_run(a)
+    elif a.cmd == 'report':
+        sys.exit(cmd_report(a))
+
+
+if __name__ == '__main__':
+    main()

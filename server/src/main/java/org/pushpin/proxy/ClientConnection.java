@@ -1,0 +1,225 @@
+package org.pushpin.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import org.pushpin.routing.Route;
+
+/**
+ * The last handler of a client connection: takes one request at a time (auto-read is off and a
+ * {@code FlowControlHandler} ahead of it delivers one message per read), routes it and runs a
+ * {@link ProxyExchange}. Holds nothing between requests but a few fields.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter {
+    /** Pushpin (condure) refuses request heads with more headers than this. */
+    static final int MAX_HEADERS = 64;
+
+    private final ProxyContext context;
+    private final boolean tlsConnection;
+    private ChannelHandlerContext ctx;
+    private ProxyExchange exchange;
+    private HttpVersion version = HttpVersion.HTTP_1_1;
+    private boolean keepAlive;
+
+    public ClientConnection(ProxyContext context, boolean tlsConnection) {
+        this.context = context;
+        this.tlsConnection = tlsConnection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+            if (msg instanceof HttpContent content && exchange != null) {
+                exchange.onClientContent(content);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            if (exchange != null) {
+                exchange.onClientContent(content);
+            } else {
+                // Between requests: the rest of a body that was answered early, or the empty last part of a
+                // request without a body. Drop it and read on.
+                content.release();
+                ctx.read();
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            version = HttpVersion.HTTP_1_1;
+            badRequest(BadRequests.describe(request.decoderResult().cause()));
+            return;
+        }
+        version = request.protocolVersion();
+        if (request.headers().size() > MAX_HEADERS) {
+            badRequest("Failed to parse request: too many headers");
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request);
+        HttpHeaders headers = request.headers();
+        String hostHeader = headers.get(HttpHeaderNames.HOST);
+        String host = hostHeader == null || hostHeader.isEmpty() ? "localhost" : hostHeader;
+        var proxy = context.config().proxy();
+        boolean tls = tlsConnection || (proxy.acceptXForwardedProtocol() && OriginRequestHeaders.clientSaysTls(headers));
+        RequestInfo info = new RequestInfo(request.uri(), host, tls, clientIp());
+        boolean websocket = headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+
+        Optional<Route> route;
+        String routeId = proxy.acceptPushpinRoute() ? headers.get("Pushpin-Route") : null;
+        if (routeId != null) {
+            route = context.routes().current().byId(routeId);
+        } else {
+            route = context.routes().current().match(hostWithoutPort(host), request.uri(), tls, websocket);
+        }
+        if (route.isEmpty()) {
+            FullHttpResponse r = ErrorResponses.badGateway(ctx.alloc(), version,
+                    "No route for host: " + hostWithoutPort(host));
+            RequestLog.logUnrouted(request.method().name(), info.url(), 502, r.content().readableBytes());
+            sendOwn(r);
+            return;
+        }
+        String clientSig = headers.get("Grip-Sig");
+        boolean trusted = clientSig != null && context.signing().trusted(clientSig);
+        exchange = new ProxyExchange(this, context, request, info, route.get(), trusted);
+        exchange.start();
+    }
+
+    /** Sends a response of our own outside any exchange, then goes on with the next request or closes. */
+    private void sendOwn(FullHttpResponse r) {
+        setConnectionHeader(r.headers());
+        boolean again = keepAlive;
+        var f = ctx.writeAndFlush(r);
+        if (again) {
+            ctx.read();
+        } else {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void badRequest(String message) {
+        keepAlive = false;
+        FullHttpResponse r = ErrorResponses.text(ctx.alloc(), version, 400, "Bad Request", message);
+        RequestLog.logUnrouted("-", "-", 400, r.content().readableBytes());
+        sendOwn(r);
+    }
+
+    static String hostWithoutPort(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(0, end + 1) : host;
+        }
+        int colon = host.lastIndexOf(':');
+        return colon >= 0 ? host.substring(0, colon) : host;
+    }
+
+    private String clientIp() {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress addr && addr.getAddress() != null) {
+            return addr.getAddress().getHostAddress();
+        }
+        return null;
+    }
+
+    // ---- called by the exchange -------------------------------------------------------------------------------
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    HttpVersion version() {
+        return version;
+    }
+
+    void read() {
+        ctx.read();
+    }
+
+    void keepAlive(boolean keepAlive) {
+        this.keepAlive &= keepAlive;
+    }
+
+    /** Sets {@code Connection} on a response: echo keep-alive to HTTP/1.0, announce a close to HTTP/1.1. */
+    void setConnectionHeader(HttpHeaders headers) {
+        headers.remove(HttpHeaderNames.CONNECTION);
+        if (version.equals(HttpVersion.HTTP_1_0) && keepAlive) {
+            headers.set("Connection", "keep-alive");
+        } else if (!version.equals(HttpVersion.HTTP_1_0) && !keepAlive) {
+            headers.set("Connection", "close");
+        }
+    }
+
+    void exchangeDone(ProxyExchange done) {
+        if (exchange != done) {
+            return;
+        }
+        exchange = null;
+        if (keepAlive) {
+            ctx.read();
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Cuts the connection off: a response already started cannot be completed. */
+    void abort() {
+        exchange = null;
+        ctx.close();
+    }
+
+    // ---- connection events ------------------------------------------------------------------------------------
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ProxyExchange ex = exchange;
+        exchange = null;
+        if (ex != null) {
+            ex.onClientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        RequestLog.debug("client connection error", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,95 @@
+package org.pushpin.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.pushpin.grip.GripDetector;
+import org.pushpin.grip.Instruct;
+import org.pushpin.grip.InstructException;
+import org.pushpin.grip.InstructParser;
+
+/** Turns a buffered GRIP origin response into an {@link Instruct} and hands it to the {@link GripHandoff}. */
+final class GripResponse {
+    private GripResponse() {
+    }
+
+    static boolean isInstruct(HttpHeaders headers) {
+        return GripDetector.isInstruct(entries(headers));
+    }
+
+    static List<Map.Entry<String, String>> entries(HttpHeaders headers) {
+        List<Map.Entry<String, String>> list = new ArrayList<>(headers.size());
+        for (Map.Entry<String, String> e : headers) {
+            list.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        return list;
+    }
+
+    static void handle(ProxyExchange exchange, HttpResponse origin, ByteBuf body) {
+        if (exchange.requestBytes() > ProxyExchange.GRIP_BUFFER_MAX) {
+            exchange.respond(ErrorResponses.text(exchange.client().channel().alloc(), exchange.client().version(),
+                    400, "Bad Request", "Request too large to accept GRIP instruct."), "error");
+            return;
+        }
+        Instruct instruct;
+        try {
+            instruct = parse(exchange, origin, ByteBufUtil.getBytes(body));
+        } catch (InstructException e) {
+            exchange.failBeforeResponse("Failed to parse accept instructions: " + e.getMessage());
+            return;
+        }
+        exchange.context().gripHandoff().accept(new ProxyGripExchange(exchange, instruct));
+    }
+
+    private static Instruct parse(ProxyExchange exchange, HttpResponse origin, byte[] body) throws InstructException {
+        URI uri = requestUri(exchange);
+        return InstructParser.parse(origin.status().code(), origin.status().reasonPhrase(), entries(origin.headers()),
+                body, uri, exchange.context().config().handler().connectionSubscriptionMax());
+    }
+
+    static URI requestUri(ProxyExchange exchange) {
+        try {
+            return URI.create(exchange.info.url());
+        } catch (IllegalArgumentException e) {
+            return URI.create((exchange.info.tls() ? "https://" : "http://") + "localhost/");
+        }
+    }
+
+    /**
+     * An instruction body over the limit: a stream hold (or a next link without hold) is streamed to the client
+     * as it arrives; anything else is an error (spec grip.md §2).
+     */
+    static void tooLarge(ProxyExchange exchange, ByteBuf buffered, boolean last) {
+        try {
+            HttpResponse origin = exchange.originResponseHead();
+            Instruct instruct;
+            try {
+                instruct = parse(exchange, origin, new byte[0]);
+            } catch (InstructException e) {
+                exchange.failBeforeResponse("Failed to parse accept instructions: " + e.getMessage());
+                return;
+            }
+            if (!instruct.streamable()) {
+                exchange.failBeforeResponse("GRIP instruct response too large from " + exchange.target().address());
+                return;
+            }
+            Instruct.Response r = instruct.response();
+            HttpResponse head = new DefaultHttpResponse(exchange.client().version(),
+                    new HttpResponseStatus(r.code(), r.reason()));
+            for (Map.Entry<String, String> h : r.headers()) {
+                head.headers().add(h.getKey(), h.getValue());
+            }
+            exchange.startRelay(origin, head);
+            exchange.continueRelayAfterBuffer(buffered, last);
+        } finally {
+            buffered.release();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.pushpin.proxy;
+
+import java.util.Objects;
+import org.pushpin.config.PushpinConfig;
+import org.pushpin.routing.RouteSource;
+import org.pushpin.server.Transport;
+
+/** What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off. */
+public final class ProxyContext {
+    private final PushpinConfig config;
+    private final RouteSource routes;
+    private final RequestSigning signing;
+    private final GripHandoff gripHandoff;
+    private final OriginConnector connector;
+
+    public ProxyContext(PushpinConfig config, RouteSource routes, RequestSigning signing, GripHandoff gripHandoff,
+                        Transport transport) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.signing = Objects.requireNonNull(signing, "signing");
+        this.gripHandoff = Objects.requireNonNull(gripHandoff, "gripHandoff");
+        this.connector = new OriginConnector(transport);
+    }
+
+    public PushpinConfig config() {
+        return config;
+    }
+
+    RouteSource routes() {
+        return routes;
+    }
+
+    RequestSigning signing() {
+        return signing;
+    }
+
+    GripHandoff gripHandoff() {
+        return gripHandoff;
+    }
+
+    OriginConnector connector() {
+        return connector;
+    }
+}

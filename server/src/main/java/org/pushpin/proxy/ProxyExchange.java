@@ -1,0 +1,544 @@
+package org.pushpin.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import org.pushpin.routing.Route;
+import org.pushpin.routing.RouteRewrite;
+import org.pushpin.routing.Target;
+
+/**
+ * One client request forwarded to an origin and its response relayed back, with backpressure both ways: the client
+ * is read only while the origin connection is writable, the origin only while the client connection is writable.
+ * Lives on the client connection's event loop; the origin connection is opened on (or leased from) the same loop.
+ * A GRIP response is buffered (up to {@link #GRIP_BUFFER_MAX} bytes) and handed to {@link GripResponse}.
+ */
+final class ProxyExchange implements OriginListener {
+    /** Request bytes kept for GRIP retries, and the largest instruction body accepted. */
+    static final int GRIP_BUFFER_MAX = 100_000;
+
+    private final ClientConnection client;
+    private final ProxyContext context;
+    final HttpRequest request;
+    final RequestInfo info;
+    final Route route;
+    final boolean passthrough;
+    private final boolean trusted;
+
+    private Target target;
+    private int targetIndex;
+    private Channel origin;
+    private boolean originReused;
+    private boolean requestComplete;
+    private long requestBytes;
+    private CompositeByteBuf requestBody;
+
+    private HttpResponse originResponse;
+    private boolean skippingInterim;
+    private boolean originResponseComplete;
+    private boolean responseStarted;
+    private boolean responseChunked;
+    private CompositeByteBuf gripBody;
+    private long responseBytes;
+    private boolean done;
+
+    ProxyExchange(ClientConnection client, ProxyContext context, HttpRequest request, RequestInfo info, Route route,
+                  boolean trusted) {
+        this.client = client;
+        this.context = context;
+        this.request = request;
+        this.info = info;
+        this.route = route;
+        this.trusted = trusted;
+        this.passthrough = route.noGrip() || trusted;
+        // A request without a body is complete with its head; the empty last part the decoder still emits is
+        // dropped by the connection between requests.
+        this.requestComplete = request instanceof LastHttpContent
+                || (!HttpUtil.isContentLengthSet(request) && !HttpUtil.isTransferEncodingChunked(request));
+    }
+
+    boolean debug() {
+        return context.config().proxy().debug() || route.debug();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    ByteBuf requestBody() {
+        return requestBody == null ? Unpooled.EMPTY_BUFFER : requestBody;
+    }
+
+    // ---- starting ---------------------------------------------------------------------------------------------
+
+    void start() {
+        Target first = route.targets().get(0);
+        if (first.kind() == Target.Kind.TEST) {
+            target = first;
+            if (requestComplete) {
+                TestTarget.answer(this);
+            } else {
+                client.read();
+            }
+            return;
+        }
+        connect(0);
+    }
+
+    private void connect(int index) {
+        targetIndex = index;
+        target = route.targets().get(index);
+        if (target.kind() != Target.Kind.ORIGIN) {
+            failBeforeResponse("Error: zhttp service for route is unreachable.");
+            return;
+        }
+        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
+        Channel pooled = OriginPool.current().lease(key);
+        if (pooled != null) {
+            attach(pooled, true);
+            return;
+        }
+        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
+            if (done) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                attach(f.channel(), false);
+            } else if (index + 1 < route.targets().size()) {
+                connect(index + 1);
+            } else {
+                failBeforeResponse("Unable to connect to any targets. Tried: " + triedTargets());
+            }
+        });
+    }
+
+    private String triedTargets() {
+        List<String> tried = new ArrayList<>();
+        for (int i = 0; i <= targetIndex; i++) {
+            tried.add(route.targets().get(i).address());
+        }
+        return String.join(", ", tried);
+    }
+
+    private void attach(Channel ch, boolean reused) {
+        origin = ch;
+        originReused = reused;
+        ch.pipeline().get(OriginHandler.class).attach(this);
+        ch.writeAndFlush(originRequest());
+        if (!requestComplete) {
+            client.read();
+        }
+        ch.read();
+    }
+
+    private HttpRequest originRequest() {
+        String path = RouteRewrite.originPath(route, info.uri());
+        String gripSig = !passthrough ? context.signing().sign(route) : null;
+        HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route, target,
+                info.clientIp(), info.tls(), trusted, gripSig);
+        if (HttpUtil.isTransferEncodingChunked(request)) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), path, headers);
+    }
+
+    // ---- client side ------------------------------------------------------------------------------------------
+
+    void onClientContent(HttpContent content) {
+        if (done) {
+            content.release();
+            return;
+        }
+        int n = content.content().readableBytes();
+        requestBytes += n;
+        keepForRetry(content.content());
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (target != null && target.kind() == Target.Kind.TEST) {
+            content.release();
+            if (last) {
+                TestTarget.answer(this);
+            } else {
+                client.read();
+            }
+            return;
+        }
+        if (origin == null) {
+            content.release();
+            return;
+        }
+        if (last) {
+            origin.writeAndFlush(content);
+        } else {
+            origin.writeAndFlush(content);
+            if (origin.isWritable()) {
+                client.read();
+            }
+        }
+    }
+
+    private void keepForRetry(ByteBuf data) {
+        if (requestBytes - data.readableBytes() >= GRIP_BUFFER_MAX || !data.isReadable()) {
+            return;
+        }
+        if (requestBody == null) {
+            requestBody = client.channel().alloc().compositeBuffer();
+        }
+        int room = GRIP_BUFFER_MAX - requestBody.readableBytes();
+        int take = Math.min(room, data.readableBytes());
+        requestBody.addComponent(true, data.copy(data.readerIndex(), take));
+    }
+
+    void onClientWritabilityChanged(boolean writable) {
+        if (writable && origin != null && responseStarted && !done) {
+            origin.read();
+        }
+    }
+
+    void onClientClosed() {
+        if (!done) {
+            done = true;
+            if (origin != null) {
+                origin.pipeline().get(OriginHandler.class).detach();
+                origin.close();
+            }
+            releaseBuffers();
+            RequestLog.log(this, 0, responseBytes, "error");
+        }
+    }
+
+    // ---- origin side ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onOriginWritabilityChanged(boolean writable) {
+        if (writable && !requestComplete && !done) {
+            client.read();
+        }
+    }
+
+    @Override
+    public void onOriginResponse(HttpResponse response) {
+        if (done) {
+            return;
+        }
+        if (response.decoderResult().isFailure()) {
+            abortOrigin("Error: bad response from origin: " + response.decoderResult().cause().getMessage());
+            return;
+        }
+        int code = response.status().code();
+        if (code >= 100 && code < 200) {
+            skippingInterim = true;
+        } else {
+            originResponse = response;
+            if (!passthrough && GripResponse.isInstruct(response.headers())) {
+                gripBody = client.channel().alloc().compositeBuffer();
+            } else {
+                startRelay(response, null);
+            }
+        }
+        // The body may arrive in later reads: ask for them (the decoder only asks by itself when it produced
+        // nothing).
+        readOrigin();
+    }
+
+    /** Sends the response head for a streamed relay; {@code headers} replaces the origin's when given. */
+    void startRelay(HttpResponse response, HttpResponse replacement) {
+        HttpResponse head = replacement != null ? replacement : new DefaultHttpResponse(client.version(),
+                response.status(), response.headers().copy());
+        HttpHeaders h = head.headers();
+        boolean knownLength = replacement == null && h.contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !HttpUtil.isTransferEncodingChunked(response);
+        ResponseHeaders.removeHopByHop(h);
+        if (request.method().equals(HttpMethod.HEAD)) {
+            responseChunked = false;
+        } else if (!knownLength) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (client.version().equals(HttpVersion.HTTP_1_1)) {
+                h.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+                responseChunked = true;
+            } else {
+                client.keepAlive(false);
+            }
+        }
+        client.setConnectionHeader(h);
+        responseStarted = true;
+        info.status(head.status().code());
+        client.channel().writeAndFlush(head);
+    }
+
+    @Override
+    public void onOriginContent(HttpContent content) {
+        if (done) {
+            content.release();
+            return;
+        }
+        if (skippingInterim) {
+            content.release();
+            if (content instanceof LastHttpContent) {
+                skippingInterim = false;
+            }
+            origin.read();
+            return;
+        }
+        if (content instanceof LastHttpContent) {
+            originResponseComplete = true;
+        }
+        if (gripBody != null) {
+            onGripContent(content);
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            return;
+        }
+        responseBytes += content.content().readableBytes();
+        if (request.method().equals(HttpMethod.HEAD)) {
+            content.release();
+            if (content instanceof LastHttpContent) {
+                completeRelay(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            return;
+        }
+        if (content instanceof LastHttpContent last) {
+            completeRelay(last);
+            return;
+        }
+        client.channel().writeAndFlush(content);
+        if (client.channel().isWritable()) {
+            origin.read();
+        }
+    }
+
+    private void onGripContent(HttpContent content) {
+        ByteBuf data = content.content();
+        if (gripBody.readableBytes() + data.readableBytes() > GRIP_BUFFER_MAX) {
+            content.retain();
+            gripBody.addComponent(true, data);
+            GripResponse.tooLarge(this, gripBody, content instanceof LastHttpContent);
+            gripBody = null;
+            content.release();
+            return;
+        }
+        gripBody.addComponent(true, data.retain());
+        content.release();
+        if (content instanceof LastHttpContent) {
+            CompositeByteBuf body = gripBody;
+            gripBody = null;
+            originDone();
+            try {
+                GripResponse.handle(this, originResponse, body);
+            } finally {
+                body.release();
+            }
+        } else {
+            origin.read();
+        }
+    }
+
+    /** Continues a relay that was started from buffered GRIP bytes: the rest of the origin body streams through. */
+    void continueRelayAfterBuffer(ByteBuf buffered, boolean last) {
+        responseBytes += buffered.readableBytes();
+        if (last) {
+            completeRelay(new DefaultLastHttpContent(buffered.retain()));
+        } else {
+            client.channel().writeAndFlush(new DefaultHttpContent(buffered.retain()));
+            origin.read();
+        }
+    }
+
+    private void completeRelay(LastHttpContent last) {
+        client.channel().writeAndFlush(last);
+        originDone();
+        finish(responseBytes, null);
+    }
+
+    /** Gives the origin connection back to the pool when it can carry another request, else closes it. */
+    private void originDone() {
+        if (origin == null) {
+            return;
+        }
+        Channel ch = origin;
+        origin = null;
+        OriginHandler handler = ch.pipeline().get(OriginHandler.class);
+        handler.detach();
+        if (requestComplete && originResponseComplete && HttpUtil.isKeepAlive(originResponse)) {
+            OriginPool.current().release(handler.key(), ch);
+        } else {
+            ch.close();
+        }
+    }
+
+    @Override
+    public void onOriginClosed() {
+        if (done) {
+            return;
+        }
+        Channel ch = origin;
+        origin = null;
+        if (!responseStarted && gripBody == null && originResponse == null && originReused && requestBytes == 0
+                && requestComplete) {
+            // A pooled connection the origin closed just as we reused it: try once more on a fresh one.
+            connectFresh();
+            return;
+        }
+        if (ch != null) {
+            ch.close();
+        }
+        abortOrigin("Error: origin closed the connection before the response was complete.");
+    }
+
+    private void connectFresh() {
+        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
+        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
+            if (done) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+            } else if (f.isSuccess()) {
+                attach(f.channel(), false);
+            } else {
+                failBeforeResponse("Unable to connect to any targets. Tried: " + triedTargets());
+            }
+        });
+    }
+
+    @Override
+    public void onOriginError(Throwable cause) {
+        RequestLog.debug("origin error", cause);
+    }
+
+    /** The origin failed: a 502 if the client has seen nothing yet, else the client response is cut off. */
+    private void abortOrigin(String debugMessage) {
+        if (origin != null) {
+            Channel ch = origin;
+            origin = null;
+            ch.pipeline().get(OriginHandler.class).detach();
+            ch.close();
+        }
+        if (gripBody != null) {
+            gripBody.release();
+            gripBody = null;
+        }
+        if (!responseStarted) {
+            failBeforeResponse(debugMessage);
+            return;
+        }
+        done = true;
+        releaseBuffers();
+        if (debug() && responseChunked) {
+            client.channel().writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("\n\n" + debugMessage + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        RequestLog.log(this, info.status(), responseBytes, "error");
+        client.abort();
+    }
+
+    // ---- ending -----------------------------------------------------------------------------------------------
+
+    void failBeforeResponse(String debugMessage) {
+        respond(ErrorResponses.proxyError(client.channel().alloc(), client.version(), debug(), debugMessage), "error");
+    }
+
+    /** Sends a complete response of Pushpin's own and ends the exchange. */
+    void respond(FullHttpResponse response, String logSuffix) {
+        if (done) {
+            response.release();
+            return;
+        }
+        if (origin != null) {
+            originDone();
+        }
+        int n = response.content().readableBytes();
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();
+        }
+        client.setConnectionHeader(response.headers());
+        responseStarted = true;
+        info.status(response.status().code());
+        client.channel().writeAndFlush(response);
+        finish(n, logSuffix);
+    }
+
+    private void finish(long bytes, String logSuffix) {
+        done = true;
+        releaseBuffers();
+        RequestLog.log(this, info.status(), bytes, logSuffix);
+        client.exchangeDone(this);
+    }
+
+    private void releaseBuffers() {
+        if (requestBody != null) {
+            requestBody.release();
+            requestBody = null;
+        }
+        if (gripBody != null) {
+            gripBody.release();
+            gripBody = null;
+        }
+    }
+
+    HttpResponse originResponseHead() {
+        return originResponse;
+    }
+
+    long requestBytes() {
+        return requestBytes;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    ClientConnection client() {
+        return client;
+    }
+
+    ProxyContext context() {
+        return context;
+    }
+
+    Channel origin() {
+        return origin;
+    }
+
+    void readOrigin() {
+        if (origin != null) {
+            origin.read();
+        }
+    }
+
+    static ChannelFutureListener closeOnFailure() {
+        return ChannelFutureListener.CLOSE_ON_FAILURE;
+    }
+
+    static void releaseQuietly(Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+}

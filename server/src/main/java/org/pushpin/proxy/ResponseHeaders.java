@@ -1,0 +1,17 @@
+package org.pushpin.proxy;
+
+import io.netty.handler.codec.http.HttpHeaders;
+
+/** What is removed from origin response headers before they reach the client (spec grip.md §3). */
+final class ResponseHeaders {
+    private static final String[] HOP_BY_HOP = {"Connection", "Keep-Alive", "Content-Encoding", "Transfer-Encoding"};
+
+    private ResponseHeaders() {
+    }
+
+    static void removeHopByHop(HttpHeaders headers) {
+        for (String name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+}

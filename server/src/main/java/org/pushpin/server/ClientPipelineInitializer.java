@@ -1,0 +1,46 @@
+package org.pushpin.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SniHandler;
+import org.pushpin.proxy.ClientConnection;
+import org.pushpin.proxy.ProxyContext;
+
+/**
+ * The client pipeline, top to bottom in one place:
+ * [tls (SNI)] → request decoder (head ≤ client_buffer_size) → response encoder → 100-continue → flow control
+ * (one message per read, so pipelined requests wait their turn) → the connection's proxy handler.
+ */
+final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
+    private final ProxyContext context;
+    private final ConnectionLimiter limiter;
+    private final TlsCertificates tls;
+    private final int headLimit;
+
+    /** @param tls certificates for a TLS listener, or null for plain HTTP */
+    ClientPipelineInitializer(ProxyContext context, ConnectionLimiter limiter, TlsCertificates tls) {
+        this.context = context;
+        this.limiter = limiter;
+        this.tls = tls;
+        this.headLimit = context.config().runner().clientBufferSize();
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        limiter.opened(ch);
+        ch.config().setAutoRead(false);
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", new SniHandler(tls));
+        }
+        p.addLast("decoder", new ClientRequestDecoder(headLimit));
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("continue", new HttpServerExpectContinueHandler());
+        p.addLast("flow", new FlowControlHandler());
+        p.addLast("proxy", new ClientConnection(context, tls != null));
+    }
+}
