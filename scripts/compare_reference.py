@@ -146,7 +146,10 @@ case('post-body', req('POST', '/echo', headers=[('Content-Type', 'text/plain')],
 case('post-chunked', req('POST', '/echo', headers=[('Content-Type', 'application/octet-stream')],
                          chunks=[b'hello ', b'chunked ', b'world']))
 case('post-big-200k', req('POST', '/echo', body=BIG_BODY))
-case('post-big-chunked', req('POST', '/echo', chunks=[BIG_BODY[i:i + 50_000] for i in range(0, 200_000, 50_000)]))
+case('post-big-chunked', req('POST', '/echo', chunks=[BIG_BODY[i:i + 50_000] for i in range(0, 200_000, 50_000)]),
+     known=[(r'origin\[0\]\.headers', r'^(content-length|transfer-encoding): '), (r'origin\[0\]\.framing', None)],
+     note='1.36 varies run to run: a chunked request body reaches the origin with Content-Length when it was '
+          'all buffered in time, else chunked; both are fine')
 case('post-expect-100', req('POST', '/echo', headers=[('Expect', '100-continue')], body=b'x' * 100))
 case('post-http10-body', req('POST', '/echo', version='1.0', body=b'ten bytes!'))
 case('put-empty', req('PUT', '/echo', body=b''),
@@ -621,8 +624,8 @@ def client_view(resp):
             continue  # volatile
         if lk == 'connection' and v == 'Transfer-Encoding':
             continue  # condure artefact on chunked responses (reference-pushpin.md)
-        if lk == 'content-length' and is_echo and body:
-            v = '<echo length%s>' % ('' if v == str(len(body)) else ' MISMATCH ' + v)  # the echo varies in length
+        if lk == 'content-length' and is_echo:  # the echo varies in length
+            v = '<echo length%s>' % ('' if v == str(len(body)) or not body else ' MISMATCH ' + v)
         hdrs.append('%s: %s' % (lk, v))
     if is_echo and body:
         # The echo body repeats what the origin saw (compared in the origin view); check only that it is intact.

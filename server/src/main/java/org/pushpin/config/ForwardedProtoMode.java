@@ -4,5 +4,14 @@ package org.pushpin.config;
 public enum ForwardedProtoMode {
     OFF,
     BOTH,
-    PROTO_ONLY
+    PROTO_ONLY;
+
+    /** Pushpin compares the exact strings {@code true} and {@code proto-only}; everything else is off. */
+    public static ForwardedProtoMode parse(String value) {
+        return switch (value) {
+            case "true" -> BOTH;
+            case "proto-only" -> PROTO_ONLY;
+            default -> OFF;
+        };
+    }
 }

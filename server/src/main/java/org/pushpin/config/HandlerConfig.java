@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The {@code [handler]} section: publishing inputs and hold limits (used by the holds and publishing issues).
  * Values that are unlimited in Pushpin's code are represented by -1. {@code pushInHttpPort} is -1 when unset
- * (no HTTP control server); it already has {@code port_offset} added.
+ * (no HTTP control server); it already has {@code port_offset} added. A spec that is empty (missing from the
+ * file, as in Pushpin's code) means that socket is not opened; specs already have {@code {rundir}},
+ * {@code {ipc_prefix}} and the port offset applied. {@code prometheusPort} is -1 when unset.
  */
 public record HandlerConfig(
         String pushInSpec,

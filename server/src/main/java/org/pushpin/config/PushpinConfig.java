@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * @param configFile the file read, or null when the built-in defaults were used
  * @param configDir  the directory relative paths are resolved against (the working directory without a file)
  * @param instanceId {@code --id}, or -1
- * @param portOffset {@code port_offset} plus 10 × {@code --id}
+ * @param portOffset added to every {@code tcp://} port and to {@code push_in_http_port} (already applied to those
+ *                   values): {@code port_offset}, or 10 × {@code --id} when the id is above 0 (as in Pushpin, the
+ *                   id's offset replaces the file's)
  */
 public record PushpinConfig(
         Path configFile,

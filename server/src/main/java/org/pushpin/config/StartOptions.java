@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What the {@code pushpin} command line says; {@code null}/empty = not given. Parsed by {@code cli.PushpinMain}
+ * What the {@code pushpin} command line says; {@code null}/empty = not given. Parsed by {@code cli.PushpinCommandLine}
  * and merged over the file by {@link ConfigLoader}.
  *
  * @param port     {@code --port [addr:]port}: listen only there (replaces http/https/local ports)

@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.pushpin.routing.Route;
+import org.pushpin.routing.RouteTable;
 
 /**
  * The last handler of a client connection: takes one request at a time (auto-read is off and a
@@ -34,6 +35,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ProxyExchange exchange;
     private HttpVersion version = HttpVersion.HTTP_1_1;
     private boolean keepAlive;
+    /** A read was asked for and no message has come since (see {@link #channelReadComplete}). */
+    private boolean readWanted;
 
     public ClientConnection(ProxyContext context, boolean tlsConnection) {
         this.context = context;
@@ -47,12 +50,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readWanted = false;
         if (msg instanceof HttpRequest request) {
             onRequest(request);
             if (msg instanceof HttpContent content && exchange != null) {
@@ -69,7 +73,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 // Between requests: the rest of a body that was answered early, or the empty last part of a
                 // request without a body. Drop it and read on.
                 content.release();
-                ctx.read();
+                read();
             }
             return;
         }
@@ -98,10 +102,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
         Optional<Route> route;
         String routeId = proxy.acceptPushpinRoute() ? headers.get("Pushpin-Route") : null;
-        if (routeId != null) {
-            route = context.routes().current().byId(routeId);
+        RouteTable table = context.routes().current();
+        if (routeId != null && !table.isIdShared(routeId)) {
+            // An unknown id is an error; an id shared by several lines is unusable and ignored (as Pushpin).
+            route = table.byId(routeId);
         } else {
-            route = context.routes().current().match(hostWithoutPort(host), request.uri(), tls, websocket);
+            route = table.match(hostWithoutPort(host), request.uri(), tls, websocket);
         }
         if (route.isEmpty()) {
             FullHttpResponse r = ErrorResponses.badGateway(ctx.alloc(), version,
@@ -122,7 +128,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean again = keepAlive;
         var f = ctx.writeAndFlush(r);
         if (again) {
-            ctx.read();
+            read();
         } else {
             f.addListener(ChannelFutureListener.CLOSE);
         }
@@ -162,7 +168,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     void read() {
+        readWanted = true;
         ctx.read();
+    }
+
+    /**
+     * {@code FlowControlHandler} counts a read as satisfied by the end of the read cycle it was asked in; a read
+     * asked while handling a message of that cycle is then lost. Ask again while a message is still wanted.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readWanted) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     void keepAlive(boolean keepAlive) {
@@ -185,7 +204,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         if (keepAlive) {
-            ctx.read();
+            read();
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

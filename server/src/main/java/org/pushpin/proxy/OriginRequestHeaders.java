@@ -11,6 +11,7 @@ import org.pushpin.config.ForwardedProtoMode;
 import org.pushpin.config.ProxyConfig;
 import org.pushpin.config.XffPolicy;
 import org.pushpin.routing.Route;
+import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
 
 /** The headers Pushpin puts on a forwarded request (spec grip.md §1), from the client's own headers. */
@@ -33,12 +34,7 @@ final class OriginRequestHeaders {
      */
     static HttpHeaders build(HttpHeaders client, ProxyConfig config, Route route, Target target, String clientIp,
                              boolean tls, boolean trusted, String gripSig) {
-        String host = target.hostHeader() != null ? target.hostHeader()
-                : route.asHost() != null ? route.asHost()
-                : client.get(HttpHeaderNames.HOST);
-        if (host == null || host.isEmpty()) {
-            host = "localhost";
-        }
+        String host = RouteRewrite.hostHeader(route, target, client.get(HttpHeaderNames.HOST));
         HttpHeaders out = new DefaultHttpHeaders();
         boolean hostDone = false;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {

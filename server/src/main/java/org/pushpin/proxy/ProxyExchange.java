@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import org.pushpin.routing.Route;
@@ -45,6 +44,14 @@ final class ProxyExchange implements OriginListener {
     final Route route;
     final boolean passthrough;
     private final boolean trusted;
+
+    /** A failed write to the origin closes it; the exchange hears of it through {@link #onOriginClosed}. */
+    private static final ChannelFutureListener ORIGIN_WRITE = f -> {
+        if (!f.isSuccess()) {
+            RequestLog.debug("write to origin failed", f.cause());
+            f.channel().close();
+        }
+    };
 
     private Target target;
     private int targetIndex;
@@ -148,8 +155,12 @@ final class ProxyExchange implements OriginListener {
         origin = ch;
         originReused = reused;
         ch.pipeline().get(OriginHandler.class).attach(this);
-        ch.writeAndFlush(originRequest());
-        if (!requestComplete) {
+        if (requestComplete) {
+            // No body: the encoder still needs the end of the message before it takes the next request.
+            ch.write(originRequest(), ch.voidPromise());
+            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ORIGIN_WRITE);
+        } else {
+            ch.writeAndFlush(originRequest()).addListener(ORIGIN_WRITE);
             client.read();
         }
         ch.read();
@@ -194,13 +205,9 @@ final class ProxyExchange implements OriginListener {
             content.release();
             return;
         }
-        if (last) {
-            origin.writeAndFlush(content);
-        } else {
-            origin.writeAndFlush(content);
-            if (origin.isWritable()) {
-                client.read();
-            }
+        origin.writeAndFlush(content).addListener(ORIGIN_WRITE);
+        if (!last && origin.isWritable()) {
+            client.read();
         }
     }
 
@@ -276,7 +283,8 @@ final class ProxyExchange implements OriginListener {
         boolean knownLength = replacement == null && h.contains(HttpHeaderNames.CONTENT_LENGTH)
                 && !HttpUtil.isTransferEncodingChunked(response);
         ResponseHeaders.removeHopByHop(h);
-        if (request.method().equals(HttpMethod.HEAD)) {
+        int code = head.status().code();
+        if (request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304) {
             responseChunked = false;
         } else if (!knownLength) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -534,11 +542,4 @@ final class ProxyExchange implements OriginListener {
         }
     }
 
-    static ChannelFutureListener closeOnFailure() {
-        return ChannelFutureListener.CLOSE_ON_FAILURE;
-    }
-
-    static void releaseQuietly(Object msg) {
-        ReferenceCountUtil.release(msg);
-    }
 }

@@ -115,6 +115,9 @@ public final class HttpWire {
                 if (done) {
                     return -1;
                 }
+                if (len == 0) {
+                    return 0;
+                }
                 if (left == 0) {
                     String line = readLine(in);
                     if (line == null) {

@@ -222,11 +222,12 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         launch(cmd, httpSpecs, httpsSpecs, Duration.ofSeconds(15));
         // The proxy and zurl come up a little after the listener; ask the proxy itself.
         Await.until(Duration.ofSeconds(10), () -> {
-            try (RawClient c = RawClient.connect(httpPort())) {
+            // an early answer can get lost between the reference's processes: retry quickly
+            try (RawClient c = RawClient.connect(httpPort()).timeout(Duration.ofSeconds(1))) {
                 return c.exchange(Req.get("/").header("Pushpin-Check", "1")).status() == 200;
             }
         }, () -> "reference pushpin did not answer:\n" + log());
-        Thread.sleep(300);
+        Thread.sleep(Long.getLong("pushpin.it.reference.settleMs", 300));
     }
 
     private void launch(List<String> cmd, List<String> httpSpecs, List<String> httpsSpecs, Duration wait)

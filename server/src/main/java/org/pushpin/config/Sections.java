@@ -1,0 +1,178 @@
+package org.pushpin.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@code [runner]}, {@code [proxy]} and {@code [handler]} records from {@link Settings}, with Pushpin's
+ * code defaults for missing keys (config.md §3-§5). Keys marked "–" in config.md, and unknown keys, are never read,
+ * so they are accepted and ignored as Pushpin ignores what it does not read.
+ *
+ * <p>Where the shipped pushpin.conf and Pushpin's code differ, the code wins: a missing {@code push_in_spec},
+ * {@code push_in_sub_specs}, {@code stats_spec} or {@code command_spec} is empty (that socket is not opened), a
+ * missing {@code push_in_http_port} is -1 (no HTTP publish server), {@code message_rate}/{@code message_hwm} are
+ * unlimited (-1), {@code id_cache_ttl} is 0, {@code set_x_forwarded_protocol} is off and {@code sig_key} empty.
+ * Pushpin would refuse to start without any listener key; we then listen on 7999, the shipped value.
+ */
+final class Sections {
+    private Sections() {
+    }
+
+    static RunnerConfig runner(Settings s, StartOptions o, Path configDir, Path wd, Path rundir)
+            throws ConfigException {
+        List<ListenSpec> http;
+        List<ListenSpec> https;
+        List<Path> local;
+        if (o.port() != null) {
+            try {
+                http = List.of(ListenSpec.parse(o.port()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--port: " + e.getMessage());
+            }
+            https = List.of();
+            local = List.of();
+        } else {
+            // 7999 only when no listener key is there at all: Pushpin has no default, and a file with only
+            // https_ports must not open a plain port.
+            boolean noListenerKeys = !s.contains("runner", "https_ports") && !s.contains("runner", "local_ports");
+            http = listens(s, "http_port", noListenerKeys ? List.of("7999") : List.of());
+            https = listens(s, "https_ports", List.of());
+            local = s.list("runner", "local_ports", List.of()).stream().map(p -> wd.resolve(p).normalize()).toList();
+            if (http.isEmpty() && https.isEmpty() && local.isEmpty()) {
+                IniFile.Entry e = s.entry("runner", "http_port");
+                throw new ConfigException((e == null ? "[runner] http_port" : e.where())
+                        + ": no server ports configured (http_port, https_ports and local_ports are all empty)");
+            }
+        }
+        return new RunnerConfig(
+                http,
+                https,
+                local,
+                configDir.resolve("runner").resolve("certs"),
+                s.integerAtLeast("runner", "client_buffer_size", 8192, 1),
+                s.integerAtLeast("runner", "client_maxconn", 50000, 1),
+                rundir,
+                wd.resolve(s.string("runner", "logdir", "")).normalize(),
+                logLevel(s, o),
+                o.logFile() == null ? null : wd.resolve(o.logFile()).normalize(),
+                o.mergeOutput());
+    }
+
+    static ProxyConfig proxy(Settings s, StartOptions o, Path configDir) throws ConfigException {
+        String routesFile = s.string("proxy", "routesfile", "routes");
+        if (routesFile.isBlank()) {
+            // Pushpin would resolve "" to the config directory itself and fail to read it.
+            routesFile = "routes";
+        }
+        return new ProxyConfig(
+                configDir.resolve(routesFile).normalize(),
+                o.routes() == null ? List.of() : List.copyOf(o.routes()),
+                s.bool("proxy", "debug", false),
+                s.bool("proxy", "auto_cross_origin", false),
+                s.bool("proxy", "accept_x_forwarded_protocol", false),
+                ForwardedProtoMode.parse(s.string("proxy", "set_x_forwarded_protocol", "")),
+                xff(s, "x_forwarded_for"),
+                xff(s, "x_forwarded_for_trusted"),
+                s.list("proxy", "orig_headers_need_mark", List.of()),
+                s.bool("proxy", "accept_pushpin_route", false),
+                s.bool("proxy", "log_from", false),
+                s.bool("proxy", "log_user_agent", false),
+                s.string("proxy", "sig_iss", "pushpin"),
+                s.string("proxy", "sig_key", ""),
+                s.string("proxy", "upstream_key", ""),
+                s.integer("proxy", "max_open_requests", -1));
+    }
+
+    static HandlerConfig handler(Settings s) throws ConfigException {
+        List<String> subSpecs = new ArrayList<>(s.list("handler", "push_in_sub_specs", List.of()));
+        String subSpec = s.string("handler", "push_in_sub_spec", "");
+        if (!subSpec.isEmpty()) {
+            subSpecs.add(subSpec);
+        }
+        String httpAddr = s.string("handler", "push_in_http_addr", "");
+        String statsFormat = s.string("handler", "stats_format", "");
+        return new HandlerConfig(
+                s.string("handler", "push_in_spec", ""),
+                List.copyOf(subSpecs),
+                s.bool("handler", "push_in_sub_connect", false),
+                // Pushpin binds a null address when this is missing; loopback is the shipped value and safe.
+                httpAddr.isBlank() ? "127.0.0.1" : httpAddr,
+                s.adjustedPort("handler", "push_in_http_port", -1),
+                // 1.36 reads these two under misspelt names (so always gets the defaults); we read them properly.
+                s.integerAtLeast("handler", "push_in_http_max_headers_size", 10000, 1),
+                s.integerAtLeast("handler", "push_in_http_max_body_size", 1000000, 1),
+                s.string("handler", "stats_spec", ""),
+                s.string("handler", "command_spec", ""),
+                s.integer("handler", "message_rate", -1),
+                s.integer("handler", "message_hwm", -1),
+                s.integer("handler", "message_block_size", -1),
+                s.integer("handler", "message_wait", 5000),
+                s.integer("handler", "id_cache_ttl", 0),
+                s.integer("handler", "connection_subscription_max", 20),
+                s.integer("handler", "subscription_linger", 60),
+                s.integer("handler", "stats_subscription_ttl", 60),
+                s.integer("handler", "stats_report_interval", 10),
+                statsFormat.isBlank() ? "tnetstring" : statsFormat,
+                optionalPort(s, "handler", "prometheus_port"),
+                s.string("handler", "prometheus_prefix", ""),
+                s.bool("handler", "share_all", false));
+    }
+
+    private static List<ListenSpec> listens(Settings s, String key, List<String> def) throws ConfigException {
+        List<ListenSpec> out = new ArrayList<>();
+        for (String item : s.list("runner", key, def)) {
+            try {
+                out.add(ListenSpec.parse(item));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(s.entry("runner", key).where() + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code --loglevel} (already "3" for {@code --verbose}) replaces {@code log_level} entirely, as in Pushpin. */
+    private static int logLevel(Settings s, StartOptions o) throws ConfigException {
+        if (o.logLevel() != null) {
+            try {
+                return LogLevels.defaultLevel(LogLevels.parse(o.logLevel()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--loglevel: " + e.getMessage());
+            }
+        }
+        IniFile.Entry e = s.entry("runner", "log_level");
+        if (e == null || (!e.isList() && e.items().get(0).isBlank())) {
+            return LogLevels.DEFAULT_LEVEL;
+        }
+        try {
+            return LogLevels.defaultLevel(LogLevels.parse(e.items().stream().map(s::resolve).toList()));
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(e.where() + ": " + ex.getMessage());
+        }
+    }
+
+    private static XffPolicy xff(Settings s, String key) throws ConfigException {
+        try {
+            return XffPolicy.parse(s.list("proxy", key, List.of()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.entry("proxy", key).where() + ": " + e.getMessage());
+        }
+    }
+
+    /** A port that may be left empty (-1 = off), like {@code prometheus_port}; no port offset. */
+    private static int optionalPort(Settings s, String section, String key) throws ConfigException {
+        String value = s.string(section, key, "");
+        if (value.isBlank()) {
+            return -1;
+        }
+        try {
+            ListenSpec spec = ListenSpec.parse(value);
+            if (spec.host() == null) {
+                return spec.port();
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ConfigException(s.entry(section, key).where() + ": invalid port \"" + value + "\"");
+    }
+}
