@@ -2,10 +2,11 @@
 # Differential test of our server against the reference Pushpin 1.36: the same requests through both, on the same
 # pushpin.conf + routes, compared field by field (what the origin saw, what the client got).
 #
-#   scripts/compare-with-reference.sh [-k SUBSTR]... [-v] [--ref-only]
+#   scripts/compare-with-reference.sh [-k SUBSTR]... [-v] [--log] [--ref-only]
 #
 #   -k SUBSTR   only cases whose name contains SUBSTR (repeatable)
 #   -v          print the full normalized views of every case
+#   --log       also compare the request log lines ("GET http://h/p -> target code=200 17", prefix ignored)
 #   --ref-only  do not start ours (every case is then a DIFF; useful to look at the reference's behaviour with -v)
 #
 # Ports: origin 18391, reference 18300 (port_offset 1300), ours 18310 (port_offset 1400), 18399 stays unbound.
@@ -19,13 +20,14 @@ py=/usr/bin/python3
 helper="$here/compare_reference.py"
 
 REF_PORT=18300 REF_OFFSET=1300 OURS_PORT=18310 OURS_OFFSET=1400 ORIGIN_PORT=18391
-kargs=() verbose=() ref_only=0
+kargs=() verbose=() ref_only=0 log=0
 while [ $# -gt 0 ]; do
   case $1 in
     -k) kargs+=(-k "$2"); shift 2 ;;
     -v) verbose=(-v); shift ;;
     --ref-only) ref_only=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --log) log=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -69,8 +71,10 @@ for profile in $("$py" "$helper" profiles "${kargs[@]}"); do
       down="failed to start (see $work/$profile/ours/pushpin.log)"
     fi
   fi
+  logargs=()
+  [ "$log" = 1 ] && logargs=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
   "$py" "$helper" run --profile "$profile" --ref $REF_PORT --ours $OURS_PORT --ours-down "$down" \
-    --out "$work/results-$profile.json" "${kargs[@]}"
+    --out "$work/results-$profile.json" "${kargs[@]}" "${logargs[@]}"
   results+=("$work/results-$profile.json")
   pp_stop_pid "$ref_pid"
   [ -n "$ours_pid" ] && pp_stop_pid "$ours_pid"

@@ -8,13 +8,15 @@ Driven by scripts/compare-with-reference.sh; the sub-commands are usable alone t
   compare_reference.py routes PROFILE               print the routes file of a profile
   compare_reference.py conf PROFILE                 print the profile's pushpin.conf overrides (section.key=value)
   compare_reference.py run --profile P --ref PORT --ours PORT --out FILE [-k SUBSTR] [--ours-down WHY]
+                            [--ref-log FILE --ours-log FILE]
   compare_reference.py report FILE... [-v]          print the PASS/DIFF table; exit 1 on any DIFF
 
 For each case the same raw request(s) go through both servers (one socket per case, our own HTTP/1.x client so
 that HTTP/1.0, missing Host, chunked bodies and pipelining are exact), and we compare
   (a) what the origin saw: method, target, version, headers (normalized), body length/digest, framing;
   (b) what the client got: status, reason, version, headers (minus Date and known artefacts), framing, body,
-      and whether the server kept the connection open afterwards.
+      and whether the server kept the connection open afterwards;
+  (c) optionally (--ref-log/--ours-log), the request log lines each server wrote for the case.
 Python 3 standard library only.
 
 To add a case: append to CASES (see `case()` and `req()`); to add a configuration: add to PROFILES. Origin
@@ -541,9 +543,33 @@ def origin_get(path):
         return json.loads(r.read())
 
 
-def execute(c, port):
-    """Runs one case against one server; returns the raw observations."""
+# A request log line: "GET http://host/path -> 127.0.0.1:8391 route=main code=200 17" (behaviours.md 6),
+# after whatever prefix (time, level, "[proxy]") the server writes.
+LOG_LINE = re.compile(r'\b([A-Z][A-Z-]* https?://\S+.*\bcode=\d+.*)$')
+
+
+def log_size(path):
+    try:
+        with open(path, 'rb') as fh:
+            return fh.seek(0, 2)
+    except OSError:
+        return 0
+
+
+def log_lines(path, start):
+    time.sleep(0.1)  # the reference's runner relays its children's output
+    with open(path, 'rb') as fh:
+        fh.seek(start)
+        text = fh.read().decode('utf-8', 'replace')
+    return [m.group(1).rstrip() for line in text.splitlines() if '[zurl]' not in line
+            for m in [LOG_LINE.search(line)] if m]
+
+
+def execute(c, port, log=None):
+    """Runs one case against one server; returns the raw observations. log: the server's log file, whose
+    request lines written during the case are collected."""
     n0 = origin_get('/__pp/count')['count']
+    log0 = log_size(log) if log else 0
     out = {'client': [], 'conn': None}
     try:
         conn = Conn(port)
@@ -571,6 +597,8 @@ def execute(c, port):
         conn.close()
     time.sleep(0.05)
     out['origin'] = origin_get('/__pp/log?from=%d' % n0)
+    if log:
+        out['log'] = log_lines(log, log0)
     return out
 
 
@@ -660,6 +688,10 @@ def view(c, obs):
         for k, v in client_view(resp).items():
             f['client[%d].%s' % (i, k)] = v
     f['conn.after'] = obs['conn']
+    if 'log' in obs:
+        echo = any(h.startswith('content-length: <echo') for k, v in f.items() if k.endswith('.headers')
+                   and k.startswith('client') for h in v)
+        f['log'] = [re.sub(r'(code=\d+) \d+', r'\1 <echo size>', x) if echo else x for x in obs['log']]
     return f
 
 
@@ -711,11 +743,11 @@ def cmd_run(a):
     results = []
     cases = [c for c in CASES if c['profile'] == a.profile and (not a.k or any(k in c['name'] for k in a.k))]
     for c in cases:
-        ref = view(c, execute(c, a.ref))
+        ref = view(c, execute(c, a.ref, a.ref_log))
         if a.ours_down:
             ours = {'error': 'ours not running: ' + a.ours_down}
         else:
-            ours = view(c, execute(c, a.ours))
+            ours = view(c, execute(c, a.ours, a.ours_log))
         d, known = diff(c, ref, ours)
         results.append({'name': c['name'], 'profile': c['profile'], 'note': c['note'], 'diffs': d,
                         'known': known, 'ref': ref, 'ours': ours})
@@ -777,6 +809,8 @@ def main():
     r.add_argument('--ref', type=int, required=True)
     r.add_argument('--ours', type=int, required=True)
     r.add_argument('--ours-down', default='')
+    r.add_argument('--ref-log', help='compare request log lines too: the reference\'s log file')
+    r.add_argument('--ours-log', help='... and ours')
     r.add_argument('--out', required=True)
     r.add_argument('-k', action='append', help='only cases whose name contains this (repeatable)')
     r = sp.add_parser('report')

@@ -76,17 +76,27 @@ open(p, 'w').write(s)
 PY
 }
 
-# Wait until the client port answers HTTP and the HTTP publish port (5561 + offset) accepts connections.
-pp_wait_ready() {  # pp_wait_ready NAME PID HTTP_PORT PORT_OFFSET LOGFILE
-  local name=$1 pid=$2 port=$3 offset=$4 logf=$5 pub=$((5561 + $4)) t0=$SECONDS
+# Wait until the client port answers HTTP (any status) and the HTTP publish port (5561 + offset) accepts
+# connections. With PUBLISH_OPTIONAL=1 a missing publish port only gets a warning after 5 s (our server may not
+# have that listener yet); the reference always needs it (its handler is then up).
+pp_wait_ready() {  # pp_wait_ready NAME PID HTTP_PORT PORT_OFFSET LOGFILE [PUBLISH_OPTIONAL]
+  local name=$1 pid=$2 port=$3 logf=$5 pub=$((5561 + $4)) optional=${6:-0} t0=$SECONDS t1=""
   while :; do
     if ! kill -0 "$pid" 2>/dev/null; then
       pp_log "ERROR: $name exited during start-up; last log lines ($logf):"; tail -n 20 "$logf" >&2; return 1
     fi
-    if curl -s -o /dev/null -m 2 "http://127.0.0.1:$port/" -H 'Host: pp-ready-probe' &&
-       curl -s -o /dev/null -m 2 "http://127.0.0.1:$pub/"; then
-      pp_log "$name ready on 127.0.0.1:$port (publish :$pub) after $((SECONDS - t0)) s"
-      return 0
+    if [ -z "$t1" ] && curl -s -o /dev/null -m 2 "http://127.0.0.1:$port/" -H 'Host: pp-ready-probe'; then
+      t1=$SECONDS
+    fi
+    if [ -n "$t1" ]; then
+      if curl -s -o /dev/null -m 2 "http://127.0.0.1:$pub/"; then
+        pp_log "$name ready on 127.0.0.1:$port (publish :$pub) after $((SECONDS - t0)) s"
+        return 0
+      fi
+      if [ "$optional" = 1 ] && [ $((SECONDS - t1)) -ge 5 ]; then
+        pp_log "WARNING: $name answers on 127.0.0.1:$port but not on its publish port :$pub"
+        return 0
+      fi
     fi
     if [ $((SECONDS - t0)) -ge "$PP_START_TIMEOUT" ]; then
       pp_log "ERROR: $name not ready after $PP_START_TIMEOUT s; last log lines ($logf):"; tail -n 20 "$logf" >&2
@@ -136,7 +146,7 @@ ours_start() {  # ours_start DIR HTTP_PORT PORT_OFFSET [ROUTES]
   local pid=$!
   echo "$pid" > "$dir/pushpin.pid"
   PP_PIDS+=("$pid")
-  pp_wait_ready "ours" "$pid" "$port" "$offset" "$dir/pushpin.log"
+  pp_wait_ready "ours" "$pid" "$port" "$offset" "$dir/pushpin.log" 1
 }
 
 # Start any background helper (an origin...) in its own process group so stop_all can end it.

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -152,7 +153,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private String clientIp() {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress addr && addr.getAddress() != null) {
-            return addr.getAddress().getHostAddress();
+            return NetUtil.toAddressString(addr.getAddress());
         }
         return null;
     }

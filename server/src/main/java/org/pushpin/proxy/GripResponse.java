@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.GripDetector;
+import org.pushpin.grip.HoldMode;
+import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.Instruct;
 import org.pushpin.grip.InstructException;
 import org.pushpin.grip.InstructParser;
@@ -62,6 +64,13 @@ final class GripResponse {
         }
     }
 
+    /** A stream hold, or a next link without hold, and no build-id filter: the body may pass unbuffered. */
+    static boolean streamable(Instruct instruct) {
+        boolean streamingHold = instruct.holdMode() == HoldMode.STREAM
+                || (instruct.holdMode() == HoldMode.NONE && instruct.nextLink() != null);
+        return streamingHold && instruct.channels().stream().noneMatch(c -> c.filters().contains("build-id"));
+    }
+
     /**
      * An instruction body over the limit: a stream hold (or a next link without hold) is streamed to the client
      * as it arrives; anything else is an error (spec grip.md §2).
@@ -76,11 +85,11 @@ final class GripResponse {
                 exchange.failBeforeResponse("Failed to parse accept instructions: " + e.getMessage());
                 return;
             }
-            if (!instruct.streamable()) {
+            if (!streamable(instruct)) {
                 exchange.failBeforeResponse("GRIP instruct response too large from " + exchange.target().address());
                 return;
             }
-            Instruct.Response r = instruct.response();
+            ClientResponse r = instruct.response();
             HttpResponse head = new DefaultHttpResponse(exchange.client().version(),
                     new HttpResponseStatus(r.code(), r.reason()));
             for (Map.Entry<String, String> h : r.headers()) {

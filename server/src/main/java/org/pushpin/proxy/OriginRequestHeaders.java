@@ -59,8 +59,11 @@ final class OriginRequestHeaders {
             out.remove("Pushpin-Route");
         }
         boolean gripEnabled = !route.noGrip();
-        if (!trusted && gripEnabled) {
+        if (!trusted) {
+            // Only a trusted client's own Grip-* headers reach the origin, even on a no_grip route (as 1.36).
             removeGripHeaders(out);
+        }
+        if (!trusted && gripEnabled) {
             if (gripSig != null) {
                 out.set("Grip-Sig", gripSig);
             }

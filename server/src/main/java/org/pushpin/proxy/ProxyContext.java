@@ -1,6 +1,7 @@
 package org.pushpin.proxy;
 
 import java.util.Objects;
+import org.pushpin.config.ConfigException;
 import org.pushpin.config.PushpinConfig;
 import org.pushpin.routing.RouteSource;
 import org.pushpin.server.Transport;
@@ -13,11 +14,12 @@ public final class ProxyContext {
     private final GripHandoff gripHandoff;
     private final OriginConnector connector;
 
-    public ProxyContext(PushpinConfig config, RouteSource routes, RequestSigning signing, GripHandoff gripHandoff,
-                        Transport transport) {
+    /** @throws ConfigException when a configured signing key cannot be read */
+    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, Transport transport)
+            throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
-        this.signing = Objects.requireNonNull(signing, "signing");
+        this.signing = ConfiguredSigning.create(config);
         this.gripHandoff = Objects.requireNonNull(gripHandoff, "gripHandoff");
         this.connector = new OriginConnector(transport);
     }

@@ -347,11 +347,11 @@ final class ProxyExchange implements OriginListener {
     private void onGripContent(HttpContent content) {
         ByteBuf data = content.content();
         if (gripBody.readableBytes() + data.readableBytes() > GRIP_BUFFER_MAX) {
-            content.retain();
-            gripBody.addComponent(true, data);
-            GripResponse.tooLarge(this, gripBody, content instanceof LastHttpContent);
+            CompositeByteBuf buffered = gripBody;
             gripBody = null;
+            buffered.addComponent(true, data.retain());
             content.release();
+            GripResponse.tooLarge(this, buffered, content instanceof LastHttpContent);
             return;
         }
         gripBody.addComponent(true, data.retain());

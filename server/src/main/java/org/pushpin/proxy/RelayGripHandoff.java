@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
+import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.Instruct;
 
 /**
@@ -17,7 +18,7 @@ public final class RelayGripHandoff implements GripHandoff {
     }
 
     /** The client response for an instruction's response part (framing is set by the exchange). */
-    public static FullHttpResponse toClientResponse(GripExchange exchange, Instruct.Response r) {
+    public static FullHttpResponse toClientResponse(GripExchange exchange, ClientResponse r) {
         FullHttpResponse out = new DefaultFullHttpResponse(exchange.request().protocolVersion(),
                 new HttpResponseStatus(r.code(), r.reason()),
                 exchange.channel().alloc().buffer(r.body().length).writeBytes(r.body()));

@@ -46,6 +46,10 @@ final class RequestLog {
         }
     }
 
+    static void warn(String message) {
+        LOG.warn(message);
+    }
+
     static void debug(String message, Throwable cause) {
         LOG.debug(message, cause);
     }

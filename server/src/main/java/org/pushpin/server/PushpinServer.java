@@ -17,7 +17,6 @@ import org.pushpin.config.PushpinConfig;
 import org.pushpin.proxy.GripHandoff;
 import org.pushpin.proxy.ProxyContext;
 import org.pushpin.proxy.RelayGripHandoff;
-import org.pushpin.proxy.sig.Signing;
 import org.pushpin.routing.RouteSources;
 import org.pushpin.routing.RouteSource;
 import org.slf4j.Logger;
@@ -54,7 +53,7 @@ public final class PushpinServer implements AutoCloseable {
         try {
             routes = RouteSources.open(config.proxy());
             server = new PushpinServer(group, routes);
-            ProxyContext context = new ProxyContext(config, routes, Signing.create(config), handoff, transport);
+            ProxyContext context = new ProxyContext(config, routes, handoff, transport);
             server.bindAll(config, context, transport);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;

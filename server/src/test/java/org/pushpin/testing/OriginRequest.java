@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * A request as the test origin received it.
  *
- * @param connection   sequence number of the origin-side connection it came on (1 = first accepted)
+ * @param connection   id of the origin-side connection it came on (ids grow for the origin's lifetime)
  * @param uri          the request target exactly as sent
  * @param headers      header lines in order, duplicates kept
  * @param body         the decoded body (empty for streaming handlers, which read it themselves)

@@ -223,7 +223,7 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         // The proxy and zurl come up a little after the listener; ask the proxy itself.
         Await.until(Duration.ofSeconds(10), () -> {
             // an early answer can get lost between the reference's processes: retry quickly
-            try (RawClient c = RawClient.connect(httpPort()).timeout(Duration.ofSeconds(1))) {
+            try (RawClient c = RawClient.connect(http.get(0)).timeout(Duration.ofSeconds(1))) {
                 return c.exchange(Req.get("/").header("Pushpin-Check", "1")).status() == 200;
             }
         }, () -> "reference pushpin did not answer:\n" + log());

@@ -56,7 +56,9 @@ public final class TestOrigin implements BeforeEachCallback, AfterAllCallback, A
     private final Map<String, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
     private final List<OriginRequest> requests = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> openIds = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger connectionIds = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Function<OriginRequest, Reply> fallback;
 
@@ -145,6 +147,11 @@ public final class TestOrigin implements BeforeEachCallback, AfterAllCallback, A
         return open.size();
     }
 
+    /** Whether the connection a request came on ({@link OriginRequest#connection()}) is still open. */
+    public boolean isOpen(int connection) {
+        return openIds.contains(connection);
+    }
+
     /** Forgets handlers, records and counters (open keep-alive connections stay open). */
     public void reset() {
         handlers.clear();
@@ -190,8 +197,10 @@ public final class TestOrigin implements BeforeEachCallback, AfterAllCallback, A
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                int id = accepted.incrementAndGet();
+                accepted.incrementAndGet();
+                int id = connectionIds.incrementAndGet();
                 open.add(s);
+                openIds.add(id);
                 threads.execute(() -> serve(s, id));
             } catch (IOException e) {
                 return;
@@ -264,6 +273,7 @@ public final class TestOrigin implements BeforeEachCallback, AfterAllCallback, A
             Thread.currentThread().interrupt();
         } finally {
             open.remove(s);
+            openIds.remove(connection);
         }
     }
 
