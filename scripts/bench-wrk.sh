@@ -125,7 +125,7 @@ for target in $TARGETS; do
         measure "ours" $OURS_PORT
         pp_stop_pid "$(cat "$work/ours/pushpin.pid")"
       else
-        for path in $PATHS; do rows+=("| ours | $path | _not measured: ours did not start_ | | | | |"); done
+        for path in $PATHS; do rows+=("| ours | $path | _placeholder: ours did not start; rerun scripts/bench-wrk.sh_ | | | | |"); done
       fi
       pp_stop_pid "$ORIGIN_PID" ;;
     *) echo "unknown target $target" >&2; exit 2 ;;

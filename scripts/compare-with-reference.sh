@@ -43,11 +43,11 @@ for p in $REF_PORT $OURS_PORT $ORIGIN_PORT 18399; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is already in use" >&2; exit 2; fi
 done
 
-# Our server: build it if there is neither bin/pushpin nor the jar.
+# Our server: build the jar if it is missing (bin/pushpin would, but within the start-up timeout).
 ours_down=""
 if [ "$ref_only" = 1 ]; then
   ours_down="not started (--ref-only)"
-elif [ ! -x "$repo/bin/pushpin" ] && [ ! -f "$repo/server/target/pushpin-server.jar" ]; then
+elif [ -z "${PP_OURS_CMD:-}" ] && [ ! -f "$repo/server/target/pushpin-server.jar" ]; then
   pp_log "building the server jar (mvn -B -q -DskipTests package)"
   (cd "$repo" && mvn -B -q -DskipTests package) > "$work/build.log" 2>&1 ||
     { ours_down="build failed (see $work/build.log)"; pp_log "ours: $ours_down"; }
@@ -74,6 +74,7 @@ for profile in $("$py" "$helper" profiles "${kargs[@]}"); do
   logargs=()
   [ "$log" = 1 ] && logargs=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
   "$py" "$helper" run --profile "$profile" --ref $REF_PORT --ours $OURS_PORT --ours-down "$down" \
+    --ref-publish $((5561 + REF_OFFSET)) --ours-publish $((5561 + OURS_OFFSET)) \
     --out "$work/results-$profile.json" "${kargs[@]}" "${logargs[@]}"
   results+=("$work/results-$profile.json")
   pp_stop_pid "$ref_pid"

@@ -34,6 +34,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 ORIGIN_PORT = 18391
@@ -73,6 +74,11 @@ PROFILES = {
         ],
         'conf': {},
     },
+    # Held requests and publishing.
+    'holds': {
+        'routes': ['* %s' % ORIGIN],
+        'conf': {},
+    },
     # X-Forwarded-* handling and debug error bodies.
     'xffdebug': {
         'routes': [
@@ -102,16 +108,18 @@ def req(method='GET', target='/echo', version='1.1', host='example.com', headers
             'body': body, 'chunks': chunks, 'raw': raw}
 
 
-def case(name, *requests, profile='main', pipeline=False, known=(), note=''):
+def case(name, *requests, profile='main', pipeline=False, known=(), note='', script=None):
     """A case: requests sent in order on one connection (all in one write if pipeline).
     known: accepted differences (reference quirks we do not copy; say which in note), each (FIELD_RE, ITEM_RE):
     in fields matching FIELD_RE, list items (e.g. header lines) matching ITEM_RE are compared apart and reported
     as known, not as a DIFF; a single-valued field differs "knownly" if the reference's value matches ITEM_RE;
-    ITEM_RE None accepts any difference of that field."""
-    if not requests:
+    ITEM_RE None accepts any difference of that field.
+    script: instead of requests, a function(Session) driving a conversation step by step (streams, long-polls,
+    publishes); every step it takes is recorded and compared (see Session)."""
+    if not requests and script is None:
         requests = (req(),)
     CASES.append({'name': name, 'profile': profile, 'requests': list(requests), 'pipeline': pipeline,
-                  'known': [(f, i) for f, i in known], 'note': note})
+                  'known': [(f, i) for f, i in known], 'note': note, 'script': script})
 
 
 BIG_BODY = bytes((i * 7 + 3) & 0xff for i in range(200_000))
@@ -235,6 +243,37 @@ case('debug-unreachable', req(target='/down/echo'), profile='xffdebug')
 case('debug-grip-bad', req(target='/gripbad'), profile='xffdebug')
 case('debug-grip-non200', req(target='/gripinstruct-404'), profile='xffdebug')
 case('debug-grip-instruct-empty', req(target='/gripinstruct-empty'), profile='xffdebug')
+
+
+# --- holds and publishing (scripted conversations; the pattern for streams, long-polls and publishes)
+def http_stream(s):
+    s.send(req(target='/grip-stream?ch=cmp-stream'))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-stream', {'http-stream': {'content': 'one\n'}})
+    s.body_until(b'one\n')
+    s.publish('cmp-stream', {'http-stream': {'content': 'two\n'}})
+    s.body_until(b'two\n')
+    s.publish('cmp-stream', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def long_poll_publish(s):
+    s.send(req(target='/grip-longpoll?ch=cmp-lp'))
+    s.idle(2.0)  # past the retry Pushpin makes ~1 s after a channel's first subscription
+    s.publish('cmp-lp', {'http-response': {'code': 202, 'reason': 'Got It', 'headers': {'X-Pub': '1'},
+                                           'body': 'published\n'}})
+    s.response()
+
+
+def long_poll_timeout(s):
+    s.send(req(target='/grip-longpoll?ch=cmp-lp-timeout&timeout=5'))
+    s.response(timeout=15)
+
+
+case('hold-stream-publish-close', script=http_stream, profile='holds')
+case('hold-response-publish', script=long_poll_publish, profile='holds')
+case('hold-response-timeout', script=long_poll_timeout, profile='holds')
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -393,6 +432,23 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
     def _gripinstruct_404(self, rec):
         self._send(404, 'Not Found', [('Content-Type', 'application/grip-instruct')], b'{}')
 
+    def _query(self, key, default):
+        from urllib.parse import parse_qs, urlsplit
+        return parse_qs(urlsplit(self.path).query).get(key, [default])[0]
+
+    def _grip_stream(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'),
+                               ('Grip-Channel', self._query('ch', 'c'))], b'stream open\n')
+
+    def _grip_longpoll(self, rec):
+        self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'response'),
+                               ('Grip-Channel', self._query('ch', 'c')),
+                               ('Grip-Timeout', self._query('timeout', '20')), ('X-Origin', 'held')],
+                   b'timeout body\n')
+
+    def _gripjson(self, rec):  # ?j=<application/grip-instruct body>
+        self._send(200, 'OK', [('Content-Type', 'application/grip-instruct')], self._query('j', '{}').encode())
+
     def _gripbad(self, rec):
         self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'bogus'), ('Grip-Channel', 'c')],
                    b'bad\n')
@@ -407,6 +463,7 @@ ORIGIN_ROUTES = {
     'gripexpose': OriginHandler._gripexpose, 'gripinstruct': OriginHandler._gripinstruct,
     'gripinstruct-empty': OriginHandler._gripinstruct_empty,
     'gripinstruct-404': OriginHandler._gripinstruct_404, 'gripbad': OriginHandler._gripbad,
+    'gripjson': OriginHandler._gripjson, 'grip-stream': OriginHandler._grip_stream, 'grip-longpoll': OriginHandler._grip_longpoll,
 }
 
 
@@ -441,6 +498,27 @@ def encode_request(r):
     return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + payload
 
 
+def decode_body(framing, raw, eof, length=None):
+    """Decodes what has arrived of a body: (bytes, ended, raw bytes used when ended)."""
+    if framing == 'length':
+        return raw[:length], len(raw) >= length, length
+    if framing != 'chunked':
+        return raw, eof, len(raw)
+    out, i = b'', 0
+    while True:
+        j = raw.find(b'\r\n', i)
+        if j < 0:
+            return out, eof, len(raw)
+        size = int(raw[i:j].split(b';')[0].strip() or b'0', 16)
+        if size == 0:
+            end = raw.find(b'\r\n\r\n', j)  # after the (usually empty) trailer section
+            return out, True, len(raw) if end < 0 else end + 4
+        if len(raw) < j + 2 + size + 2:
+            return out + raw[j + 2:j + 2 + size], eof, len(raw)
+        out += raw[j + 2:j + 2 + size]
+        i = j + 2 + size + 2
+
+
 class Conn:
     def __init__(self, port, timeout=10.0):
         self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
@@ -471,8 +549,8 @@ class Conn:
         out, self.buf = self.buf[:n], self.buf[n:]
         return out
 
-    def read_response(self, method):
-        """Returns a dict view of one response (interim 1xx responses listed in 'interim')."""
+    def read_head(self):
+        """Reads one final response head (interim 1xx responses listed in 'interim')."""
         interim = []
         while True:
             if not self.buf and not self._fill():
@@ -490,16 +568,30 @@ class Conn:
             if 100 <= status < 200 and status != 101:
                 interim.append('%d %s' % (status, reason))
                 continue
-            break
+            return {'version': version, 'status': status, 'reason': reason, 'headers': headers,
+                    'interim': interim}
+
+    @staticmethod
+    def framing(method, head):
         hmap = {}
-        for k, v in headers:
+        for k, v in head['headers']:
             hmap.setdefault(k.lower(), []).append(v)
-        te = ','.join(hmap.get('transfer-encoding', [])).lower()
+        if method == 'HEAD' or head['status'] in (204, 304):
+            return 'none', 0
+        if 'chunked' in ','.join(hmap.get('transfer-encoding', [])).lower():
+            return 'chunked', None
+        if 'content-length' in hmap:
+            return 'length', int(hmap['content-length'][0])
+        return 'close', None
+
+    def read_response(self, method):
+        """Returns a dict view of one whole response."""
+        head = self.read_head()
+        if 'error' in head:
+            return head
+        framing, length = self.framing(method, head)
         body = b''
-        if method == 'HEAD' or status in (204, 304):
-            framing = 'none'
-        elif 'chunked' in te:
-            framing = 'chunked'
+        if framing == 'chunked':
             while True:
                 size = int(self._line().split(b';')[0].strip(), 16)
                 if size == 0:
@@ -508,16 +600,33 @@ class Conn:
                     break
                 body += self._exact(size)
                 self._exact(2)
-        elif 'content-length' in hmap:
-            framing = 'length'
-            body = self._exact(int(hmap['content-length'][0]))
-        else:
-            framing = 'close'
+        elif framing == 'length':
+            body = self._exact(length)
+        elif framing == 'close':
             while self._fill():
                 pass
             body, self.buf = self.buf, b''
-        return {'version': version, 'status': status, 'reason': reason, 'headers': headers, 'framing': framing,
-                'body': body, 'interim': interim}
+        return dict(head, framing=framing, body=body)
+
+    def read_until(self, framing, length, marker, timeout):
+        """For streamed bodies: reads until the decoded body so far contains marker (None: until the end), the
+        body ends, or timeout. Returns (decoded body so far, ended). The raw bytes stay in self.buf."""
+        deadline = time.time() + timeout
+        while True:
+            body, ended, used = decode_body(framing, self.buf, self.eof, length)
+            if ended:
+                self.buf = self.buf[used:]
+                return body, ended
+            if marker is not None and marker in body:
+                return body, ended
+            left = deadline - time.time()
+            if left <= 0:
+                return body, False
+            self.sock.settimeout(left)
+            try:
+                self._fill()
+            except socket.timeout:
+                pass
 
     def state_after(self, wait=0.25):
         """'closed' if the server closed the connection, 'open' if it stayed open, or 'extra-data'."""
@@ -536,6 +645,75 @@ class Conn:
 
     def close(self):
         self.sock.close()
+
+
+class StopScript(Exception):
+    pass
+
+
+class Session:
+    """A scripted conversation on one client connection (see the 'holds' cases). Each step records a
+    (label, value) pair; the pairs are what gets compared."""
+
+    def __init__(self, conn, publish_port):
+        self.conn, self.publish_port, self.steps = conn, publish_port, []
+        self.method, self.framing, self.length, self.seen = 'GET', None, None, 0
+
+    def send(self, r):
+        self.method = r['method']
+        self.conn.sock.sendall(encode_request(r))
+
+    def head(self, timeout=10.0):
+        """Reads the response head (the body is then read with body_until)."""
+        self.conn.sock.settimeout(timeout)
+        h = self.conn.read_head()
+        if 'error' in h:
+            self.steps.append(('head', h['error']))
+            raise StopScript()
+        self.framing, self.length = Conn.framing(self.method, h)
+        self.seen = 0
+        v = client_view(dict(h, framing=self.framing, body=b''))
+        self.steps.append(('head', {k: v[k] for k in ('status', 'reason', 'version', 'headers', 'framing')}))
+
+    def body_until(self, marker, timeout=5.0):
+        """Reads the body until marker has arrived (None: until it ends); records what arrived since last time."""
+        body, ended = self.conn.read_until(self.framing, self.length, marker, timeout)
+        new, self.seen = body[self.seen:], len(body)
+        self.steps.append(('body', {'data': new.decode('latin-1'), 'ended': ended}))
+
+    def idle(self, seconds):
+        """Waits; records what arrived meanwhile (normally nothing)."""
+        deadline, got = time.time() + seconds, len(self.conn.buf)
+        while not self.conn.eof and time.time() < deadline:
+            self.conn.sock.settimeout(max(0.01, deadline - time.time()))
+            try:
+                self.conn._fill()
+            except socket.timeout:
+                break
+        self.steps.append(('idle', self.conn.buf[got:][:200].decode('latin-1') + (' <closed>' if self.conn.eof else '')))
+
+    def publish(self, channel, formats, **item):
+        """Publishes one item through the server's HTTP publish endpoint."""
+        data = json.dumps({'items': [dict(item, channel=channel, formats=formats)]}).encode()
+        rq = urllib.request.Request('http://127.0.0.1:%d/publish/' % self.publish_port, data=data,
+                                    headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(rq, timeout=5) as r:
+                res = '%d %s' % (r.status, r.read().decode('latin-1').strip())
+        except urllib.error.HTTPError as e:
+            res = '%d %s' % (e.code, e.read().decode('latin-1').strip())
+        except OSError as e:
+            res = 'error: %s' % e
+        self.steps.append(('publish', res))
+
+    def response(self, timeout=10.0):
+        """Reads one whole response."""
+        self.conn.sock.settimeout(timeout)
+        try:
+            r = self.conn.read_response(self.method)
+        except socket.timeout:
+            r = {'error': 'timeout'}
+        self.steps.append(('response', client_view(r)))
 
 
 def origin_get(path):
@@ -565,7 +743,7 @@ def log_lines(path, start):
             for m in [LOG_LINE.search(line)] if m]
 
 
-def execute(c, port, log=None):
+def execute(c, port, log=None, publish_port=None):
     """Runs one case against one server; returns the raw observations. log: the server's log file, whose
     request lines written during the case are collected."""
     n0 = origin_get('/__pp/count')['count']
@@ -576,7 +754,16 @@ def execute(c, port, log=None):
     except OSError as e:
         return {'error': 'connect: %s' % e}
     try:
-        reqs = c['requests']
+        if c['script']:
+            session = Session(conn, publish_port)
+            try:
+                c['script'](session)
+            except StopScript:
+                pass
+            except (OSError, ValueError, EOFError) as e:
+                session.steps.append(('error', '%s: %s' % (type(e).__name__, e)))
+            out['steps'] = session.steps
+        reqs = [] if c['script'] else c['requests']
         if c['pipeline']:
             conn.sock.sendall(b''.join(encode_request(r) for r in reqs))
         for i, r in enumerate(reqs):
@@ -683,6 +870,9 @@ def view(c, obs):
         r = reqs[i] if i < len(reqs) and reqs[i]['raw'] is None else None
         for k, v in origin_view(rec, r).items():
             f['origin[%d].%s' % (i, k)] = v
+    for i, (label, v) in enumerate(obs.get('steps', [])):
+        for k, x in (v.items() if isinstance(v, dict) else [(None, v)]):
+            f['step[%d].%s%s' % (i, label, '' if k is None else '.' + k)] = x
     f['client.count'] = len(obs['client'])
     for i, resp in enumerate(obs['client']):
         for k, v in client_view(resp).items():
@@ -743,11 +933,11 @@ def cmd_run(a):
     results = []
     cases = [c for c in CASES if c['profile'] == a.profile and (not a.k or any(k in c['name'] for k in a.k))]
     for c in cases:
-        ref = view(c, execute(c, a.ref, a.ref_log))
+        ref = view(c, execute(c, a.ref, a.ref_log, a.ref_publish))
         if a.ours_down:
             ours = {'error': 'ours not running: ' + a.ours_down}
         else:
-            ours = view(c, execute(c, a.ours, a.ours_log))
+            ours = view(c, execute(c, a.ours, a.ours_log, a.ours_publish))
         d, known = diff(c, ref, ours)
         results.append({'name': c['name'], 'profile': c['profile'], 'note': c['note'], 'diffs': d,
                         'known': known, 'ref': ref, 'ours': ours})
@@ -809,6 +999,8 @@ def main():
     r.add_argument('--ref', type=int, required=True)
     r.add_argument('--ours', type=int, required=True)
     r.add_argument('--ours-down', default='')
+    r.add_argument('--ref-publish', type=int, help='the reference\'s HTTP publish port (5561 + port_offset)')
+    r.add_argument('--ours-publish', type=int, help='ours')
     r.add_argument('--ref-log', help='compare request log lines too: the reference\'s log file')
     r.add_argument('--ours-log', help='... and ours')
     r.add_argument('--out', required=True)

@@ -32,6 +32,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext context;
     private final boolean tlsConnection;
+    private final Object admittedEvent;
+    private boolean admitted;
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
     private HttpVersion version = HttpVersion.HTTP_1_1;
@@ -39,9 +41,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A read was asked for and no message has come since (see {@link #channelReadComplete}). */
     private boolean readWanted;
 
-    public ClientConnection(ProxyContext context, boolean tlsConnection) {
+    /**
+     * @param admitted      false for a connection over {@code client_maxconn}: nothing is read from it until
+     *                      {@code admittedEvent} arrives as a user event
+     */
+    public ClientConnection(ProxyContext context, boolean tlsConnection, boolean admitted, Object admittedEvent) {
         this.context = context;
         this.tlsConnection = tlsConnection;
+        this.admitted = admitted;
+        this.admittedEvent = admittedEvent;
     }
 
     @Override
@@ -51,8 +59,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        read();
+        if (admitted) {
+            read();
+        }
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == admittedEvent && !admitted) {
+            admitted = true;
+            read();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -68,6 +88,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                badBody(content.decoderResult().cause());
+                return;
+            }
             if (exchange != null) {
                 exchange.onClientContent(content);
             } else {
@@ -88,6 +113,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         version = request.protocolVersion();
+        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+            version = HttpVersion.HTTP_1_1;
+            badRequest("Failed to parse request: unsupported version");
+            return;
+        }
+        if (!request.uri().startsWith("/") && !(request.uri().equals("*") && request.method().name().equals("OPTIONS"))) {
+            badRequest("Failed to parse request: invalid request target");
+            return;
+        }
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            badRequest("Failed to parse request: more than one Host header");
+            return;
+        }
         if (request.headers().size() > MAX_HEADERS) {
             badRequest("Failed to parse request: too many headers");
             return;
@@ -133,6 +171,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             f.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The body of the current request cannot be framed (bad chunk size): nothing more can be read. */
+    private void badBody(Throwable cause) {
+        ProxyExchange ex = exchange;
+        exchange = null;
+        keepAlive = false;
+        if (ex != null && ex.abortForBadBody()) {
+            ctx.close();
+            return;
+        }
+        badRequest(BadRequests.describe(cause));
     }
 
     private void badRequest(String message) {

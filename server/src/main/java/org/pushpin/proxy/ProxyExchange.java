@@ -223,6 +223,25 @@ final class ProxyExchange implements OriginListener {
         requestBody.addComponent(true, data.copy(data.readerIndex(), take));
     }
 
+    /**
+     * The client's body turned out unreadable: the origin request is abandoned (its connection closed, so the
+     * origin never sees a complete request). Returns true when a response had already started, so the client
+     * connection can only be closed.
+     */
+    boolean abortForBadBody() {
+        boolean started = responseStarted;
+        done = true;
+        if (origin != null) {
+            Channel ch = origin;
+            origin = null;
+            ch.pipeline().get(OriginHandler.class).detach();
+            ch.close();
+        }
+        releaseBuffers();
+        RequestLog.log(this, started ? info.status() : 400, responseBytes, "error");
+        return started;
+    }
+
     void onClientWritabilityChanged(boolean writable) {
         if (writable && origin != null && responseStarted && !done) {
             origin.read();

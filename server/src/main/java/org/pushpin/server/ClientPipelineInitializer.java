@@ -31,7 +31,7 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        limiter.opened(ch);
+        boolean admitted = limiter.opened(ch);
         ch.config().setAutoRead(false);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
@@ -41,6 +41,6 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("continue", new HttpServerExpectContinueHandler());
         p.addLast("flow", new FlowControlHandler());
-        p.addLast("proxy", new ClientConnection(context, tls != null));
+        p.addLast("proxy", new ClientConnection(context, tls != null, admitted, ConnectionLimiter.ADMITTED));
     }
 }

@@ -111,7 +111,9 @@ class BadClientInputTest {
                 Arguments.of("Content-Length with a sign", "POST /bad/cl-plus HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Length: +5\r\n\r\nhello"),
                 // RFC 9112 §3.2: origin-form must start with '/' (1.36 forwards "GET /" with Host "xbad-target")
-                Arguments.of("request target that is no path", "GET bad-target HTTP/1.1\r\nHost: x\r\n\r\n"));
+                Arguments.of("request target that is no path", "GET bad-target HTTP/1.1\r\nHost: x\r\n\r\n"),
+                // RFC 9112 §3.2: more than one Host line MUST get 400 (1.36 uses the first)
+                Arguments.of("two Host headers", "GET /bad/two-hosts HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -222,16 +224,5 @@ class BadClientInputTest {
         }
 
         Await.until(WAIT, writeFailed::get, "the proxy kept the origin response going after the client left");
-    }
-
-    @Test
-    void halfClosedClientStillGetsItsResponse() throws Exception {
-        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
-            c.send(Req.get("/bad/half-close"));
-            c.shutdownOutput();
-            Outcome outcome = c.outcome(WAIT);
-            assertThat(outcome).isInstanceOf(Responded.class);
-            assertThat(((Responded) outcome).response().status()).isEqualTo(200);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.pushpin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,57 @@ class ForwardingTest {
             assertThat(second.status()).isEqualTo(200);
             assertThat(second.bodyText()).isEqualTo("origin GET /fwd/ka10/2");
         }
+    }
+
+    @Test
+    void http11ConnectionCloseIsHonoured() throws Exception {
+        try (RawClient c = client()) {
+            RawResponse resp = c.exchange(Req.get("/fwd/close").header("Connection", "close"));
+            assertThat(resp.status()).isEqualTo(200);
+            assertThat(resp.bodyText()).isEqualTo("origin GET /fwd/close");
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).as("closed after Connection: close").isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {204, 304})
+    void bodylessStatusesAreRelayedWithoutABody(int status) throws Exception {
+        origin.on("/fwd/bodyless", Reply.status(status).header("ETag", "\"v1\"").header("X-Origin", "yes"));
+        try (RawClient c = client()) {
+            RawResponse resp = c.exchange(Req.get("/fwd/bodyless"));
+            assertThat(resp.status()).isEqualTo(status);
+            assertThat(resp.header("ETag")).hasValue("\"v1\"");
+            assertThat(resp.header("X-Origin")).hasValue("yes");
+            assertThat(resp.hasHeader("Transfer-Encoding")).isFalse();
+            // nothing may follow the head: the next response must parse cleanly
+            assertThat(c.exchange(Req.get("/fwd/after-bodyless")).bodyText())
+                    .isEqualTo("origin GET /fwd/after-bodyless");
+        }
+    }
+
+    @Test
+    void pushpinCheckIsAnsweredWithoutProxying() throws Exception {
+        RawResponse resp = RawClient.exchange(pushpin.httpPort(),
+                Req.get("/fwd/check").header("Pushpin-Check", "1"));
+
+        assertThat(resp.status()).isEqualTo(200);
+        assertThat(resp.body()).isNotEmpty();
+        assertThat(origin.requests()).isEmpty();
+    }
+
+    @Test
+    void absoluteFormTargetIsForwardedInOriginForm() throws Exception {
+        // RFC 9112 §3.2.2: a server MUST accept absolute-form; the authority replaces Host.
+        // 1.36 mangles it ("GET //abs.example/..." with Host "localhosthttp"), which we do not copy.
+        assumeFalse(PushpinServerExtension.againstReference(), "1.36 mangles absolute-form targets");
+
+        RawResponse resp = RawClient.exchange(pushpin.httpPort(),
+                Req.get("http://abs.example:8080/fwd/absolute?q=1"));
+
+        assertThat(resp.status()).isEqualTo(200);
+        OriginRequest seen = origin.awaitRequest("/fwd/absolute");
+        assertThat(seen.uri()).isEqualTo("/fwd/absolute?q=1");
+        assertThat(seen.headers("Host")).containsExactly("abs.example:8080");
     }
 
     @Test

@@ -28,20 +28,22 @@ public final class Bytes {
         }
     }
 
-    /** Byte {@code i} of the endless pattern used by {@link #writePattern} (not a multiple of any buffer size). */
-    public static byte patternByte(long i) {
-        return (byte) ((i * 31 + (i >>> 13)) % 251);
-    }
+    /** The endless test pattern repeats this block; its prime length is no multiple of any buffer size. */
+    private static final byte[] PATTERN = random(65_521, 0x5eed);
 
-    /** Writes {@code length} bytes of the pattern in 64 KiB pieces; returns their CRC32. */
+    /** Writes {@code length} bytes of the endless pattern in 64 KiB pieces; returns their CRC32. */
     public static long writePattern(OutputStream out, long length) throws IOException {
         CRC32 crc = new CRC32();
         byte[] buf = new byte[64 * 1024];
         long written = 0;
         while (written < length) {
             int n = (int) Math.min(buf.length, length - written);
-            for (int i = 0; i < n; i++) {
-                buf[i] = patternByte(written + i);
+            int filled = 0;
+            while (filled < n) {
+                int at = (int) ((written + filled) % PATTERN.length);
+                int take = Math.min(n - filled, PATTERN.length - at);
+                System.arraycopy(PATTERN, at, buf, filled, take);
+                filled += take;
             }
             crc.update(buf, 0, n);
             out.write(buf, 0, n);
