@@ -44,6 +44,10 @@ public final class PushpinMain {
             System.exit(1);
             return;
         }
+        Signals.onHangup(() -> {
+            log.info("reloading routes (SIGHUP)");
+            server.reloadRoutes();
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");

@@ -19,6 +19,7 @@ import org.pushpin.proxy.ProxyContext;
 import org.pushpin.proxy.RelayGripHandoff;
 import org.pushpin.routing.RouteSources;
 import org.pushpin.routing.RouteSource;
+import org.pushpin.routing.RoutesFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,13 @@ public final class PushpinServer implements AutoCloseable {
         limiter.addListener(ch);
         socketFiles.add(path);
         LOG.info("listening on unix:{}", path);
+    }
+
+    /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */
+    public void reloadRoutes() {
+        if (routes instanceof RoutesFile file) {
+            file.reload();
+        }
     }
 
     /** The bound plain HTTP addresses, in config order (actual ports when 0 was asked). */
