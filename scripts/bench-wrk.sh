@@ -54,6 +54,7 @@ if [[ " $TARGETS " == *" ours "* ]] && [ ! -f "$server_jar" ]; then
 fi
 
 work=$(mktemp -d /tmp/pp-bench.XXXXXX)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 for p in $ORIGIN_PORT $REF_PORT $OURS_PORT; do
@@ -134,7 +135,7 @@ done
 
 cmd="scripts/bench-wrk.sh"
 for v in BENCH_DURATION BENCH_CONNECTIONS BENCH_THREADS BENCH_WARMUP BENCH_PATHS BENCH_TARGETS BENCH_PIN \
-         BENCH_SERVER_CPU BENCH_CLIENT_CPU BENCH_JAVA_OPTS BENCH_ORIGIN_THREADS; do
+         BENCH_SERVER_CPU BENCH_CLIENT_CPU BENCH_JAVA_OPTS BENCH_ORIGIN_THREADS PP_OURS_CMD; do
   [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
 done
 if [ "$PIN" = 1 ]; then
@@ -149,6 +150,7 @@ report=$(cat <<MD
 - JDK: $(java -version 2>&1 | head -1); ours with JAVA_OPTS=\`$OURS_JAVA_OPTS\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (log_level 2)
 - wrk: \`wrk --latency -t$THREADS -c$CONNS -d$DURATION\` after a $WARMUP warm-up per row; $pin_text
 - command: \`$cmd\`
+- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)
 
 | target | path | req/s | p50 ms | p90 ms | p99 ms | errors |
 |---|---|---|---|---|---|---|

@@ -29,6 +29,8 @@ import org.pushpin.routing.RouteTable;
 public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Pushpin (condure) refuses request heads with more headers than this. */
     static final int MAX_HEADERS = 64;
+    /** What a {@code Pushpin-Check} request gets: proof that a Pushpin-compatible proxy answered. */
+    static final String CHECK_NOTICE = "pushpin-java: a Pushpin-compatible realtime reverse proxy.";
 
     private final ProxyContext context;
     private final boolean tlsConnection;
@@ -118,6 +120,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             badRequest("Failed to parse request: unsupported version");
             return;
         }
+        toOriginForm(request);
         if (!request.uri().startsWith("/") && !(request.uri().equals("*") && request.method().name().equals("OPTIONS"))) {
             badRequest("Failed to parse request: invalid request target");
             return;
@@ -131,6 +134,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.headers().contains("Pushpin-Check")) {
+            FullHttpResponse r = ErrorResponses.text(ctx.alloc(), version, 200, "OK", CHECK_NOTICE);
+            RequestLog.logUnrouted(request.method().name(), request.uri(), 200, r.content().readableBytes());
+            sendOwn(r);
+            return;
+        }
         HttpHeaders headers = request.headers();
         String hostHeader = headers.get(HttpHeaderNames.HOST);
         String host = hostHeader == null || hostHeader.isEmpty() ? "localhost" : hostHeader;
@@ -190,6 +199,28 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         FullHttpResponse r = ErrorResponses.text(ctx.alloc(), version, 400, "Bad Request", message);
         RequestLog.logUnrouted("-", "-", 400, r.content().readableBytes());
         sendOwn(r);
+    }
+
+    /**
+     * RFC 9112 §3.2.2: a server must accept the absolute form ({@code GET http://h/p}); its authority replaces Host
+     * and the path goes on as the request-target.
+     */
+    private static void toOriginForm(HttpRequest request) {
+        String uri = request.uri();
+        int schemeEnd = uri.startsWith("http://") ? 7 : uri.startsWith("https://") ? 8 : -1;
+        if (schemeEnd < 0) {
+            return;
+        }
+        int pathStart = uri.indexOf('/', schemeEnd);
+        int queryStart = uri.indexOf('?', schemeEnd);
+        int end = pathStart < 0 ? (queryStart < 0 ? uri.length() : queryStart)
+                : (queryStart < 0 ? pathStart : Math.min(pathStart, queryStart));
+        String authority = uri.substring(schemeEnd, end);
+        String rest = uri.substring(end);
+        request.setUri(rest.startsWith("/") ? rest : "/" + rest);
+        if (!authority.isEmpty()) {
+            request.headers().set(HttpHeaderNames.HOST, authority);
+        }
     }
 
     static String hostWithoutPort(String host) {
