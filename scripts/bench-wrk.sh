@@ -143,11 +143,12 @@ if [ "$PIN" = 1 ]; then
 else
   pin_text="no CPU pinning: wrk, origin and proxy share all $(nproc) cores"
 fi
+if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`$PP_OURS_CMD\`"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
 report=$(cat <<MD
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)
-- JDK: $(java -version 2>&1 | head -1); ours with JAVA_OPTS=\`$OURS_JAVA_OPTS\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (log_level 2)
+- JDK: $(java -version 2>&1 | head -1); ours: $ours_text; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (log_level 2)
 - wrk: \`wrk --latency -t$THREADS -c$CONNS -d$DURATION\` after a $WARMUP warm-up per row; $pin_text
 - command: \`$cmd\`
 - load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)

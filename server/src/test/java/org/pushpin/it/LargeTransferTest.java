@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import org.pushpin.testing.TestOrigin;
 /**
  * 1 GiB up and 1 GiB down through a server whose heap is 96 MiB (and whose direct memory Netty bounds by the
  * same figure): bodies must be streamed with backpressure, never held (behaviours.md §3, "no size limit").
+ * A reader that stops must stop the writer on the other side within a bound far below the transfer size.
  * The server runs in a child JVM ({@code org.pushpin.cli.PushpinMain --config}); client and origin generate and
  * check the bytes on the fly (count and CRC32), holding none of them.
  */
@@ -80,6 +84,102 @@ class LargeTransferTest {
             assertThat(got.crc()).isEqualTo(Bytes.patternCrc(GIB));
             // the connection is still good for another request
             assertThat(c.exchange(Req.get("/large/after")).status()).isEqualTo(200);
+        }
+    }
+
+    /** Bytes that may sit in socket buffers and the proxy while a reader stalls: far below the transfer size. */
+    static final long IN_FLIGHT_BOUND = 64L << 20;
+
+    @Test
+    void slowClientPacesTheOrigin() throws Exception {
+        long total = 512L << 20;
+        AtomicLong written = new AtomicLong();
+        origin.on("/large/paced-down", r -> Reply.status(200).streamed(total,
+                out -> Bytes.writePattern(new CountingOutput(out, written), total)));
+
+        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
+            c.send(Req.get("/large/paced-down"));
+            RawClient.Head head = c.readHead();
+            InputStream body = c.body(head, "GET");
+            body.readNBytes(1 << 20);
+
+            // the client stops reading: the origin must soon be stopped too
+            long stalledAt = awaitPlateau(written);
+            assertThat(stalledAt).as("origin bytes written while the client did not read").isLessThan(IN_FLIGHT_BOUND);
+
+            Bytes.Count rest = Bytes.drain(body);
+            assertThat(rest.bytes() + (1 << 20)).isEqualTo(total);
+        }
+    }
+
+    @Test
+    void slowOriginPacesTheClient() throws Exception {
+        long total = 512L << 20;
+        CountDownLatch originMayRead = new CountDownLatch(1);
+        origin.onStream("/large/paced-up", (head, body) -> {
+            body.readNBytes(1 << 20);
+            try {
+                originMayRead.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.ok(Long.toString(Bytes.drain(body).bytes() + (1 << 20)));
+        });
+
+        AtomicLong sent = new AtomicLong();
+        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
+            c.send(Req.post("/large/paced-up").header("Content-Length", Long.toString(total)).head());
+            Thread writer = new Thread(() -> {
+                try {
+                    Bytes.writePattern(new CountingOutput(c.output(), sent), total);
+                } catch (java.io.IOException e) {
+                    // the assertion below reports it
+                }
+            }, "paced-upload");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                long stalledAt = awaitPlateau(sent);
+                assertThat(stalledAt).as("client bytes accepted while the origin did not read")
+                        .isLessThan(IN_FLIGHT_BOUND);
+            } finally {
+                originMayRead.countDown();
+            }
+            writer.join(60_000);
+            assertThat(sent.get()).isEqualTo(total);
+            RawResponse resp = c.read();
+            assertThat(resp.status()).isEqualTo(200);
+            assertThat(resp.bodyText()).isEqualTo(Long.toString(total));
+        }
+    }
+
+    /** Waits until {@code counter} stops growing for half a second (at most 20 s); returns where it stopped. */
+    private static long awaitPlateau(AtomicLong counter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long last = -1;
+        int still = 0;
+        while (System.nanoTime() < deadline && still < 5) {
+            Thread.sleep(100);
+            long now = counter.get();
+            still = now == last ? still + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
+    /** Counts what passes through. */
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        private final AtomicLong count;
+
+        CountingOutput(OutputStream out, AtomicLong count) {
+            super(out);
+            this.count = count;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            count.addAndGet(len);
         }
     }
 }
