@@ -13,6 +13,8 @@
 #   BENCH_JAVA_OPTS [-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch]: JVM options for ours
 #   BENCH_ORIGIN_THREADS [1]: BenchOrigin event loops
 #   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
+#   BENCH_NOTE: a line added to the report (e.g. which build of ours was measured)
+#   PP_OURS_CMD: start ours with this command instead of bin/pushpin (see scripts/lib/reference.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -144,6 +146,9 @@ else
   pin_text="no CPU pinning: wrk, origin and proxy share all $(nproc) cores"
 fi
 if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`$PP_OURS_CMD\`"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
+note_line=""
+if [ -n "${BENCH_NOTE:-}" ]; then note_line="- note: $BENCH_NOTE
+"; fi
 report=$(cat <<MD
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
@@ -151,7 +156,7 @@ report=$(cat <<MD
 - JDK: $(java -version 2>&1 | head -1); ours: $ours_text; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (log_level 2)
 - wrk: \`wrk --latency -t$THREADS -c$CONNS -d$DURATION\` after a $WARMUP warm-up per row; $pin_text
 - command: \`$cmd\`
-- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)
+${note_line}- load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)
 
 | target | path | req/s | p50 ms | p90 ms | p99 ms | errors |
 |---|---|---|---|---|---|---|

@@ -157,7 +157,10 @@ case('get-hop-by-hop', req(headers=[('Connection', 'keep-alive, X-Hop'), ('X-Hop
 case('get-accept-encoding', req(headers=[('Accept-Encoding', 'gzip, br'), ('Accept', 'text/html')]))
 case('get-content-encoding-req', req(headers=[('Content-Encoding', 'identity')]))
 case('get-dup-and-case', req(headers=[('X-Dup', 'one'), ('x-dup', 'two'), ('x-lower', 'v'), ('X-Empty', ''),
-                                      ('X-Spaces', '  padded  value ')]))
+                                      ('X-Spaces', '  padded  value ')]),
+     known=[(r'origin\[0\]\.headers', r'^x-empty: $')],
+     note='zurl artefact: an empty-valued request header never reaches the origin (libcurl reads "Name:" as '
+          '"remove Name")')
 case('get-pushpin-route-hdr', req(headers=[('Pushpin-Route', 'main')]))
 case('get-pushpin-check', req(headers=[('Pushpin-Check', '1')]))
 case('get-cookie-auth', req(headers=[('Cookie', 'a=1; b=2'), ('Authorization', 'Bearer t0ken'),

@@ -1,6 +1,7 @@
 package org.pushpin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,6 +93,8 @@ class LargeTransferTest {
 
     @Test
     void slowClientPacesTheOrigin() throws Exception {
+        // observed: the reference stops the origin correctly but never resumes once the client reads again
+        assumeFalse(PushpinServerExtension.againstReference(), "1.36 stalls for good after the pause");
         long total = 512L << 20;
         AtomicLong written = new AtomicLong();
         origin.on("/large/paced-down", r -> Reply.status(200).streamed(total,
