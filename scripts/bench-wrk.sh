@@ -7,7 +7,7 @@
 # Environment (defaults in brackets):
 #   BENCH_DURATION [10s]  BENCH_CONNECTIONS [50]  BENCH_THREADS [2]  BENCH_WARMUP [5s] (wrk run before each measure)
 #   BENCH_PATHS ["/small /64k"]  BENCH_TARGETS ["origin reference ours"]
-#   BENCH_PIN [1]: pin with taskset: the server under test (origin for the baseline, reference's four processes,
+#   BENCH_PIN [1]: pin with taskset: the server under test (origin for the baseline, all the reference's processes,
 #                  our JVM) on CPU $BENCH_SERVER_CPU [1]; wrk and the origin on CPU $BENCH_CLIENT_CPU [0].
 #                  0 = no pinning (everything competes for all cores).
 #   BENCH_JAVA_OPTS [-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch]: JVM options for ours
@@ -145,7 +145,7 @@ if [ "$PIN" = 1 ]; then
 else
   pin_text="no CPU pinning: wrk, origin and proxy share all $(nproc) cores"
 fi
-if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`$PP_OURS_CMD\`"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
+if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`$PP_OURS_CMD\` with JAVA_OPTS=\`$OURS_JAVA_OPTS\` in its environment"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
 note_line=""
 if [ -n "${BENCH_NOTE:-}" ]; then note_line="- note: $BENCH_NOTE
 "; fi

@@ -2,8 +2,10 @@ package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
@@ -11,8 +13,10 @@ import org.pushpin.routing.Target;
 
 /**
  * A client request whose origin answered with a GRIP instruction, handed to a {@link GripHandoff}. The origin
- * connection is already back in its pool; the client connection waits for exactly one of {@link #respond} or
- * {@link #fail}.
+ * connection is already back in its pool. The client connection then gets exactly one of: {@link #respond},
+ * {@link #fail}, {@link #hold} followed later by {@link #respond}, or {@link #startStream} followed by
+ * {@link #write}s and {@link #endStream} (or {@link #abort}). Every method must be called on {@link #channel()}'s
+ * event loop.
  */
 public interface GripExchange {
     /** The parsed instruction; its response is what the client gets when nothing is held. */
@@ -39,4 +43,28 @@ public interface GripExchange {
 
     /** Ends the exchange with Pushpin's 502, {@code debugMessage} as the body in debug mode. */
     void fail(String debugMessage);
+
+    /** Keeps the client waiting with nothing sent (a response hold); {@link #respond} ends it later. */
+    void hold();
+
+    /**
+     * Sends {@code head} at once and keeps the response open (a stream hold): chunked to HTTP/1.1 clients,
+     * close-delimited to HTTP/1.0 ones. Content-Length and hop-by-hop headers are removed here.
+     */
+    void startStream(HttpResponse head);
+
+    /** Appends body bytes to a started stream; takes ownership of {@code data}. */
+    ChannelFuture write(ByteBuf data);
+
+    /** Ends a started stream; the connection goes on with its next request (or closes for HTTP/1.0). */
+    void endStream();
+
+    /** Cuts the client connection off (a slow client over its limit, an error after the head went out). */
+    void abort();
+
+    /** {@code listener} runs (on the loop) if the client connection closes before the exchange ended. */
+    void onClientClose(Runnable listener);
+
+    /** Whether the exchange has ended (responded, stream ended, aborted, or the client went away). */
+    boolean isDone();
 }

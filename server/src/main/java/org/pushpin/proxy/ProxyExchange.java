@@ -69,6 +69,9 @@ final class ProxyExchange implements OriginListener {
     private CompositeByteBuf gripBody;
     private long responseBytes;
     private boolean done;
+    /** Handed to a hold: logged with " accept" at once, not again at the end. */
+    private boolean accepted;
+    private Runnable closeListener;
 
     ProxyExchange(ClientConnection client, ProxyContext context, HttpRequest request, RequestInfo info, Route route,
                   boolean trusted) {
@@ -251,12 +254,17 @@ final class ProxyExchange implements OriginListener {
     void onClientClosed() {
         if (!done) {
             done = true;
+            if (closeListener != null) {
+                closeListener.run();
+            }
             if (origin != null) {
                 origin.pipeline().get(OriginHandler.class).detach();
                 origin.close();
             }
             releaseBuffers();
-            RequestLog.log(this, 0, responseBytes, "error");
+            if (!accepted) {
+                RequestLog.log(this, 0, responseBytes, "error");
+            }
         }
     }
 
@@ -516,8 +524,77 @@ final class ProxyExchange implements OriginListener {
     private void finish(long bytes, String logSuffix) {
         done = true;
         releaseBuffers();
-        RequestLog.log(this, info.status(), bytes, logSuffix);
+        if (!accepted) {
+            RequestLog.log(this, info.status(), bytes, logSuffix);
+        }
         client.exchangeDone(this);
+    }
+
+    // ---- held by a GRIP hold --------------------------------------------------------------------------------
+
+    boolean isDone() {
+        return done;
+    }
+
+    void onClientClose(Runnable listener) {
+        this.closeListener = listener;
+    }
+
+    private void accept(int status) {
+        if (!accepted) {
+            accepted = true;
+            info.status(status);
+            RequestLog.log(this, status, 0, "accept");
+        }
+    }
+
+    void held() {
+        accept(200);
+    }
+
+    void startHeldStream(HttpResponse head) {
+        if (done) {
+            return;
+        }
+        HttpHeaders h = head.headers();
+        ResponseHeaders.removeHopByHop(h);
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (client.version().equals(HttpVersion.HTTP_1_1)) {
+            h.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+            responseChunked = true;
+        } else {
+            client.keepAlive(false);
+        }
+        client.setConnectionHeader(h);
+        responseStarted = true;
+        accept(head.status().code());
+        client.channel().writeAndFlush(head);
+    }
+
+    ChannelFuture writeHeld(ByteBuf data) {
+        if (done || !responseStarted) {
+            data.release();
+            return client.channel().newFailedFuture(new IllegalStateException("no stream to write to"));
+        }
+        responseBytes += data.readableBytes();
+        return client.channel().writeAndFlush(responseChunked ? new DefaultHttpContent(data) : data);
+    }
+
+    void endHeldStream() {
+        if (done) {
+            return;
+        }
+        client.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        finish(responseBytes, null);
+    }
+
+    void abortHeld() {
+        if (done) {
+            return;
+        }
+        done = true;
+        releaseBuffers();
+        client.abort();
     }
 
     private void releaseBuffers() {

@@ -2,8 +2,10 @@ package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
@@ -61,5 +63,40 @@ final class ProxyGripExchange implements GripExchange {
     @Override
     public void fail(String debugMessage) {
         exchange.failBeforeResponse(debugMessage);
+    }
+
+    @Override
+    public void hold() {
+        exchange.held();
+    }
+
+    @Override
+    public void startStream(HttpResponse head) {
+        exchange.startHeldStream(head);
+    }
+
+    @Override
+    public ChannelFuture write(ByteBuf data) {
+        return exchange.writeHeld(data);
+    }
+
+    @Override
+    public void endStream() {
+        exchange.endHeldStream();
+    }
+
+    @Override
+    public void abort() {
+        exchange.abortHeld();
+    }
+
+    @Override
+    public void onClientClose(Runnable listener) {
+        exchange.onClientClose(listener);
+    }
+
+    @Override
+    public boolean isDone() {
+        return exchange.isDone();
     }
 }
