@@ -1,0 +1,86 @@
+package org.pushpin.hold;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.pushpin.message.PublishItem;
+
+/**
+ * The delivery filters of grip.md §6 that decide whether a subscriber gets an item at all (skip-self, skip-users,
+ * require-sub), and var-subst, the one content filter applied here. Unknown filter names are ignored.
+ */
+final class Filters {
+    private Filters() {
+    }
+
+    static boolean accepts(Hold hold, String channel, PublishItem item) {
+        List<String> filters = hold.filtersOf(channel);
+        if (filters.isEmpty()) {
+            return true;
+        }
+        String user = hold.meta.get("user");
+        Map<String, String> pub = item.meta();
+        if (filters.contains("skip-self") && user != null && !user.isEmpty() && user.equals(pub.get("sender"))) {
+            return false;
+        }
+        if (filters.contains("skip-users") && user != null && pub.containsKey("skip_users")) {
+            for (String u : pub.get("skip_users").split(",")) {
+                if (u.trim().equals(user)) {
+                    return false;
+                }
+            }
+        }
+        if (filters.contains("require-sub") && pub.containsKey("require_sub")) {
+            String required = pub.get("require_sub");
+            boolean found = false;
+            for (String c : hold.channels) {
+                if (c.equals(required)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean substitutes(Hold hold, String channel) {
+        return hold.filtersOf(channel).contains("var-subst");
+    }
+
+    /**
+     * var-subst: {@code %(name)s} becomes the subscription meta value, {@code %%} a single {@code %}.
+     *
+     * @throws IllegalArgumentException for a name the meta does not have (a filter error)
+     */
+    static byte[] varSubst(byte[] content, Map<String, String> meta) {
+        String s = new String(content, StandardCharsets.ISO_8859_1);
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 1 < s.length() && s.charAt(i + 1) == '%') {
+                out.append('%');
+                i++;
+            } else if (c == '%' && i + 1 < s.length() && s.charAt(i + 1) == '(') {
+                int close = s.indexOf(")s", i + 2);
+                if (close < 0) {
+                    out.append(c);
+                    continue;
+                }
+                String name = new String(s.substring(i + 2, close).getBytes(StandardCharsets.ISO_8859_1),
+                        StandardCharsets.UTF_8);
+                String value = meta.get(name);
+                if (value == null) {
+                    throw new IllegalArgumentException("no meta value for " + name);
+                }
+                out.append(new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                i = close + 1;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

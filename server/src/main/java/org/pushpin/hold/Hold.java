@@ -1,0 +1,107 @@
+package org.pushpin.hold;
+
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.Map;
+import org.pushpin.grip.Channel;
+import org.pushpin.hub.Hub;
+import org.pushpin.hub.Subscriber;
+import org.pushpin.message.Format;
+import org.pushpin.message.PublishItem;
+import org.pushpin.proxy.GripExchange;
+import org.pushpin.timer.TimerWheel;
+
+/**
+ * A held client connection: subscribed to its channels on its own event loop, delivered to there, with at most one
+ * timer entry in the loop's wheel. Subclasses say what a delivery and the timer do for their hold mode.
+ * What an idle hold keeps: this object, its channel names (shared with the instruction) and its meta.
+ */
+abstract class Hold extends TimerWheel.Timer implements Subscriber {
+    final GripExchange exchange;
+    final Hub hub;
+    final EventLoop loop;
+    /** Full channel names (route prefix included), as subscribed. */
+    final String[] channels;
+    /** Filters of each channel, same order; null when no channel has any. */
+    final List<String>[] filters;
+    final Map<String, String> meta;
+    private boolean ended;
+
+    @SuppressWarnings("unchecked")
+    Hold(GripExchange exchange, Hub hub) {
+        this.exchange = exchange;
+        this.hub = hub;
+        this.loop = exchange.channel().eventLoop();
+        List<Channel> list = exchange.instruct().channels();
+        String prefix = exchange.route().prefix() == null ? "" : exchange.route().prefix();
+        this.channels = new String[list.size()];
+        List<String>[] f = null;
+        for (int i = 0; i < channels.length; i++) {
+            Channel c = list.get(i);
+            channels[i] = prefix + c.name();
+            if (!c.filters().isEmpty()) {
+                if (f == null) {
+                    f = new List[channels.length];
+                }
+                f[i] = c.filters();
+            }
+        }
+        this.filters = f;
+        Map<String, String> m = exchange.instruct().meta();
+        this.meta = m.isEmpty() ? Map.of() : m;
+    }
+
+    /** Subscribes and arranges for the end of the hold when the client goes away. */
+    final void subscribe() {
+        exchange.onClientClose(this::end);
+        for (String c : channels) {
+            hub.subscribe(loop, c, this);
+        }
+    }
+
+    /** Leaves every channel and the timer wheel; idempotent. */
+    final void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        TimerWheel.of(loop).cancel(this);
+        for (String c : channels) {
+            hub.unsubscribe(loop, c, this);
+        }
+    }
+
+    final boolean ended() {
+        return ended || exchange.isDone();
+    }
+
+    @Override
+    public final void deliver(String channel, PublishItem item, org.pushpin.hub.SharedContent shared) {
+        if (ended()) {
+            return;
+        }
+        Format format = formatFor(item);
+        if (format == null || !Filters.accepts(this, channel, item)) {
+            return;
+        }
+        deliver(channel, item, format, shared);
+    }
+
+    /** The item's format for this kind of hold, or null when it has none. */
+    abstract Format formatFor(PublishItem item);
+
+    abstract void deliver(String channel, PublishItem item, Format format, org.pushpin.hub.SharedContent shared);
+
+    /** The filters of {@code channel} (full name), never null. */
+    final List<String> filtersOf(String channel) {
+        if (filters == null) {
+            return List.of();
+        }
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i].equals(channel)) {
+                return filters[i] == null ? List.of() : filters[i];
+            }
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,124 @@
+package org.pushpin.hold;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.pushpin.grip.ClientResponse;
+import org.pushpin.grip.KeepAlive;
+import org.pushpin.hub.Hub;
+import org.pushpin.hub.SharedContent;
+import org.pushpin.message.Action;
+import org.pushpin.message.Format;
+import org.pushpin.message.HttpStreamFormat;
+import org.pushpin.message.PublishItem;
+import org.pushpin.proxy.GripExchange;
+import org.pushpin.timer.TimerWheel;
+
+/**
+ * {@code Grip-Hold: stream}: the response head and initial body go out at once; {@code http-stream} publishes are
+ * appended; {@code close} ends the response. The one timer entry is the keep-alive. A client that cannot take
+ * what is published (more than {@link #MAX_PENDING_BYTES} waiting) is dropped and counted, so it never delays
+ * others or grows memory without bound.
+ */
+final class StreamHold extends Hold {
+    /** Bytes a slow stream client may have waiting before it is dropped. */
+    static final long MAX_PENDING_BYTES = 1 << 20;
+
+    private final KeepAlive keepAlive;
+
+    StreamHold(GripExchange exchange, Hub hub) {
+        super(exchange, hub);
+        this.keepAlive = exchange.instruct().keepAlive();
+    }
+
+    void start() {
+        ClientResponse r = exchange.instruct().response();
+        HttpResponse head = new DefaultHttpResponse(exchange.request().protocolVersion(),
+                new HttpResponseStatus(r.code(), r.reason()));
+        for (Map.Entry<String, String> h : r.headers()) {
+            head.headers().add(h.getKey(), h.getValue());
+        }
+        exchange.startStream(head);
+        if (r.bodyLength() > 0) {
+            exchange.write(Unpooled.wrappedBuffer(r.body()));
+        }
+        if (exchange.isDone()) {
+            return;
+        }
+        subscribe();
+        scheduleKeepAlive();
+    }
+
+    private void scheduleKeepAlive() {
+        if (keepAlive != null && !ended()) {
+            // Pushpin fires "timeout minus a random 0-1 s", so that many streams do not ping in lockstep.
+            long ms = Math.max(1, keepAlive.timeout() * 1000L - ThreadLocalRandom.current().nextLong(1000));
+            TimerWheel.of(loop).schedule(this, ms);
+        }
+    }
+
+    @Override
+    Format formatFor(PublishItem item) {
+        return item.httpStream();
+    }
+
+    @Override
+    void deliver(String channel, PublishItem item, Format format, SharedContent shared) {
+        HttpStreamFormat f = (HttpStreamFormat) format;
+        if (f.action() == Action.CLOSE) {
+            end();
+            exchange.endStream();
+            return;
+        }
+        if (f.action() != Action.SEND) {
+            return; // hint: only meaningful with a next link
+        }
+        ByteBuf data;
+        if (Filters.substitutes(this, channel)) {
+            try {
+                data = Unpooled.wrappedBuffer(Filters.varSubst(f.content(), meta));
+            } catch (IllegalArgumentException e) {
+                end();
+                exchange.abort();
+                return;
+            }
+        } else {
+            data = shared.httpStream().retainedDuplicate();
+        }
+        if (tooSlow(data.readableBytes())) {
+            data.release();
+            HoldStats.droppedSlowClient();
+            end();
+            exchange.abort();
+            return;
+        }
+        exchange.write(data);
+        if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
+            scheduleKeepAlive();
+        }
+    }
+
+    private boolean tooSlow(int adding) {
+        Channel ch = exchange.channel();
+        if (ch.isWritable()) {
+            return false;
+        }
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out != null && out.totalPendingWriteBytes() + adding > MAX_PENDING_BYTES;
+    }
+
+    @Override
+    protected void onTimeout() {
+        if (ended()) {
+            return;
+        }
+        exchange.write(Unpooled.wrappedBuffer(keepAlive.data()));
+        scheduleKeepAlive();
+    }
+}
