@@ -1,5 +1,9 @@
 package org.pushpin.hold;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.pushpin.grip.Channel;
 import org.pushpin.hub.Hub;
 import org.pushpin.hub.SharedContent;
 import org.pushpin.message.Action;
@@ -34,8 +38,14 @@ final class ResponseHold extends Hold {
     @Override
     void deliver(String channel, PublishItem item, Format format, SharedContent shared) {
         HttpResponseFormat f = (HttpResponseFormat) format;
+        if (f.action() == Action.HINT) {
+            // Ask the origin again; its new answer decides (it may hold again).
+            end();
+            exchange.retry(gripLast());
+            return;
+        }
         if (f.action() != Action.SEND) {
-            return; // close is ignored for this format; hint needs a retry of the origin request
+            return; // close is accepted but ignored for this format
         }
         end();
         try {
@@ -43,6 +53,17 @@ final class ResponseHold extends Hold {
         } catch (PublishedResponse.BuildException e) {
             exchange.fail(e.getMessage());
         }
+    }
+
+    /** {@code Grip-Last: <channel>; last-id=<prev-id>} for each channel the origin gave a prev-id. */
+    private List<Map.Entry<String, String>> gripLast() {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Channel c : exchange.instruct().channels()) {
+            if (c.prevId() != null) {
+                out.add(Map.entry("Grip-Last", c.name() + "; last-id=" + c.prevId()));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import org.pushpin.grip.ClientResponse;
+import java.util.List;
+import java.util.Map;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
@@ -64,6 +66,13 @@ public interface GripExchange {
 
     /** {@code listener} runs (on the loop) if the client connection closes before the exchange ended. */
     void onClientClose(Runnable listener);
+
+    /**
+     * Sends the original request to the origin again, with {@code extraHeaders} (e.g. {@code Grip-Last}) added;
+     * the new answer goes through the hand-off anew, and this object is then spent. Only while nothing has been
+     * sent to the client (a response hold).
+     */
+    void retry(List<Map.Entry<String, String>> extraHeaders);
 
     /** Whether the exchange has ended (responded, stream ended, aborted, or the client went away). */
     boolean isDone();

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
@@ -72,6 +73,8 @@ final class ProxyExchange implements OriginListener {
     /** Handed to a hold: logged with " accept" at once, not again at the end. */
     private boolean accepted;
     private Runnable closeListener;
+    /** Set on a retry: the headers added to the repeated origin request. */
+    private List<Map.Entry<String, String>> retryHeaders;
 
     ProxyExchange(ClientConnection client, ProxyContext context, HttpRequest request, RequestInfo info, Route route,
                   boolean trusted) {
@@ -159,9 +162,12 @@ final class ProxyExchange implements OriginListener {
         originReused = reused;
         ch.pipeline().get(OriginHandler.class).attach(this);
         if (requestComplete) {
-            // No body: the encoder still needs the end of the message before it takes the next request.
+            // No body (or a retry, whose body was kept): the encoder also needs the end of the message before it
+            // takes the next request.
             ch.write(originRequest(), ch.voidPromise());
-            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ORIGIN_WRITE);
+            LastHttpContent end = retryHeaders != null && requestBody != null
+                    ? new DefaultLastHttpContent(requestBody.retainedDuplicate()) : LastHttpContent.EMPTY_LAST_CONTENT;
+            ch.writeAndFlush(end).addListener(ORIGIN_WRITE);
         } else {
             ch.writeAndFlush(originRequest()).addListener(ORIGIN_WRITE);
             client.read();
@@ -178,7 +184,31 @@ final class ProxyExchange implements OriginListener {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
         }
+        if (retryHeaders != null) {
+            for (Map.Entry<String, String> h : retryHeaders) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), path, headers);
+    }
+
+    /**
+     * Sends the original request to the origin again (Pushpin's retry: same route, the kept body, plus
+     * {@code extraHeaders} such as {@code Grip-Last}); the answer is handled as the first one was. Only before any
+     * response byte went to the client.
+     */
+    void retry(List<Map.Entry<String, String>> extraHeaders) {
+        if (done || responseStarted) {
+            return;
+        }
+        retryHeaders = List.copyOf(extraHeaders);
+        originResponse = null;
+        originResponseComplete = false;
+        skippingInterim = false;
+        accepted = false;
+        closeListener = null;
+        RequestLog.log(this, info.status(), 0, "retry");
+        connect(0);
     }
 
     // ---- client side ------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
@@ -93,6 +95,11 @@ final class ProxyGripExchange implements GripExchange {
     @Override
     public void onClientClose(Runnable listener) {
         exchange.onClientClose(listener);
+    }
+
+    @Override
+    public void retry(List<Map.Entry<String, String>> extraHeaders) {
+        exchange.retry(extraHeaders);
     }
 
     @Override
