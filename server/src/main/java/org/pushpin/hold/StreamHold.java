@@ -52,6 +52,9 @@ final class StreamHold extends Hold {
             return;
         }
         subscribe();
+        if (exchange.instruct().nextLink() == null) {
+            exchange.compact();
+        }
         scheduleKeepAlive();
     }
 

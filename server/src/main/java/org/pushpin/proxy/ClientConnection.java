@@ -292,6 +292,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The request decoding handlers are not needed while a stream hold owns the connection and it will not carry
+     * another request: remove them (their buffers and parser state are most of an idle connection's cost).
+     */
+    void releaseRequestHandlers() {
+        keepAlive = false;
+        var p = ctx.pipeline();
+        for (String name : new String[] {"flow", "continue", "decoder"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
     /** Cuts the connection off: a response already started cannot be completed. */
     void abort() {
         exchange = null;

@@ -55,6 +55,13 @@ public interface GripExchange {
      */
     void startStream(HttpResponse head);
 
+    /**
+     * Promises that the request and the instruction will not be needed again (a stream hold without next link):
+     * they are let go, with the request decoding handlers; the connection closes when the stream ends.
+     * {@link #instruct()} and {@link #request()} headers are unavailable afterwards.
+     */
+    void compact();
+
     /** Appends body bytes to a started stream; takes ownership of {@code data}. */
     ChannelFuture write(ByteBuf data);
 

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -40,7 +41,8 @@ final class ProxyExchange implements OriginListener {
 
     private final ClientConnection client;
     private final ProxyContext context;
-    final HttpRequest request;
+    /** The client's request head; slimmed to method, URI and version once a stream hold no longer needs it. */
+    HttpRequest request;
     final RequestInfo info;
     final Route route;
     final boolean passthrough;
@@ -608,6 +610,21 @@ final class ProxyExchange implements OriginListener {
         }
         responseBytes += data.readableBytes();
         return client.channel().writeAndFlush(responseChunked ? new DefaultHttpContent(data) : data);
+    }
+
+    /**
+     * A stream hold that will never repeat the request: drop its headers and body, and the request decoding
+     * handlers (nothing more is read from this connection; it closes when the stream ends). Saves most of what an
+     * idle held connection would otherwise keep.
+     */
+    void compactForStream() {
+        request = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                EmptyHttpHeaders.INSTANCE);
+        if (requestBody != null) {
+            requestBody.release();
+            requestBody = null;
+        }
+        client.releaseRequestHandlers();
     }
 
     void endHeldStream() {

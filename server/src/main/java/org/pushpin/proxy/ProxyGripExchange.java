@@ -15,7 +15,7 @@ import org.pushpin.routing.Target;
 /** The {@link GripExchange} view of a {@link ProxyExchange} whose origin answered with an instruction. */
 final class ProxyGripExchange implements GripExchange {
     private final ProxyExchange exchange;
-    private final Instruct instruct;
+    private Instruct instruct;
 
     ProxyGripExchange(ProxyExchange exchange, Instruct instruct) {
         this.exchange = exchange;
@@ -75,6 +75,12 @@ final class ProxyGripExchange implements GripExchange {
     @Override
     public void startStream(HttpResponse head) {
         exchange.startHeldStream(head);
+    }
+
+    @Override
+    public void compact() {
+        instruct = null;
+        exchange.compactForStream();
     }
 
     @Override
