@@ -14,6 +14,7 @@
 #   BENCH_ORIGIN_THREADS [1]: BenchOrigin event loops
 #   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
 #   BENCH_NOTE: a line added to the report (e.g. which build of ours was measured)
+#   BENCH_KEEP [0]: 1 keeps the work directory (configs, server logs, raw wrk output) instead of deleting it
 #   PP_OURS_CMD: start ours with this command instead of bin/pushpin (see scripts/lib/reference.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +33,7 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-0}
 OURS_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 ORIGIN_THREADS=${BENCH_ORIGIN_THREADS:-1}
 DOC=${BENCH_DOC-$repo/docs/benchmarks.md}
-ORIGIN_PORT=18491 REF_PORT=18480 REF_OFFSET=1600 OURS_PORT=18481 OURS_OFFSET=1700
+ORIGIN_PORT=18491 REF_PORT=18480 REF_OFFSET=2130 OURS_PORT=18481 OURS_OFFSET=2230
 
 pp_need wrk wrk
 pp_need pushpin pushpin
@@ -57,10 +58,14 @@ fi
 
 work=$(mktemp -d /tmp/pp-bench.XXXXXX)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-trap stop_all EXIT
+cleanup() {
+  stop_all
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then pp_log "work files kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 for p in $ORIGIN_PORT $REF_PORT $OURS_PORT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is already in use" >&2; exit 2; fi
+  if pp_port_busy "$p"; then echo "port $p is already in use" >&2; exit 2; fi
 done
 
 # The origin runs on the client CPU while a proxy is measured and on the server CPU for the baseline, so it is

@@ -40,7 +40,7 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 for p in $REF_PORT $OURS_PORT $ORIGIN_PORT 18399; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is already in use" >&2; exit 2; fi
+  if pp_port_busy "$p"; then echo "port $p is already in use" >&2; exit 2; fi
 done
 
 # Our server: build the jar if it is missing (bin/pushpin would, but within the start-up timeout).
@@ -72,15 +72,18 @@ for profile in $("$py" "$helper" profiles "${kargs[@]}"); do
     fi
   fi
   logargs=()
-  [ "$log" = 1 ] && logargs=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
+  if [ "$log" = 1 ]; then
+    logargs=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
+  fi
   "$py" "$helper" run --profile "$profile" --ref $REF_PORT --ours $OURS_PORT --ours-down "$down" \
     --ref-publish $((5561 + REF_OFFSET)) --ours-publish $((5561 + OURS_OFFSET)) \
     --out "$work/results-$profile.json" "${kargs[@]}" "${logargs[@]}"
   results+=("$work/results-$profile.json")
   pp_stop_pid "$ref_pid"
-  [ -n "$ours_pid" ] && pp_stop_pid "$ours_pid"
+  if [ -n "$ours_pid" ]; then pp_stop_pid "$ours_pid"; fi
 done
 
+[ ${#results[@]} -gt 0 ] || { echo "no case matches ${kargs[*]}" >&2; exit 2; }
 rc=0
 "$py" "$helper" report "${verbose[@]}" "${results[@]}" || rc=$?
 echo "work files: $work"

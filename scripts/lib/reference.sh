@@ -106,6 +106,22 @@ pp_wait_ready() {  # pp_wait_ready NAME PID HTTP_PORT PORT_OFFSET LOGFILE [PUBLI
   done
 }
 
+pp_port_busy() {  # true if something accepts connections on 127.0.0.1:PORT
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Refuse to start where the client port or the ports port_offset moves (5560-5563) are taken: another instance
+# would otherwise answer our readiness probes.
+pp_check_ports() {  # pp_check_ports NAME HTTP_PORT PORT_OFFSET
+  local p
+  for p in "$2" $((5560 + $3)) $((5561 + $3)) $((5562 + $3)) $((5563 + $3)); do
+    if pp_port_busy "$p"; then
+      pp_log "ERROR: $1: port $p is already in use (another instance? choose another HTTP port / port_offset)"
+      return 1
+    fi
+  done
+}
+
 pp_taskset() {  # prints a taskset prefix for a CPU list, or nothing
   if [ -n "${1:-}" ] && command -v taskset >/dev/null 2>&1; then printf 'taskset -c %s' "$1"; fi
 }
@@ -113,13 +129,12 @@ pp_taskset() {  # prints a taskset prefix for a CPU list, or nothing
 ref_start() {  # ref_start DIR HTTP_PORT PORT_OFFSET ROUTES
   local dir=$1 port=$2 offset=$3
   pp_need pushpin pushpin || return 1
+  pp_check_ports reference "$port" "$offset" || return 1
   pp_write_conf "$dir" "$port" "$offset" "$4"
   # shellcheck disable=SC2046
-  setsid $(pp_taskset "${PP_TASKSET_REF:-}") pushpin --config "$dir/pushpin.conf" --merge-output \
-    > "$dir/pushpin.log" 2>&1 < /dev/null &
-  local pid=$!
-  echo "$pid" > "$dir/pushpin.pid"
-  PP_PIDS+=("$pid")
+  pp_spawn_pid "$dir/pushpin.pid" "$dir/pushpin.log" $(pp_taskset "${PP_TASKSET_REF:-}") \
+    pushpin --config "$dir/pushpin.conf" --merge-output
+  local pid=$PP_LAST_PID
   pp_wait_ready "reference" "$pid" "$port" "$offset" "$dir/pushpin.log"
 }
 
@@ -133,6 +148,7 @@ ours_cmd() {
 
 ours_start() {  # ours_start DIR HTTP_PORT PORT_OFFSET [ROUTES]
   local dir=$1 port=$2 offset=$3
+  pp_check_ports ours "$port" "$offset" || return 1
   if [ $# -ge 4 ]; then pp_write_conf "$dir" "$port" "$offset" "$4"
   else
     [ -f "$dir/routes" ] || { pp_log "ERROR: ours_start: no ROUTES given and no $dir/routes"; return 1; }
@@ -141,20 +157,28 @@ ours_start() {  # ours_start DIR HTTP_PORT PORT_OFFSET [ROUTES]
   local cmd; cmd=$(ours_cmd)
   pp_log "ours: $cmd --config $dir/pushpin.conf --merge-output (JAVA_OPTS=${JAVA_OPTS:-})"
   # shellcheck disable=SC2086,SC2046
-  JAVA_OPTS=${JAVA_OPTS:-} setsid $(pp_taskset "${PP_TASKSET_OURS:-}") $cmd --config "$dir/pushpin.conf" --merge-output \
-    > "$dir/pushpin.log" 2>&1 < /dev/null &
-  local pid=$!
-  echo "$pid" > "$dir/pushpin.pid"
-  PP_PIDS+=("$pid")
+  JAVA_OPTS=${JAVA_OPTS:-} pp_spawn_pid "$dir/pushpin.pid" "$dir/pushpin.log" \
+    $(pp_taskset "${PP_TASKSET_OURS:-}") $cmd --config "$dir/pushpin.conf" --merge-output
+  local pid=$PP_LAST_PID
   pp_wait_ready "ours" "$pid" "$port" "$offset" "$dir/pushpin.log" 1
 }
 
-# Start any background helper (an origin...) in its own process group so stop_all can end it.
+# Start CMD in the background as the leader of a new session (so stop_all can end it with all its children),
+# write its pid to PIDFILE and set PP_LAST_PID. The pid is written from inside the new session, which is right
+# even where setsid has to fork (an interactive shell with job control).
+pp_spawn_pid() {  # pp_spawn_pid PIDFILE LOGFILE CMD...
+  local pidf=$1 logf=$2 i; shift 2
+  rm -f "$pidf"
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidf" "$@" > "$logf" 2>&1 < /dev/null &
+  for i in $(seq 250); do [ -s "$pidf" ] && break; sleep 0.02; done
+  PP_LAST_PID=$(cat "$pidf")
+  PP_PIDS+=("$PP_LAST_PID")
+}
+
+# Start any background helper (an origin...) the same way; its pid file is LOGFILE.pid.
 pp_spawn() {  # pp_spawn LOGFILE CMD...   (sets PP_LAST_PID)
   local logf=$1; shift
-  setsid "$@" > "$logf" 2>&1 < /dev/null &
-  PP_LAST_PID=$!
-  PP_PIDS+=("$PP_LAST_PID")
+  pp_spawn_pid "$logf.pid" "$logf" "$@"
 }
 
 # Stop one instance/process group (TERM, then KILL after 5 s).

@@ -51,6 +51,15 @@ final class StreamHold extends Hold {
         if (exchange.isDone()) {
             return;
         }
+        if (exchange.instruct().nextLink() == null) {
+            for (org.pushpin.grip.Channel c : exchange.instruct().channels()) {
+                if (c.prevId() != null) {
+                    // Sequencing a stream needs a next link to recover gaps from; Pushpin ends such a stream.
+                    endWithError("channel '" + c.name() + "' specifies prev-id, but no next link found");
+                    return;
+                }
+            }
+        }
         subscribe();
         if (exchange.instruct().nextLink() == null) {
             exchange.compact();
@@ -87,8 +96,7 @@ final class StreamHold extends Hold {
             try {
                 data = Unpooled.wrappedBuffer(Filters.varSubst(f.content(), meta));
             } catch (IllegalArgumentException e) {
-                end();
-                exchange.abort();
+                endWithError("filter error: " + e.getMessage());
                 return;
             }
         } else {
@@ -105,6 +113,15 @@ final class StreamHold extends Hold {
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
         }
+    }
+
+    /** Errors while streaming end the response; in debug mode the reason is written first (as Pushpin). */
+    private void endWithError(String message) {
+        end();
+        if (exchange.debug()) {
+            exchange.write(Unpooled.copiedBuffer("\n\n" + message + "\n", java.nio.charset.StandardCharsets.UTF_8));
+        }
+        exchange.endStream();
     }
 
     private boolean tooSlow(int adding) {

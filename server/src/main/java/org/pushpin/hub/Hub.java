@@ -6,7 +6,7 @@ import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 
 /** API stub: the hub is being written (subscriptions per event loop, sequencing, limits, encode-once fanout). */
-public final class Hub implements Publisher {
+public final class Hub implements Publisher, AutoCloseable {
     public Hub(HandlerConfig config) {
     }
 
@@ -28,5 +28,9 @@ public final class Hub implements Publisher {
     @Override
     public void recover() {
         throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void close() {
     }
 }

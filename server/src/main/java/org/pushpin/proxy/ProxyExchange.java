@@ -178,13 +178,19 @@ final class ProxyExchange implements OriginListener {
     }
 
     private HttpRequest originRequest() {
-        String path = RouteRewrite.originPath(route, info.uri());
+        String uri = info.uri();
+        int hash = uri.indexOf('#');
+        // A fragment is the client's business; it is never sent to the origin.
+        String path = RouteRewrite.originPath(route, hash < 0 ? uri : uri.substring(0, hash));
         String gripSig = !passthrough ? context.signing().sign(route) : null;
         HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route, target,
                 info.clientIp(), info.tls(), trusted, gripSig);
         if (HttpUtil.isTransferEncodingChunked(request)) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+        } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && expectsBody(request.method())) {
+            // Some origins refuse a POST without a length (411); Pushpin sends an explicit zero.
+            headers.set("Content-Length", "0");
         }
         if (retryHeaders != null) {
             for (Map.Entry<String, String> h : retryHeaders) {
@@ -192,6 +198,11 @@ final class ProxyExchange implements OriginListener {
             }
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), path, headers);
+    }
+
+    private static boolean expectsBody(HttpMethod method) {
+        String m = method.name();
+        return m.equals("POST") || m.equals("PUT") || m.equals("PATCH") || m.equals("PURGE");
     }
 
     /**
@@ -530,7 +541,7 @@ final class ProxyExchange implements OriginListener {
     // ---- ending -----------------------------------------------------------------------------------------------
 
     void failBeforeResponse(String debugMessage) {
-        respond(ErrorResponses.proxyError(client.channel().alloc(), client.version(), debug(), debugMessage), "error");
+        respond(ErrorResponses.proxyError(client.channel().alloc(), client.version(), debug(), debugMessage), null);
     }
 
     /** Sends a complete response of Pushpin's own and ends the exchange. */

@@ -42,7 +42,7 @@ final class RequestLog {
     /** A request that never reached routing (no route, bad request). */
     static void logUnrouted(String method, String url, int status, long bytes) {
         if (LOG.isInfoEnabled()) {
-            LOG.info("{} {} code={} {} error", method, url, status, bytes);
+            LOG.info("{} {} code={} {}", method, url, status, bytes);
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pushpin.config.ListenSpec;
 import org.pushpin.config.PushpinConfig;
-import org.pushpin.proxy.GripHandoff;
 import org.pushpin.proxy.ProxyContext;
-import org.pushpin.proxy.RelayGripHandoff;
+import org.pushpin.hold.HoldHandoff;
+import org.pushpin.hub.Hub;
+import org.pushpin.ingest.ControlApiServer;
 import org.pushpin.routing.RouteSources;
 import org.pushpin.routing.RouteSource;
 import org.pushpin.routing.RoutesFile;
@@ -33,19 +34,20 @@ public final class PushpinServer implements AutoCloseable {
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
+    private Hub hub;
+    private ControlApiServer control;
 
     private PushpinServer(EventLoopGroup group, RouteSource routes) {
         this.group = group;
         this.routes = routes;
     }
 
-    /** Binds every listener of {@code config} (port 0 = ephemeral) and starts serving. */
+    /**
+     * Binds every listener of {@code config} (port 0 = ephemeral), the HTTP control API when
+     * {@code push_in_http_port} is set, and starts serving: GRIP holds subscribe through one hub that every
+     * publish input feeds.
+     */
     public static PushpinServer start(PushpinConfig config) throws Exception {
-        return start(config, new RelayGripHandoff());
-    }
-
-    /** As {@link #start(PushpinConfig)}, with the given handling of GRIP instructions. */
-    public static PushpinServer start(PushpinConfig config, GripHandoff handoff) throws Exception {
         Transport transport = Transport.best();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         EventLoopGroup group = transport.newGroup(threads, new DefaultThreadFactory("pushpin-io", true));
@@ -54,8 +56,11 @@ public final class PushpinServer implements AutoCloseable {
         try {
             routes = RouteSources.open(config.proxy());
             server = new PushpinServer(group, routes);
-            ProxyContext context = new ProxyContext(config, routes, handoff, transport);
+            Hub hub = new Hub(config.handler());
+            server.hub = hub;
+            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub), transport);
             server.bindAll(config, context, transport);
+            server.control = ControlApiServer.start(group, transport, config.handler(), hub);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
         } catch (Exception | Error e) {
@@ -141,9 +146,22 @@ public final class PushpinServer implements AutoCloseable {
         return List.copyOf(httpsAddresses);
     }
 
+    /** The bound HTTP control API address, or null when {@code push_in_http_port} is unset. */
+    public InetSocketAddress controlAddress() {
+        return control == null ? null : control.address();
+    }
+
+    /** The hub every publish goes through (for in-process publishers and statistics). */
+    public Hub hub() {
+        return hub;
+    }
+
     /** Stops accepting, closes every connection and the event loops; waits until done. */
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly();
         }
@@ -155,6 +173,9 @@ public final class PushpinServer implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (hub != null) {
+            hub.close();
+        }
         for (Path p : socketFiles) {
             try {
                 Files.deleteIfExists(p);
