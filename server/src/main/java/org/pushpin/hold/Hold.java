@@ -67,8 +67,13 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         ended = true;
         TimerWheel.of(loop).cancel(this);
         for (String c : channels) {
-            hub.unsubscribe(loop, c, this);
+            hub.unsubscribe(loop, c, this, lingers());
         }
+    }
+
+    /** Whether the channels stay "subscribed" for subscription_linger after this hold leaves them. */
+    boolean lingers() {
+        return false;
     }
 
     final boolean ended() {

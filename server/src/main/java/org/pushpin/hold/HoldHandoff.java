@@ -1,6 +1,8 @@
 package org.pushpin.hold;
 
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.pushpin.grip.HoldMode;
 import org.pushpin.hub.Hub;
 import org.pushpin.proxy.GripExchange;
@@ -12,11 +14,21 @@ import org.pushpin.proxy.RelayGripHandoff;
  * {@link StreamHold} subscribed through the {@link Hub}; one without is relayed as Pushpin relays it.
  */
 public final class HoldHandoff implements GripHandoff {
+    static final long FIRST_SUBSCRIPTION_RETRY_MILLIS = 1000;
+
     private final Hub hub;
     private final RelayGripHandoff relay = new RelayGripHandoff();
 
     public HoldHandoff(Hub hub) {
         this.hub = Objects.requireNonNull(hub, "hub");
+        // About a second after a channel's first subscription, response holds on it ask the origin again: a
+        // publish made between the origin's answer and the subscription would otherwise be missed.
+        hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
+                () -> hub.forEachSubscriber(channel, s -> {
+                    if (s instanceof ResponseHold hold) {
+                        hold.retryAfterFirstSubscription();
+                    }
+                }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     @Override

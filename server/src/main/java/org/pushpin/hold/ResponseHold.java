@@ -24,10 +24,54 @@ final class ResponseHold extends Hold {
         super(exchange, hub);
     }
 
+    private boolean retried;
+
     void start() {
         exchange.hold();
+        if (lastIdMismatch()) {
+            // The channel moved on since the origin's prev-id: let the origin catch the client up at once.
+            retried = true;
+            exchange.retry(gripLast());
+            return;
+        }
         subscribe();
         TimerWheel.of(loop).schedule(this, exchange.instruct().timeout() * 1000L);
+    }
+
+    /** True when a channel's last published id is known and differs from the prev-id the origin gave. */
+    private boolean lastIdMismatch() {
+        boolean mismatch = false;
+        for (Channel c : exchange.instruct().channels()) {
+            if (c.prevId() != null) {
+                String full = prefixed(c.name());
+                String last = hub.lastId(full);
+                if (last != null && !last.equals(c.prevId())) {
+                    hub.forgetLastId(full);
+                    mismatch = true;
+                }
+            }
+        }
+        return mismatch;
+    }
+
+    private String prefixed(String name) {
+        String prefix = exchange.route().prefix();
+        return prefix == null ? name : prefix + name;
+    }
+
+    /** The retry shortly after a channel's first subscription (grip.md §5): once per hold. */
+    void retryAfterFirstSubscription() {
+        if (retried || ended()) {
+            return;
+        }
+        retried = true;
+        end();
+        exchange.retry(gripLast());
+    }
+
+    @Override
+    boolean lingers() {
+        return true;
     }
 
     @Override
@@ -47,12 +91,28 @@ final class ResponseHold extends Hold {
         if (f.action() != Action.SEND) {
             return; // close is accepted but ignored for this format
         }
+        String expected = prevIdOf(channel);
+        if (item.prevId() != null && expected != null && !item.prevId().equals(expected)) {
+            // Not the item this client is waiting for: the origin tells it what it missed.
+            end();
+            exchange.retry(gripLast());
+            return;
+        }
         end();
         try {
             exchange.respond(PublishedResponse.build(exchange, f, Filters.substitutes(this, channel) ? meta : null));
         } catch (PublishedResponse.BuildException e) {
             exchange.fail(e.getMessage());
         }
+    }
+
+    private String prevIdOf(String fullChannel) {
+        for (Channel c : exchange.instruct().channels()) {
+            if (prefixed(c.name()).equals(fullChannel)) {
+                return c.prevId();
+            }
+        }
+        return null;
     }
 
     /** {@code Grip-Last: <channel>; last-id=<prev-id>} for each channel the origin gave a prev-id. */

@@ -1,0 +1,53 @@
+package org.pushpin.hub;
+
+import org.pushpin.message.PublishItem;
+
+/**
+ * One item for the subscribers of its channel on one event loop: the single task a fanout sends to each loop.
+ * {@code receivers} is the count seen when the fanout was sized; {@code cap} is how many the limiter admitted
+ * (fewer when the high-water mark cut it).
+ */
+final class Delivery implements Runnable {
+    final Hub hub;
+    final LoopChannel target;
+    final PublishItem item;
+    final SharedContent shared;
+    final int receivers;
+    /** Weight of one delivery ({@code message_block_size} blocks, else 1). */
+    final int unitWeight;
+    int cap;
+
+    Delivery(Hub hub, LoopChannel target, PublishItem item, SharedContent shared, int receivers, int unitWeight) {
+        this.hub = hub;
+        this.target = target;
+        this.item = item;
+        this.shared = shared;
+        this.receivers = receivers;
+        this.unitWeight = unitWeight;
+        this.cap = receivers;
+    }
+
+    /** Queued weight this delivery holds until it ran. */
+    long weight() {
+        return (long) cap * unitWeight;
+    }
+
+    /** Rate cost: every delivery counts at least 1, as in Pushpin. */
+    long cost() {
+        return (long) cap * Math.max(1, unitWeight);
+    }
+
+    void dispatch() {
+        target.loop.execute(this);
+    }
+
+    @Override
+    public void run() {
+        int delivered = 0;
+        try {
+            delivered = target.deliver(item, shared, cap < receivers ? cap : Integer.MAX_VALUE);
+        } finally {
+            hub.delivered(this, delivered);
+        }
+    }
+}

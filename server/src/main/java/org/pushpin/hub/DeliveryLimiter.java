@@ -1,0 +1,102 @@
+package org.pushpin.hub;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code message_rate} and {@code message_hwm} (publishing.md §5), counted in deliveries (receivers) as Pushpin
+ * does. Runs on the hub's thread, except the counters.
+ *
+ * <p>The high-water mark bounds the weight of deliveries admitted but not yet run: queued here for the rate, or
+ * handed to an event loop that has not got to them yet. What does not fit is dropped, counted and logged
+ * ({@code exceeded publish hwm}). The rate runs in batches every 25 ms (slower rates: one delivery per
+ * 1000/rate ms), as Pushpin's; a whole per-loop fanout goes at once and a batch that overshoots is paid back by the
+ * next batches, so the long-run rate holds. One bucket for everything (Pushpin keeps one per route {@code id}).
+ */
+final class DeliveryLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger("handler");
+    private static final int MIN_BATCH_INTERVAL_MS = 25;
+
+    private final EventExecutor executor;
+    private final int hwm;
+    private final int rate;
+    private final long batchIntervalMs;
+    private final long batchSize;
+    private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    private final Runnable batchTask = this::batch;
+    private long credit;
+    private boolean batchScheduled;
+    final AtomicLong queued = new AtomicLong();
+    final LongAdder dropped = new LongAdder();
+
+    DeliveryLimiter(EventExecutor executor, int messageRate, int messageHwm) {
+        this.executor = executor;
+        this.hwm = messageHwm;
+        if (messageRate > 0) {
+            rate = messageRate;
+            if (rate >= 1000 / MIN_BATCH_INTERVAL_MS) {
+                batchIntervalMs = MIN_BATCH_INTERVAL_MS;
+                batchSize = (rate * (long) batchIntervalMs + 999) / 1000;
+            } else {
+                batchIntervalMs = 1000 / rate;
+                batchSize = 1;
+            }
+        } else {
+            rate = -1;
+            batchIntervalMs = -1;
+            batchSize = -1;
+        }
+        credit = batchSize;
+    }
+
+    /** Admits what fits under the high-water mark, then sends it now or when the rate allows. */
+    void offer(Delivery d) {
+        if (hwm > 0) {
+            long room = hwm - queued.get();
+            if (d.weight() > room) {
+                int fits = d.unitWeight == 0 ? d.receivers : (int) Math.max(0, room / d.unitWeight);
+                int lost = d.receivers - fits;
+                dropped.add(lost);
+                LOG.warn("exceeded publish hwm ({}), dropping message (channel={} deliveries dropped={})", hwm,
+                        d.item.channel(), lost);
+                d.cap = fits;
+                if (fits == 0) {
+                    return;
+                }
+            }
+        }
+        queued.addAndGet(d.weight());
+        if (rate <= 0) {
+            d.dispatch();
+            return;
+        }
+        waiting.add(d);
+        if (!batchScheduled) {
+            batch();
+        }
+    }
+
+    /** A delivery ran on its loop: its weight leaves the queue. */
+    void done(Delivery d) {
+        queued.addAndGet(-d.weight());
+    }
+
+    private void batch() {
+        batchScheduled = false;
+        credit = Math.min(credit + batchSize, batchSize);
+        while (credit > 0 && !waiting.isEmpty()) {
+            Delivery d = waiting.poll();
+            credit -= d.cost();
+            d.dispatch();
+        }
+        if (!waiting.isEmpty() || credit < batchSize) {
+            batchScheduled = true;
+            executor.schedule(batchTask, batchIntervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+}
