@@ -96,7 +96,8 @@ final class GripResponse {
                 head.headers().add(h.getKey(), h.getValue());
             }
             exchange.startRelay(origin, head);
-            exchange.continueRelayAfterBuffer(buffered, last);
+            exchange.continueRelayAfterBuffer(buffered, last,
+                    instruct.holdMode() == HoldMode.STREAM ? instruct : null);
         } finally {
             buffered.release();
         }

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
@@ -75,6 +76,8 @@ final class ProxyExchange implements OriginListener {
     /** Handed to a hold: logged with " accept" at once, not again at the end. */
     private boolean accepted;
     private Runnable closeListener;
+    /** An instruction whose body was too large to buffer: handed to the hold once the body has been relayed. */
+    private Instruct handover;
     /** Set on a retry: the headers added to the repeated origin request. */
     private List<Map.Entry<String, String>> retryHeaders;
 
@@ -441,7 +444,8 @@ final class ProxyExchange implements OriginListener {
     }
 
     /** Continues a relay that was started from buffered GRIP bytes: the rest of the origin body streams through. */
-    void continueRelayAfterBuffer(ByteBuf buffered, boolean last) {
+    void continueRelayAfterBuffer(ByteBuf buffered, boolean last, Instruct handover) {
+        this.handover = handover;
         responseBytes += buffered.readableBytes();
         if (last) {
             completeRelay(new DefaultLastHttpContent(buffered.retain()));
@@ -452,6 +456,19 @@ final class ProxyExchange implements OriginListener {
     }
 
     private void completeRelay(LastHttpContent last) {
+        if (handover != null) {
+            // An oversized stream-hold instruction: its body went through as it came; now the hold takes over
+            // the open stream.
+            if (last.content().isReadable()) {
+                client.channel().writeAndFlush(new DefaultHttpContent(last.content().retain()));
+            }
+            last.release();
+            originDone();
+            Instruct instruct = handover;
+            handover = null;
+            context.gripHandoff().accept(new ProxyGripExchange(this, instruct));
+            return;
+        }
         client.channel().writeAndFlush(last);
         originDone();
         finish(responseBytes, null);
@@ -597,6 +614,11 @@ final class ProxyExchange implements OriginListener {
 
     void startHeldStream(HttpResponse head) {
         if (done) {
+            return;
+        }
+        if (responseStarted) {
+            // Handed over after an oversized body was relayed: the head is already out.
+            accept(info.status());
             return;
         }
         HttpHeaders h = head.headers();

@@ -59,6 +59,8 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
     private List<InetSocketAddress> http = List.of();
     private List<InetSocketAddress> https = List.of();
     private List<Integer> httpsPortsChosen = List.of();
+    private int portOffset;
+    private int controlPortChosen = -1;
 
     private PushpinServerExtension(Builder spec) {
         this.spec = spec;
@@ -100,6 +102,37 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
     public int httpsPort() {
         return https.get(0).getPort();
     }
+
+    /**
+     * The HTTP control API port ({@code push_in_http_port} after the port offset), for a server built with
+     * {@link Builder#controlApi()}.
+     */
+    public int controlPort() {
+        InetSocketAddress a = controlAddress();
+        if (a == null) {
+            throw new IllegalStateException("no control API: build the server with controlApi()");
+        }
+        return a.getPort();
+    }
+
+    /** The HTTP control API's address, or null when the server has none. */
+    public InetSocketAddress controlAddress() {
+        if (server != null) {
+            return server.controlAddress();
+        }
+        return controlPortChosen > 0 ? new InetSocketAddress("127.0.0.1", controlPortChosen) : null;
+    }
+
+    /** {@code http://127.0.0.1:CONTROL_PORT<path>}. */
+    public String controlUrl(String path) {
+        return "http://127.0.0.1:" + controlPort() + path;
+    }
+
+    /** A publisher to this server's control API. */
+    public Publish publisher() {
+        return Publish.to(controlPort());
+    }
+
 
     /** {@code http://127.0.0.1:PORT<path>}. */
     public String url(String path) {
@@ -167,6 +200,18 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
             chosen.add(portOf(withPort));
         }
         httpsPortsChosen = chosen;
+        portOffset = 10 * ThreadLocalRandom.current().nextInt(100, 3000);
+        if (spec.controlApi) {
+            Map<String, String> handler = spec.conf.computeIfAbsent("handler", k -> new LinkedHashMap<>());
+            handler.putIfAbsent("push_in_http_addr", "127.0.0.1");
+            if (external) {
+                // the port in the file gets the port offset: pick a free port and subtract it
+                controlPortChosen = freePort("127.0.0.1");
+                handler.put("push_in_http_port", Integer.toString(controlPortChosen - portOffset));
+            } else {
+                handler.putIfAbsent("push_in_http_port", "0");
+            }
+        }
         Path certs = dir.resolve("runner").resolve("certs");
         Files.createDirectories(certs);
         for (Map.Entry<String, SelfSignedCert> e : spec.certs.entrySet()) {
@@ -304,7 +349,7 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
             c.put(s, new LinkedHashMap<>());
         }
         c.get("global").put("rundir", dir.resolve("run").toString());
-        c.get("global").put("port_offset", Integer.toString(10 * ThreadLocalRandom.current().nextInt(100, 3000)));
+        c.get("global").put("port_offset", Integer.toString(portOffset));
         c.get("runner").put("http_port", String.join(",", httpSpecs));
         if (!httpsSpecs.isEmpty()) {
             c.get("runner").put("https_ports", String.join(",", httpsSpecs));
@@ -389,8 +434,22 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         private final Map<String, SelfSignedCert> certs = new LinkedHashMap<>();
         private SelfSignedCert defaultCert;
         private List<String> childJvmArgs;
+        private boolean controlApi;
 
         private Builder() {
+        }
+
+        public Builder handler(String key, String value) {
+            return set("handler", key, value);
+        }
+
+        /**
+         * Starts the HTTP control API ({@code push_in_http_addr=127.0.0.1}, {@code push_in_http_port=0} in process,
+         * a port picked free beforehand otherwise); see {@link #controlPort()} and {@link #publisher()}.
+         */
+        public Builder controlApi() {
+            controlApi = true;
+            return this;
         }
 
         /** Sets {@code key=value} in {@code [section]} of pushpin.conf. */
