@@ -1,23 +1,79 @@
 package org.pushpin.ingest;
 
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.hub.Publisher;
 import org.pushpin.server.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** API stub: the HTTP control API is being written. */
+/**
+ * The HTTP control API ({@code push_in_http_addr}:{@code push_in_http_port}, publishing.md §2): {@code /publish},
+ * {@code /recover}, {@code /}. Runs on the server's own event loops. Not started when the port is -1 (unset).
+ *
+ * <p>Use: {@code ControlApiServer api = ControlApiServer.start(group, transport, config.handler(), publisher);}
+ * then {@code api.close()} before the event loops shut down.
+ */
 public final class ControlApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("handler");
+
+    private final Channel listener; // null when not started
+
+    private ControlApiServer(Channel listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Binds and starts serving (port 0 = ephemeral). Items go to {@code publisher} after the 200 was written.
+     *
+     * @throws InterruptedException while waiting for the bind
+     * @throws io.netty.channel.ChannelException (or another exception of the transport) when the bind fails
+     */
     public static ControlApiServer start(EventLoopGroup group, Transport transport, HandlerConfig cfg,
-                                         Publisher publisher) {
-        return new ControlApiServer();
+                                         Publisher publisher) throws InterruptedException {
+        requireNonNull(group, "group");
+        requireNonNull(transport, "transport");
+        requireNonNull(cfg, "cfg");
+        requireNonNull(publisher, "publisher");
+        if (cfg.pushInHttpPort() < 0) {
+            return new ControlApiServer(null);
+        }
+        int maxHeaders = cfg.pushInHttpMaxHeadersSize();
+        int maxBody = cfg.pushInHttpMaxBodySize();
+        Channel ch = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new ControlConnectionHandler(maxHeaders, maxBody, publisher));
+                    }
+                })
+                .bind(new InetSocketAddress(cfg.pushInHttpAddr(), cfg.pushInHttpPort())).sync().channel();
+        ControlApiServer server = new ControlApiServer(ch);
+        LOG.info("http control server: {}", server.address());
+        return server;
     }
 
+    /** The bound address (the actual port when 0 was asked), or null when not started. */
     public InetSocketAddress address() {
-        return null;
+        return listener == null ? null : (InetSocketAddress) listener.localAddress();
     }
 
+    /** Stops accepting; requests in progress finish on their own. */
     @Override
     public void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
     }
 }

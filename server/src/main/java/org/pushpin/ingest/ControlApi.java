@@ -1,0 +1,78 @@
+package org.pushpin.ingest;
+
+import java.util.List;
+import java.util.Map;
+import org.pushpin.grip.HeaderValueParser;
+import org.pushpin.message.PublishFormatException;
+import org.pushpin.message.PublishItem;
+import org.pushpin.message.PublishParser;
+
+/**
+ * The control API's routes (publishing.md §2), as Pushpin 1.36's handler answers them. Only the 200 answers of
+ * {@code /publish} and {@code /recover} follow the negotiated type; every other answer is text/plain. Plain Java.
+ */
+final class ControlApi {
+    static final String JSON = "application/json";
+    private static final String TEXT = "text/plain";
+
+    private ControlApi() {
+    }
+
+    static ControlReply handle(ControlRequest req) {
+        String path = req.uri();
+        // "/" itself stays "/"; only one trailing slash goes, so "//" is "/" and "/publish//" is not found.
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String type = TEXT;
+        if (HeaderValueParser.contains(req.headers(), "Accept")) {
+            type = negotiate(req.headers());
+            if (type == null) {
+                return ControlReply.text(406, "Not Acceptable",
+                        "Not Acceptable. Supported formats are text/plain and application/json.\n");
+            }
+        }
+        return switch (path) {
+            case "/" -> ControlReply.text(200, "OK", "Pushpin API\n");
+            case "/publish" -> req.method().equals("POST") ? publish(req.body(), type) : notAllowed(req.method());
+            case "/recover" -> req.method().equals("POST")
+                    ? new ControlReply(200, "OK", type, List.of(), message("Updated", type), -1, List.of(), true)
+                    : notAllowed(req.method());
+            default -> ControlReply.text(404, "Not Found", "Not Found\n");
+        };
+    }
+
+    /** Every Accept entry is looked at and the last supported one wins; null when none is supported. */
+    private static String negotiate(List<Map.Entry<String, String>> headers) {
+        String type = null;
+        for (HeaderValueParser.Entry e : HeaderValueParser.parseAll(headers, "Accept")) {
+            switch (e.token()) {
+                case "text/plain", "text/*", "*/*", "*" -> type = TEXT;
+                case "application/json", "application/*" -> type = JSON;
+                default -> {
+                    // not ours: skipped
+                }
+            }
+        }
+        return type;
+    }
+
+    private static ControlReply publish(byte[] body, String type) {
+        List<PublishItem> items;
+        try {
+            items = PublishParser.parseRequest(body);
+        } catch (PublishFormatException e) {
+            return ControlReply.text(400, "Bad Request", e.getMessage() + "\n");
+        }
+        return new ControlReply(200, "OK", type, List.of(), message("Published", type), items.size(), items, false);
+    }
+
+    private static String message(String text, String type) {
+        return type.equals(JSON) ? "{\"message\":\"" + text + "\"}\n" : text + "\n";
+    }
+
+    private static ControlReply notAllowed(String method) {
+        return new ControlReply(405, "Method Not Allowed", null, List.of(Map.entry("Allow", "POST")),
+                "Method not allowed: " + method + ".\n", -1, List.of(), false);
+    }
+}

@@ -1,0 +1,88 @@
+package org.pushpin.ingest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import org.pushpin.hub.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One control API connection: one request, one response, then close (Pushpin's server has no keep-alive). The
+ * response is written before the items are handed to the publisher, as in Pushpin, so a publisher's 200 never
+ * waits for delivery.
+ */
+final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
+    /** Pushpin logs these lines from its handler process. */
+    private static final Logger LOG = LoggerFactory.getLogger("handler");
+
+    private final ControlRequestReader reader;
+    private final Publisher publisher;
+    private boolean done;
+
+    ControlConnectionHandler(int maxHeaders, int maxBody, Publisher publisher) {
+        this.reader = new ControlRequestReader(maxHeaders, maxBody);
+        this.publisher = publisher;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (done || !(msg instanceof ByteBuf in)) {
+                return;
+            }
+            byte[] data = new byte[in.readableBytes()];
+            in.readBytes(data);
+            reader.add(data, 0, data.length);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+        while (!done) {
+            ControlRequestReader.Step step = reader.next();
+            if (step instanceof ControlRequestReader.NeedMore) {
+                return;
+            } else if (step instanceof ControlRequestReader.Continue) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(reader.continueBytes()));
+            } else if (step instanceof ControlRequestReader.Failed f) {
+                respond(ctx, f.reply(), f.http10());
+            } else if (step instanceof ControlRequestReader.Complete c) {
+                handle(ctx, c.request());
+            }
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, ControlRequest req) {
+        ControlReply reply = ControlApi.handle(req);
+        if (LOG.isInfoEnabled()) {
+            String uri = new String(req.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            LOG.info("control: {} {} code={} {}{}", req.method(), uri, reply.code(), reply.body().length(),
+                    reply.items() > -1 ? " items=" + reply.items() : "");
+        }
+        respond(ctx, reply, req.http10());
+        try {
+            if (!reply.publish().isEmpty()) {
+                publisher.publish(reply.publish());
+            }
+            if (reply.recover()) {
+                publisher.recover();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("control: publishing failed", e);
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, ControlReply reply, boolean http10) {
+        done = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.encode(http10))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("control: connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,43 @@
+package org.pushpin.ingest;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pushpin.hub.Publisher;
+import org.pushpin.message.PublishItem;
+
+/** A {@link Publisher} that remembers what it was given (the real hub lives elsewhere). */
+public final class RecordingPublisher implements Publisher {
+    private final BlockingQueue<List<PublishItem>> batches = new LinkedBlockingQueue<>();
+    private final AtomicInteger recovers = new AtomicInteger();
+
+    @Override
+    public void publish(List<PublishItem> items) {
+        batches.add(List.copyOf(items));
+    }
+
+    @Override
+    public void recover() {
+        recovers.incrementAndGet();
+    }
+
+    /** The next batch handed over, waiting up to 5 s; fails when none comes. */
+    public List<PublishItem> next() throws InterruptedException {
+        List<PublishItem> b = batches.poll(5, TimeUnit.SECONDS);
+        if (b == null) {
+            throw new AssertionError("nothing was published");
+        }
+        return b;
+    }
+
+    /** Whether nothing (more) was published, after a short grace period. */
+    public boolean quiet() throws InterruptedException {
+        return batches.poll(200, TimeUnit.MILLISECONDS) == null;
+    }
+
+    public int recovers() {
+        return recovers.get();
+    }
+}
