@@ -44,7 +44,8 @@ final class ProxyExchange implements OriginListener {
     private final ProxyContext context;
     /** The client's request head; slimmed to method, URI and version once a stream hold no longer needs it. */
     HttpRequest request;
-    final RequestInfo info;
+    /** What the log needs of the request; emptied by {@link #compactForStream}. */
+    RequestInfo info;
     final Route route;
     final boolean passthrough;
     private final boolean trusted;
@@ -483,7 +484,8 @@ final class ProxyExchange implements OriginListener {
         origin = null;
         OriginHandler handler = ch.pipeline().get(OriginHandler.class);
         handler.detach();
-        if (requestComplete && originResponseComplete && HttpUtil.isKeepAlive(originResponse)) {
+        boolean reusable = originResponse != null && HttpUtil.isKeepAlive(originResponse);
+        if (requestComplete && originResponseComplete && reusable) {
             OriginPool.current().release(handler.key(), ch);
         } else {
             ch.close();
@@ -651,8 +653,9 @@ final class ProxyExchange implements OriginListener {
      * idle held connection would otherwise keep.
      */
     void compactForStream() {
-        request = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                EmptyHttpHeaders.INSTANCE);
+        request = new DefaultHttpRequest(request.protocolVersion(), request.method(), "/", EmptyHttpHeaders.INSTANCE);
+        info = new RequestInfo("", "", info.tls(), null);
+        originResponse = null;
         if (requestBody != null) {
             requestBody.release();
             requestBody = null;
