@@ -66,9 +66,14 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         }
         ended = true;
         TimerWheel.of(loop).cancel(this);
+        onEnd();
         for (String c : channels) {
             hub.unsubscribe(loop, c, this, lingers());
         }
+    }
+
+    /** Releases what a subclass holds besides the channels and the main timer. */
+    void onEnd() {
     }
 
     /** Whether the channels stay "subscribed" for subscription_linger after this hold leaves them. */

@@ -27,6 +27,8 @@ public final class HoldHandoff implements GripHandoff {
                 () -> hub.forEachSubscriber(channel, s -> {
                     if (s instanceof ResponseHold hold) {
                         hold.retryAfterFirstSubscription();
+                    } else if (s instanceof StreamHold hold) {
+                        hold.fetchNextAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
     }
@@ -34,10 +36,20 @@ public final class HoldHandoff implements GripHandoff {
     @Override
     public void accept(GripExchange exchange) {
         HoldMode mode = exchange.instruct().holdMode();
+        if (exchange.streamStarted()) {
+            NextLinks.continueStream(exchange, hub);
+            return;
+        }
         switch (mode) {
             case RESPONSE -> new ResponseHold(exchange, hub).start();
             case STREAM -> new StreamHold(exchange, hub).start();
-            default -> relay.accept(exchange);
+            default -> {
+                if (exchange.instruct().nextLink() != null) {
+                    NextLinks.startChain(exchange);
+                } else {
+                    relay.accept(exchange);
+                }
+            }
         }
     }
 }

@@ -31,10 +31,55 @@ final class StreamHold extends Hold {
     static final long MAX_PENDING_BYTES = 1 << 20;
 
     private final KeepAlive keepAlive;
+    /** The next link and its timer, or null: only streams with a link pay for them. */
+    private final LinkTimer link;
 
     StreamHold(GripExchange exchange, Hub hub) {
         super(exchange, hub);
         this.keepAlive = exchange.instruct().keepAlive();
+        this.link = exchange.instruct().nextLink() == null ? null : new LinkTimer(exchange.instruct());
+    }
+
+    /** Fires when the next link's timeout passes: the link is fetched. */
+    private final class LinkTimer extends TimerWheel.Timer {
+        final java.net.URI uri;
+        final long timeoutMillis;
+        final java.util.List<Map.Entry<String, String>> gripLast;
+        boolean fetched;
+
+        LinkTimer(org.pushpin.grip.Instruct in) {
+            this.uri = in.nextLink().uri();
+            this.timeoutMillis = in.nextLink().timeout() * 1000L;
+            this.gripLast = NextLinks.gripLast(in);
+        }
+
+        @Override
+        protected void onTimeout() {
+            fetchNext();
+        }
+    }
+
+    /** Leaves the channels and asks the next link what comes next (its answer may hold anew). */
+    private void fetchNext() {
+        if (link == null || link.fetched || ended()) {
+            return;
+        }
+        link.fetched = true;
+        TimerWheel.of(loop).cancel(link);
+        end();
+        exchange.fetchLink(link.uri, link.gripLast);
+    }
+
+    @Override
+    void onEnd() {
+        if (link != null) {
+            TimerWheel.of(loop).cancel(link);
+        }
+    }
+
+    /** ~1 s after a channel's first subscription a stream with a next link fetches it (grip.md §5). */
+    void fetchNextAfterFirstSubscription() {
+        fetchNext();
     }
 
     void start() {
@@ -51,7 +96,7 @@ final class StreamHold extends Hold {
         if (exchange.isDone()) {
             return;
         }
-        if (exchange.instruct().nextLink() == null) {
+        if (link == null) {
             for (org.pushpin.grip.Channel c : exchange.instruct().channels()) {
                 if (c.prevId() != null) {
                     // Sequencing a stream needs a next link to recover gaps from; Pushpin ends such a stream.
@@ -61,8 +106,10 @@ final class StreamHold extends Hold {
             }
         }
         subscribe();
-        if (exchange.instruct().nextLink() == null) {
+        if (link == null) {
             exchange.compact();
+        } else {
+            TimerWheel.of(loop).schedule(link, link.timeoutMillis);
         }
         scheduleKeepAlive();
     }
@@ -88,8 +135,12 @@ final class StreamHold extends Hold {
             exchange.endStream();
             return;
         }
+        if (f.action() == Action.HINT) {
+            fetchNext();
+            return;
+        }
         if (f.action() != Action.SEND) {
-            return; // hint: only meaningful with a next link
+            return;
         }
         ByteBuf data;
         if (Filters.substitutes(this, channel)) {

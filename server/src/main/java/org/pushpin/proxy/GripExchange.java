@@ -81,6 +81,16 @@ public interface GripExchange {
      */
     void retry(List<Map.Entry<String, String>> extraHeaders);
 
+    /** Whether the response head went out already (a stream, or the answer to a next link being handed over). */
+    boolean streamStarted();
+
+    /**
+     * Fetches {@code link} (a GET through the same route, {@code extraHeaders} such as {@code Grip-Last} added)
+     * for a started stream; the answer comes back through the hand-off with {@link #streamStarted()} true, and this
+     * object is then spent.
+     */
+    void fetchLink(java.net.URI link, List<Map.Entry<String, String>> extraHeaders);
+
     /** Whether the exchange has ended (responded, stream ended, aborted, or the client went away). */
     boolean isDone();
 }

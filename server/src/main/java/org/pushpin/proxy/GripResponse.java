@@ -35,7 +35,14 @@ final class GripResponse {
     }
 
     static void handle(ProxyExchange exchange, HttpResponse origin, ByteBuf body) {
-        if (exchange.requestBytes() > ProxyExchange.GRIP_BUFFER_MAX) {
+        if (exchange.fetchingLink()) {
+            int code = origin.status().code();
+            if (code < 200 || code >= 300) {
+                // Pushpin retries a failing link with back-off while nothing was appended; we end the stream.
+                exchange.endHeldStream();
+                return;
+            }
+        } else if (exchange.requestBytes() > ProxyExchange.GRIP_BUFFER_MAX) {
             exchange.respond(ErrorResponses.text(exchange.client().channel().alloc(), exchange.client().version(),
                     400, "Bad Request", "Request too large to accept GRIP instruct."), "error");
             return;
@@ -57,6 +64,9 @@ final class GripResponse {
     }
 
     static URI requestUri(ProxyExchange exchange) {
+        if (exchange.fetchingLink()) {
+            return exchange.link();
+        }
         try {
             return URI.create(exchange.info.url());
         } catch (IllegalArgumentException e) {

@@ -79,6 +79,8 @@ final class ProxyExchange implements OriginListener {
     private Runnable closeListener;
     /** An instruction whose body was too large to buffer: handed to the hold once the body has been relayed. */
     private Instruct handover;
+    /** Set while a next link is fetched (GET): the link as resolved, its path and its authority for Host. */
+    private java.net.URI link;
     /** Set on a retry: the headers added to the repeated origin request. */
     private List<Map.Entry<String, String>> retryHeaders;
 
@@ -171,7 +173,7 @@ final class ProxyExchange implements OriginListener {
             // No body (or a retry, whose body was kept): the encoder also needs the end of the message before it
             // takes the next request.
             ch.write(originRequest(), ch.voidPromise());
-            LastHttpContent end = retryHeaders != null && requestBody != null
+            LastHttpContent end = retryHeaders != null && requestBody != null && link == null
                     ? new DefaultLastHttpContent(requestBody.retainedDuplicate()) : LastHttpContent.EMPTY_LAST_CONTENT;
             ch.writeAndFlush(end).addListener(ORIGIN_WRITE);
         } else {
@@ -182,6 +184,9 @@ final class ProxyExchange implements OriginListener {
     }
 
     private HttpRequest originRequest() {
+        if (link != null) {
+            return linkRequest();
+        }
         String uri = info.uri();
         int hash = uri.indexOf('#');
         // A fragment is the client's business; it is never sent to the origin.
@@ -202,6 +207,55 @@ final class ProxyExchange implements OriginListener {
             }
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), path, headers);
+    }
+
+    /** The GET for a next link: the client's headers as for any origin request, the link's path and host. */
+    private HttpRequest linkRequest() {
+        String gripSig = !passthrough ? context.signing().sign(route) : null;
+        HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route, target,
+                info.clientIp(), info.tls(), trusted, gripSig);
+        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        headers.remove(HttpHeaderNames.CONTENT_TYPE);
+        if (link.getRawAuthority() != null) {
+            headers.set(HttpHeaderNames.HOST, link.getRawAuthority());
+        }
+        for (Map.Entry<String, String> h : retryHeaders) {
+            headers.add(h.getKey(), h.getValue());
+        }
+        String path = link.getRawPath() == null || link.getRawPath().isEmpty() ? "/" : link.getRawPath();
+        if (link.getRawQuery() != null) {
+            path += "?" + link.getRawQuery();
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, headers);
+    }
+
+    /**
+     * Fetches a next link (Grip-Link rel=next) for a started stream: a GET through the same route, its answer
+     * buffered and handed to the GRIP hand-off as a continuation of the stream.
+     */
+    void fetchLink(java.net.URI next, List<Map.Entry<String, String>> extraHeaders) {
+        if (done || !responseStarted) {
+            return;
+        }
+        link = next;
+        retryHeaders = List.copyOf(extraHeaders);
+        originResponse = null;
+        originResponseComplete = false;
+        skippingInterim = false;
+        closeListener = null;
+        connect(0);
+    }
+
+    boolean fetchingLink() {
+        return link != null;
+    }
+
+    java.net.URI link() {
+        return link;
+    }
+
+    boolean streamStarted() {
+        return responseStarted;
     }
 
     private static boolean expectsBody(HttpMethod method) {
@@ -338,7 +392,7 @@ final class ProxyExchange implements OriginListener {
             skippingInterim = true;
         } else {
             originResponse = response;
-            if (!passthrough && GripResponse.isInstruct(response.headers())) {
+            if (link != null || (!passthrough && GripResponse.isInstruct(response.headers()))) {
                 gripBody = client.channel().alloc().compositeBuffer();
             } else {
                 startRelay(response, null);
@@ -425,6 +479,13 @@ final class ProxyExchange implements OriginListener {
             gripBody = null;
             buffered.addComponent(true, data.retain());
             content.release();
+            if (link != null) {
+                // A next-link answer too large to inspect: the stream cannot go on correctly.
+                buffered.release();
+                originDone();
+                endHeldStream();
+                return;
+            }
             GripResponse.tooLarge(this, buffered, content instanceof LastHttpContent);
             return;
         }

@@ -109,6 +109,16 @@ final class ProxyGripExchange implements GripExchange {
     }
 
     @Override
+    public boolean streamStarted() {
+        return exchange.streamStarted();
+    }
+
+    @Override
+    public void fetchLink(java.net.URI link, List<Map.Entry<String, String>> extraHeaders) {
+        exchange.fetchLink(link, extraHeaders);
+    }
+
+    @Override
     public boolean isDone() {
         return exchange.isDone();
     }

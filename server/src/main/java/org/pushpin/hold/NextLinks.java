@@ -1,0 +1,80 @@
+package org.pushpin.hold;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.pushpin.grip.Channel;
+import org.pushpin.grip.ClientResponse;
+import org.pushpin.grip.HoldMode;
+import org.pushpin.grip.Instruct;
+import org.pushpin.hub.Hub;
+import org.pushpin.proxy.GripExchange;
+
+/**
+ * {@code Grip-Link: <uri>; rel=next} (grip.md §5): the response is a stream made of the first answer's body and
+ * then each linked answer's body, fetched in turn, until an answer has no next link (the stream ends) or holds
+ * a stream (it stays open on that answer's channels).
+ */
+final class NextLinks {
+    private NextLinks() {
+    }
+
+    /** No hold but a next link: head and first body now, then the link. */
+    static void startChain(GripExchange exchange) {
+        ClientResponse r = exchange.instruct().response();
+        HttpResponse head = new DefaultHttpResponse(exchange.request().protocolVersion(),
+                new HttpResponseStatus(r.code(), r.reason()));
+        for (Map.Entry<String, String> h : r.headers()) {
+            head.headers().add(h.getKey(), h.getValue());
+        }
+        exchange.startStream(head);
+        continueWith(exchange);
+    }
+
+    /** The answer to a next link of a started stream. */
+    static void continueStream(GripExchange exchange, Hub hub) {
+        HoldMode mode = exchange.instruct().holdMode();
+        if (mode == HoldMode.STREAM) {
+            new StreamHold(exchange, hub).start();
+        } else if (mode == HoldMode.RESPONSE) {
+            if (exchange.debug()) {
+                exchange.write(Unpooled.copiedBuffer("\n\nnext link answered with a response hold\n",
+                        StandardCharsets.UTF_8));
+            }
+            exchange.endStream();
+        } else {
+            continueWith(exchange);
+        }
+    }
+
+    private static void continueWith(GripExchange exchange) {
+        Instruct in = exchange.instruct();
+        if (in.response().bodyLength() > 0) {
+            exchange.write(Unpooled.wrappedBuffer(in.response().body()));
+        }
+        if (exchange.isDone()) {
+            return;
+        }
+        if (in.nextLink() != null) {
+            exchange.fetchLink(in.nextLink().uri(), gripLast(in));
+        } else {
+            exchange.endStream();
+        }
+    }
+
+    /** {@code Grip-Last: <channel>; last-id=<prev-id>} for each channel with a prev-id. */
+    static List<Map.Entry<String, String>> gripLast(Instruct in) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Channel c : in.channels()) {
+            if (c.prevId() != null) {
+                out.add(Map.entry("Grip-Last", c.name() + "; last-id=" + c.prevId()));
+            }
+        }
+        return out;
+    }
+}
