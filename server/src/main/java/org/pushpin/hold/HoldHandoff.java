@@ -31,6 +31,19 @@ public final class HoldHandoff implements GripHandoff {
                         hold.fetchNextAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
+        // recover (grip.md §7): every HTTP hold updates: long-polls ask the origin again, streams with a next
+        // link fetch it.
+        hub.onRecover(() -> {
+            for (String channel : hub.channelNames()) {
+                hub.forEachSubscriber(channel, s -> {
+                    if (s instanceof ResponseHold hold) {
+                        hold.update();
+                    } else if (s instanceof StreamHold hold) {
+                        hold.fetchNextAfterFirstSubscription();
+                    }
+                });
+            }
+        });
     }
 
     @Override

@@ -69,6 +69,16 @@ final class ResponseHold extends Hold {
         exchange.retry(gripLast());
     }
 
+    /** {@code recover}: ask the origin again (once; a hold on several channels hears it once per channel). */
+    void update() {
+        if (ended()) {
+            return;
+        }
+        retried = true;
+        end();
+        exchange.retry(gripLast());
+    }
+
     @Override
     boolean lingers() {
         return true;

@@ -79,6 +79,7 @@ final class StreamHold extends Hold {
 
     /** ~1 s after a channel's first subscription a stream with a next link fetches it (grip.md §5). */
     void fetchNextAfterFirstSubscription() {
+        // Also on recover.
         fetchNext();
     }
 

@@ -137,6 +137,11 @@ public final class Hub implements Publisher, AutoCloseable {
         }
     }
 
+    /** The channels with subscribers (or lingering) on this instance: a live, weakly consistent view. */
+    public java.util.Set<String> channelNames() {
+        return java.util.Collections.unmodifiableSet(channels.keySet());
+    }
+
     /** Called (on the hub thread) when a channel gets its first subscriber on this instance. */
     public void onFirstSubscription(Consumer<String> listener) {
         firstListeners.add(requireNonNull(listener, "listener"));
