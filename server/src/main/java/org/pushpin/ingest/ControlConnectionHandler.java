@@ -62,7 +62,9 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.info("control: {} {} code={} {}{}", req.method(), uri, reply.code(), reply.body().length(),
                     reply.items() > -1 ? " items=" + reply.items() : "");
         }
-        respond(ctx, reply, req.http10());
+        // Hand the items over before answering: publish() only queues them (delivery still follows the 200), and a
+        // publisher that waits for each 200 then sees its items delivered in the order it sent them, even when its
+        // next request lands on another event loop.
         try {
             if (!reply.publish().isEmpty()) {
                 publisher.publish(reply.publish());
@@ -73,6 +75,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             LOG.warn("control: publishing failed", e);
         }
+        respond(ctx, reply, req.http10());
     }
 
     private void respond(ChannelHandlerContext ctx, ControlReply reply, boolean http10) {

@@ -35,6 +35,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final boolean tlsConnection;
     private final Object admittedEvent;
+    private final RequestHandlers requestHandlers;
     private boolean admitted;
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
@@ -47,7 +48,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
      * @param admitted      false for a connection over {@code client_maxconn}: nothing is read from it until
      *                      {@code admittedEvent} arrives as a user event
      */
-    public ClientConnection(ProxyContext context, boolean tlsConnection, boolean admitted, Object admittedEvent) {
+    public ClientConnection(ProxyContext context, boolean tlsConnection, boolean admitted, Object admittedEvent,
+                            RequestHandlers requestHandlers) {
+        this.requestHandlers = requestHandlers;
         this.context = context;
         this.tlsConnection = tlsConnection;
         this.admitted = admitted;
@@ -286,6 +289,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         if (keepAlive) {
+            requestHandlers.restore(ctx.pipeline());
             read();
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -293,17 +297,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The request decoding handlers are not needed while a stream hold owns the connection and it will not carry
-     * another request: remove them (their buffers and parser state are most of an idle connection's cost).
+     * The request decoding handlers are not needed while a stream hold owns the connection: remove them (their
+     * buffers and parser state are most of an idle connection's cost); they come back when the stream ends.
      */
     void releaseRequestHandlers() {
-        keepAlive = false;
-        var p = ctx.pipeline();
-        for (String name : new String[] {"flow", "continue", "decoder"}) {
-            if (p.get(name) != null) {
-                p.remove(name);
-            }
-        }
+        requestHandlers.remove(ctx.pipeline());
     }
 
     /** Cuts the connection off: a response already started cannot be completed. */

@@ -57,7 +57,7 @@ public interface GripExchange {
 
     /**
      * Promises that the request and the instruction will not be needed again (a stream hold without next link):
-     * they are let go, with the request decoding handlers; the connection closes when the stream ends.
+     * they are let go, with the request decoding handlers (restored when the stream ends).
      * {@link #instruct()} and {@link #request()} headers are unavailable afterwards.
      */
     void compact();

@@ -710,8 +710,8 @@ final class ProxyExchange implements OriginListener {
 
     /**
      * A stream hold that will never repeat the request: drop its headers and body, and the request decoding
-     * handlers (nothing more is read from this connection; it closes when the stream ends). Saves most of what an
-     * idle held connection would otherwise keep.
+     * handlers (nothing is read from the connection meanwhile). Saves most of what an
+     * idle held connection would otherwise keep. The handlers come back when the stream ends.
      */
     void compactForStream() {
         request = new DefaultHttpRequest(request.protocolVersion(), request.method(), "/", EmptyHttpHeaders.INSTANCE);

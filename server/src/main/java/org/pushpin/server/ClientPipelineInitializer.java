@@ -9,6 +9,7 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SniHandler;
 import org.pushpin.proxy.ClientConnection;
 import org.pushpin.proxy.ProxyContext;
+import org.pushpin.proxy.RequestHandlers;
 
 /**
  * The client pipeline, top to bottom in one place:
@@ -41,6 +42,31 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("continue", new HttpServerExpectContinueHandler());
         p.addLast("flow", new FlowControlHandler());
-        p.addLast("proxy", new ClientConnection(context, tls != null, admitted, ConnectionLimiter.ADMITTED));
+        p.addLast("proxy", new ClientConnection(context, tls != null, admitted, ConnectionLimiter.ADMITTED,
+                requestHandlers));
     }
+
+    /** Takes the request-reading handlers out for a stream hold and puts them back when it ends. */
+    private final RequestHandlers requestHandlers = new RequestHandlers() {
+        @Override
+        public void remove(ChannelPipeline p) {
+            if (p.get("decoder") instanceof ClientRequestDecoder d && d.hasPendingBytes()) {
+                return; // the client already sent more (a pipelined request): keep it for after the stream
+            }
+            for (String name : new String[] {"flow", "continue", "decoder"}) {
+                if (p.get(name) != null) {
+                    p.remove(name);
+                }
+            }
+        }
+
+        @Override
+        public void restore(ChannelPipeline p) {
+            if (p.get("decoder") == null) {
+                p.addBefore("encoder", "decoder", new ClientRequestDecoder(headLimit));
+                p.addBefore("proxy", "continue", new HttpServerExpectContinueHandler());
+                p.addBefore("proxy", "flow", new FlowControlHandler());
+            }
+        }
+    };
 }

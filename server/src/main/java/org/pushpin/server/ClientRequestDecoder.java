@@ -19,6 +19,11 @@ final class ClientRequestDecoder extends HttpRequestDecoder {
                 .setStrictLineParsing(true));
     }
 
+    /** Whether bytes the client sent beyond the current request wait here, not yet decoded. */
+    boolean hasPendingBytes() {
+        return internalBuffer().isReadable();
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         throw new IllegalArgumentException("both Content-Length and Transfer-Encoding present");

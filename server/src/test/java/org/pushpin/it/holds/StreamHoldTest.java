@@ -300,4 +300,34 @@ class StreamHoldTest {
             assertThat(s.text()).isEqualTo("quiet\n");
         }
     }
+
+    @Test
+    void afterACloseTheConnectionCarriesTheNextRequest() throws Exception {
+        String ch = channel("close-then-next");
+        origin.on("/close-next/stream", stream("open\n", ch));
+        origin.on("/close-next/plain", Reply.ok("plain\n"));
+        Publish pub = pushpin.publisher();
+
+        try (org.pushpin.testing.RawClient c = org.pushpin.testing.RawClient.connect(pushpin.httpPort())) {
+            c.send(Req.get("/close-next/stream"));
+            java.util.concurrent.CompletableFuture<RawResponse> first = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return c.timeout(WAIT).read();
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!first.isDone() && System.nanoTime() < deadline) {
+                pub.publish(Publish.item(ch).streamClose());
+                Thread.sleep(200);
+            }
+            assertThat(first.get().bodyText()).isEqualTo("open\n");
+
+            RawResponse second = c.exchange(Req.get("/close-next/plain"));
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.bodyText()).isEqualTo("plain\n");
+        }
+    }
 }
