@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Choices where Pushpin is unclear or inconsistent:
  * <ul>
- *   <li>No config file found: Pushpin refuses to start; we use the built-in defaults (every key missing) with the
+ *   <li>No config file found: Pushpin refuses to start; we use the built-in defaults (the values of Pushpin's
+ *       shipped file, {@code builtin-pushpin.conf}) with the
  *       working directory as config directory.</li>
  *   <li>{@code rundir} missing or relative: resolved against the working directory, as Pushpin's runner does
  *       ({@code QDir(rundir).absolutePath()}); {@code {rundir}} is replaced by that same absolute path (Pushpin's
@@ -59,6 +60,19 @@ public final class ConfigLoader {
                 SYSTEM_CONFIG);
     }
 
+    /** The built-in defaults (the values of Pushpin's shipped file), used as the include when no file is found. */
+    private static IniFile builtIn() throws ConfigException {
+        try (var in = ConfigLoader.class.getResourceAsStream("/builtin-pushpin.conf")) {
+            if (in == null) {
+                return null;
+            }
+            return IniFile.parse(Path.of("<built-in defaults>"),
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot read the built-in defaults: " + e.getMessage(), e);
+        }
+    }
+
     /** The lookup list is a parameter so that tests can leave out {@code /etc/pushpin/pushpin.conf}. */
     static PushpinConfig load(StartOptions options, Path workingDir, List<Path> candidates) throws ConfigException {
         Path wd = workingDir.toAbsolutePath().normalize();
@@ -75,7 +89,7 @@ public final class ConfigLoader {
         if (rundirRaw.isEmpty()) {
             rundirRaw = rawString(main, null, "runner", "rundir");
         }
-        IniFile include = readInclude(main, configDir, libdir, rundirRaw);
+        IniFile include = main == null ? builtIn() : readInclude(main, configDir, libdir, rundirRaw);
 
         // The runner prefers [global] rundir whenever the key exists, even in the include.
         Settings raw = new Settings(main, include, libdir, rundirRaw, "", 0);

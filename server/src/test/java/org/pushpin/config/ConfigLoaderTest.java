@@ -58,12 +58,14 @@ class ConfigLoaderTest {
         assertThat(r.logFile()).isNull();
         assertThat(r.mergeOutput()).isFalse();
 
+        // Without a file, the values of Pushpin's shipped pushpin.conf (builtin-pushpin.conf).
         assertThat(c.proxy()).isEqualTo(new ProxyConfig(dir.resolve("routes"), List.of(), false, false, false,
-                ForwardedProtoMode.OFF, XffPolicy.NONE, XffPolicy.NONE, List.of(), false, false, false,
-                "pushpin", "", "", -1));
+                ForwardedProtoMode.PROTO_ONLY, XffPolicy.NONE, XffPolicy.NONE, List.of(), false, false, false,
+                "pushpin", "changeme", "", -1));
 
-        assertThat(c.handler()).isEqualTo(new HandlerConfig("", List.of(), false, "127.0.0.1", -1, 10000, 1000000,
-                "", "", -1, -1, -1, 5000, 0, 20, 60, 60, 10, "tnetstring", -1, "", false));
+        assertThat(c.handler()).isEqualTo(new HandlerConfig("tcp://127.0.0.1:5560", List.of("tcp://127.0.0.1:5562"),
+                false, "127.0.0.1", 5561, 10000, 1000000, "ipc://" + dir + "/pushpin-stats", "tcp://127.0.0.1:5563",
+                2500, 25000, -1, 5000, 60, 20, 60, 60, 10, "tnetstring", -1, "", false));
     }
 
     @Test
@@ -71,9 +73,11 @@ class ConfigLoaderTest {
         PushpinConfig empty = load("");
         PushpinConfig none = ConfigLoader.load(StartOptions.none(), dir, List.of());
         assertThat(empty.configFile()).isEqualTo(dir.resolve("pushpin.conf"));
+        // an existing file is taken as it is: a missing key gets Pushpin's code default, not the built-in file's
         assertThat(empty.runner()).isEqualTo(none.runner());
-        assertThat(empty.proxy()).isEqualTo(none.proxy());
-        assertThat(empty.handler()).isEqualTo(none.handler());
+        assertThat(empty.handler().pushInHttpPort()).isEqualTo(-1);
+        assertThat(none.handler().pushInHttpPort()).isEqualTo(5561);
+        assertThat(empty.proxy().sigKey()).isEmpty();
     }
 
     @Test
