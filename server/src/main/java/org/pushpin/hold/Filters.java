@@ -46,6 +46,27 @@ final class Filters {
         return true;
     }
 
+    /** The content filters among a subscription's filters, in order (grip.md §6). */
+    private static final List<String> CONTENT_FILTERS = List.of("build-id", "var-subst");
+
+    /**
+     * A format that names its {@code content-filters} must name exactly the subscription's content filters, in
+     * order; a format that names none is delivered as it is.
+     */
+    static boolean contentFiltersMatch(Hold hold, String channel, org.pushpin.message.Format format) {
+        List<String> published = format.contentFilters();
+        if (published == null || published.isEmpty()) {
+            return true;
+        }
+        List<String> own = new java.util.ArrayList<>();
+        for (String f : hold.filtersOf(channel)) {
+            if (CONTENT_FILTERS.contains(f)) {
+                own.add(f);
+            }
+        }
+        return published.equals(own);
+    }
+
     static boolean substitutes(Hold hold, String channel) {
         return hold.filtersOf(channel).contains("var-subst");
     }

@@ -17,6 +17,8 @@ import org.pushpin.timer.TimerWheel;
  * What an idle hold keeps: this object, its channel names (shared with the instruction) and its meta.
  */
 abstract class Hold extends TimerWheel.Timer implements Subscriber {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("handler");
+
     final GripExchange exchange;
     final Hub hub;
     final EventLoop loop;
@@ -54,9 +56,20 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     /** Subscribes and arranges for the end of the hold when the client goes away. */
     final void subscribe() {
         exchange.onClientClose(this::end);
+        String url = LOG.isInfoEnabled() ? url() : null;
         for (String c : channels) {
             hub.subscribe(loop, c, this);
+            if (url != null) {
+                LOG.info("subscribe {} channel={}", url, c);
+            }
         }
+    }
+
+    /** The request URL as Pushpin's handler logs it. */
+    private String url() {
+        String host = exchange.request().headers().get("Host");
+        return (exchange.channel().pipeline().get("tls") != null ? "https://" : "http://")
+                + (host == null || host.isEmpty() ? "localhost" : host) + exchange.request().uri();
     }
 
     /** Leaves every channel and the timer wheel; idempotent. */
@@ -94,8 +107,17 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         if (format == null || !Filters.accepts(this, channel, item)) {
             return;
         }
+        if (!Filters.contentFiltersMatch(this, channel, format)) {
+            // The publisher rendered the content for other content filters than this subscription's: Pushpin
+            // ends the session rather than deliver content meant for someone else.
+            contentFilterMismatch();
+            return;
+        }
         deliver(channel, item, format, shared);
     }
+
+    /** Ends the session after a publish whose {@code content-filters} do not match this subscription's. */
+    abstract void contentFilterMismatch();
 
     /** The item's format for this kind of hold, or null when it has none. */
     abstract Format formatFor(PublishItem item);

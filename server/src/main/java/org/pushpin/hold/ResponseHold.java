@@ -69,6 +69,12 @@ final class ResponseHold extends Hold {
         exchange.retry(gripLast());
     }
 
+    @Override
+    void contentFilterMismatch() {
+        end();
+        exchange.fail("content filter mismatch");
+    }
+
     /** {@code recover}: ask the origin again (once; a hold on several channels hears it once per channel). */
     void update() {
         if (ended()) {

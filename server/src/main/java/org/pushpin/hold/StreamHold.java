@@ -167,6 +167,11 @@ final class StreamHold extends Hold {
         }
     }
 
+    @Override
+    void contentFilterMismatch() {
+        endWithError("content filter mismatch");
+    }
+
     /** Errors while streaming end the response; in debug mode the reason is written first (as Pushpin). */
     private void endWithError(String message) {
         end();

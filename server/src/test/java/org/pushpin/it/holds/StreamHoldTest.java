@@ -330,4 +330,22 @@ class StreamHoldTest {
             assertThat(second.bodyText()).isEqualTo("plain\n");
         }
     }
+
+    @Test
+    void aPublishForOtherContentFiltersEndsTheStream() throws Exception {
+        String ch = channel("content-filters");
+        origin.on("/cf", stream("open\n", ch + "; filter=var-subst").header("Grip-Set-Meta", "user=al"));
+        Publish pub = pushpin.publisher();
+
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/cf"))) {
+            sync(pub, ch, s);
+            pub.publish(Publish.item(ch).format("http-stream",
+                    "{\"content\": \"hi %(user)s\\n\", \"content-filters\": [\"var-subst\"]}"));
+            s.awaitSinceMark(t -> t.equals("hi al\n"), WAIT);
+            pub.publish(Publish.item(ch).format("http-stream",
+                    "{\"content\": \"other\\n\", \"content-filters\": [\"build-id\"]}"));
+            assertThat(s.awaitEnd(WAIT)).as("a content-filter mismatch ends the stream: " + s).isTrue();
+            assertThat(s.sinceMark()).isEqualTo("hi al\n");
+        }
+    }
 }
