@@ -34,9 +34,28 @@ final class StreamHold extends Hold {
     /** The next link and its timer, or null: only streams with a link pay for them. */
     private final LinkTimer link;
 
+    /** For build-id: the origin's channel names and prev-ids, in order; null when no channel uses build-id. */
+    private final java.util.List<String> buildIdChannels;
+    private final java.util.List<String> buildIdPrevIds;
+
     StreamHold(GripExchange exchange, Hub hub) {
         super(exchange, hub);
         this.keepAlive = exchange.instruct().keepAlive();
+        java.util.List<String> names = null;
+        java.util.List<String> prevIds = null;
+        for (org.pushpin.grip.Channel c : exchange.instruct().channels()) {
+            if (c.filters().contains("build-id")) {
+                names = new java.util.ArrayList<>();
+                prevIds = new java.util.ArrayList<>();
+                for (org.pushpin.grip.Channel d : exchange.instruct().channels()) {
+                    names.add(d.name());
+                    prevIds.add(d.prevId());
+                }
+                break;
+            }
+        }
+        this.buildIdChannels = names;
+        this.buildIdPrevIds = prevIds;
         this.link = exchange.instruct().nextLink() == null ? null : new LinkTimer(exchange.instruct());
     }
 
@@ -91,8 +110,17 @@ final class StreamHold extends Hold {
             head.headers().add(h.getKey(), h.getValue());
         }
         exchange.startStream(head);
-        if (r.bodyLength() > 0) {
-            exchange.write(Unpooled.wrappedBuffer(r.body()));
+        byte[] body = r.body();
+        if (buildIdChannels != null) {
+            try {
+                body = BuildId.render(body, meta, null);
+            } catch (BuildId.FilterException e) {
+                endWithError("filter error: " + e.getMessage());
+                return;
+            }
+        }
+        if (body.length > 0) {
+            exchange.write(Unpooled.wrappedBuffer(body));
         }
         if (exchange.isDone()) {
             return;
@@ -144,10 +172,21 @@ final class StreamHold extends Hold {
             return;
         }
         ByteBuf data;
-        if (Filters.substitutes(this, channel)) {
+        boolean buildId = buildIdChannels != null && filtersOf(channel).contains("build-id");
+        if (buildId || Filters.substitutes(this, channel)) {
+            // Content filters rewrite per subscriber (build-id, then var-subst): a copy for this one only.
             try {
-                data = Unpooled.wrappedBuffer(Filters.varSubst(f.content(), meta));
-            } catch (IllegalArgumentException e) {
+                byte[] content = f.content();
+                if (buildId) {
+                    String bare = channel.substring(channel.length() - bareLength(channel));
+                    content = BuildId.render(content, meta, BuildId.defaultId(meta, buildIdChannels,
+                            buildIdPrevIds, bare, item.id()));
+                }
+                if (Filters.substitutes(this, channel)) {
+                    content = Filters.varSubst(content, meta);
+                }
+                data = Unpooled.wrappedBuffer(content);
+            } catch (IllegalArgumentException | BuildId.FilterException e) {
                 endWithError("filter error: " + e.getMessage());
                 return;
             }
@@ -165,6 +204,12 @@ final class StreamHold extends Hold {
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
         }
+    }
+
+    /** The length of {@code fullChannel} without the route prefix. */
+    private int bareLength(String fullChannel) {
+        String prefix = exchange.route().prefix();
+        return prefix == null ? fullChannel.length() : fullChannel.length() - prefix.length();
     }
 
     @Override
