@@ -72,10 +72,35 @@ final class StreamHold extends Hold {
             this.gripLast = NextLinks.gripLast(in);
         }
 
+        /** Channels that delivered since the timer last started, one bit each (streams of ≤ 64 channels). */
+        long deliveredMask;
+
+        /** Once every channel has delivered, the link timeout starts over (grip.md §5). */
+        void delivered(int index, int count) {
+            if (index < 0 || count > 64) {
+                return;
+            }
+            deliveredMask |= 1L << index;
+            long all = count == 64 ? -1L : (1L << count) - 1;
+            if (deliveredMask == all) {
+                deliveredMask = 0;
+                TimerWheel.of(loop).schedule(this, timeoutMillis);
+            }
+        }
+
         @Override
         protected void onTimeout() {
             fetchNext();
         }
+    }
+
+    private int channelIndex(String channel) {
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i].equals(channel)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Leaves the channels and asks the next link what comes next (its answer may hold anew). */
@@ -203,6 +228,9 @@ final class StreamHold extends Hold {
         exchange.write(data);
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
+        }
+        if (link != null) {
+            link.delivered(channelIndex(channel), channels.length);
         }
     }
 

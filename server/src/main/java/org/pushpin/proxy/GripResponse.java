@@ -38,8 +38,9 @@ final class GripResponse {
         if (exchange.fetchingLink()) {
             int code = origin.status().code();
             if (code < 200 || code >= 300) {
-                // Pushpin retries a failing link with back-off while nothing was appended; we end the stream.
-                exchange.endHeldStream();
+                if (!exchange.retryLinkLater()) {
+                    exchange.endHeldStream();
+                }
                 return;
             }
         } else if (exchange.requestBytes() > ProxyExchange.GRIP_BUFFER_MAX) {

@@ -81,6 +81,8 @@ final class ProxyExchange implements OriginListener {
     private Instruct handover;
     /** Set while a next link is fetched (GET): the link as resolved, its path and its authority for Host. */
     private java.net.URI link;
+    /** Non-2xx answers of the current next link so far. */
+    private int linkFailures;
     /** Set on a retry: the headers added to the repeated origin request. */
     private List<Map.Entry<String, String>> retryHeaders;
 
@@ -234,6 +236,28 @@ final class ProxyExchange implements OriginListener {
      * buffered and handed to the GRIP hand-off as a continuation of the stream.
      */
     void fetchLink(java.net.URI next, List<Map.Entry<String, String>> extraHeaders) {
+        linkFailures = 0;
+        fetchLinkAgain(next, extraHeaders);
+    }
+
+    /**
+     * A next link answered non-2xx: while nothing of the body went out, Pushpin asks again after 1, 2, 4, 8 and 16 s
+     * (plus up to 1 s); otherwise, or after the fifth failure, the stream ends. Returns false when it ended.
+     */
+    boolean retryLinkLater() {
+        if (responseBytes > 0 || linkFailures >= 5) {
+            return false;
+        }
+        long delay = (1000L << linkFailures) + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+        linkFailures++;
+        java.net.URI again = link;
+        List<Map.Entry<String, String>> headers = retryHeaders;
+        client.channel().eventLoop().schedule(() -> fetchLinkAgain(again, headers), delay,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private void fetchLinkAgain(java.net.URI next, List<Map.Entry<String, String>> extraHeaders) {
         if (done || !responseStarted) {
             return;
         }

@@ -94,4 +94,28 @@ class NextLinkTest {
             assertThat(s.text()).isEqualTo("start\ndone\n");
         }
     }
+
+    @Test
+    void aFailingLinkIsAskedAgainWhileNothingWasSent() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        origin.on("/retry/1", Reply.ok("").header("Grip-Link", "</retry/2>; rel=next"));
+        origin.on("/retry/2", r -> tries.incrementAndGet() == 1 ? Reply.status(503).body("busy") : Reply.ok("late\n"));
+
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/retry/1"))) {
+            assertThat(s.awaitEnd(WAIT)).as("ends after the second try: " + s).isTrue();
+            assertThat(s.text()).isEqualTo("late\n");
+        }
+        assertThat(tries.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingLinkEndsAStreamThatAlreadySentSomething() throws Exception {
+        origin.on("/fail/1", Reply.ok("first\n").header("Grip-Link", "</fail/2>; rel=next"));
+        origin.on("/fail/2", Reply.status(500).body("no"));
+
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/fail/1"))) {
+            assertThat(s.awaitEnd(WAIT)).isTrue();
+            assertThat(s.text()).isEqualTo("first\n");
+        }
+    }
 }
