@@ -1,6 +1,5 @@
 package org.pushpin.hold;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
@@ -131,15 +130,8 @@ final class ResponseHold extends Hold {
         return null;
     }
 
-    /** {@code Grip-Last: <channel>; last-id=<prev-id>} for each channel the origin gave a prev-id. */
     private List<Map.Entry<String, String>> gripLast() {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (Channel c : exchange.instruct().channels()) {
-            if (c.prevId() != null) {
-                out.add(Map.entry("Grip-Last", c.name() + "; last-id=" + c.prevId()));
-            }
-        }
-        return out;
+        return NextLinks.gripLast(exchange.instruct());
     }
 
     @Override

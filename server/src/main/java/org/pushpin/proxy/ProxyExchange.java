@@ -427,6 +427,17 @@ final class ProxyExchange implements OriginListener {
         readOrigin();
     }
 
+    /** A body of unknown length: chunked to HTTP/1.1 clients, close-delimited (no keep-alive) to HTTP/1.0 ones. */
+    private void frameOpenEnded(HttpHeaders h) {
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (client.version().equals(HttpVersion.HTTP_1_1)) {
+            h.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+            responseChunked = true;
+        } else {
+            client.keepAlive(false);
+        }
+    }
+
     /** Sends the response head for a streamed relay; {@code headers} replaces the origin's when given. */
     void startRelay(HttpResponse response, HttpResponse replacement) {
         HttpResponse head = replacement != null ? replacement : new DefaultHttpResponse(client.version(),
@@ -439,13 +450,7 @@ final class ProxyExchange implements OriginListener {
         if (request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304) {
             responseChunked = false;
         } else if (!knownLength) {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            if (client.version().equals(HttpVersion.HTTP_1_1)) {
-                h.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
-                responseChunked = true;
-            } else {
-                client.keepAlive(false);
-            }
+            frameOpenEnded(h);
         }
         client.setConnectionHeader(h);
         responseStarted = true;
@@ -710,13 +715,7 @@ final class ProxyExchange implements OriginListener {
         }
         HttpHeaders h = head.headers();
         ResponseHeaders.removeHopByHop(h);
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (client.version().equals(HttpVersion.HTTP_1_1)) {
-            h.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
-            responseChunked = true;
-        } else {
-            client.keepAlive(false);
-        }
+        frameOpenEnded(h);
         client.setConnectionHeader(h);
         responseStarted = true;
         accept(head.status().code());
