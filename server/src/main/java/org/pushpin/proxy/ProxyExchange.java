@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
-import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
 
 /**
@@ -186,49 +185,11 @@ final class ProxyExchange implements OriginListener {
     }
 
     private HttpRequest originRequest() {
-        if (link != null) {
-            return linkRequest();
-        }
-        String uri = info.uri();
-        int hash = uri.indexOf('#');
-        // A fragment is the client's business; it is never sent to the origin.
-        String path = RouteRewrite.originPath(route, hash < 0 ? uri : uri.substring(0, hash));
         String gripSig = !passthrough ? context.signing().sign(route) : null;
         HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route, target,
                 info.clientIp(), info.tls(), trusted, gripSig);
-        if (HttpUtil.isTransferEncodingChunked(request)) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
-        } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && expectsBody(request.method())) {
-            // Some origins refuse a POST without a length (411); Pushpin sends an explicit zero.
-            headers.set("Content-Length", "0");
-        }
-        if (retryHeaders != null) {
-            for (Map.Entry<String, String> h : retryHeaders) {
-                headers.add(h.getKey(), h.getValue());
-            }
-        }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), path, headers);
-    }
-
-    /** The GET for a next link: the client's headers as for any origin request, the link's path and host. */
-    private HttpRequest linkRequest() {
-        String gripSig = !passthrough ? context.signing().sign(route) : null;
-        HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route, target,
-                info.clientIp(), info.tls(), trusted, gripSig);
-        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        headers.remove(HttpHeaderNames.CONTENT_TYPE);
-        if (link.getRawAuthority() != null) {
-            headers.set(HttpHeaderNames.HOST, link.getRawAuthority());
-        }
-        for (Map.Entry<String, String> h : retryHeaders) {
-            headers.add(h.getKey(), h.getValue());
-        }
-        String path = link.getRawPath() == null || link.getRawPath().isEmpty() ? "/" : link.getRawPath();
-        if (link.getRawQuery() != null) {
-            path += "?" + link.getRawQuery();
-        }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, headers);
+        return link != null ? OriginRequests.forLink(link, headers, retryHeaders)
+                : OriginRequests.forRequest(request, info.uri(), route, headers, retryHeaders);
     }
 
     /**
@@ -280,11 +241,6 @@ final class ProxyExchange implements OriginListener {
 
     boolean streamStarted() {
         return responseStarted;
-    }
-
-    private static boolean expectsBody(HttpMethod method) {
-        String m = method.name();
-        return m.equals("POST") || m.equals("PUT") || m.equals("PATCH") || m.equals("PURGE");
     }
 
     /**
