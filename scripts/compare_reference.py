@@ -20,7 +20,9 @@ that HTTP/1.0, missing Host, chunked bodies and pipelining are exact), and we co
 Python 3 standard library only.
 
 Scripted cases (streams, long-polls, publishes) drive a conversation step by step through a Session (send, head,
-body_until, idle, publish, response); each step's observation is compared (see the 'holds' profile).
+body_until, idle, publish, publish_raw, response; connect opens a second client connection); each step's
+observation is compared (see the 'holds' profile). The origin's /griphdr?h=<JSON [[name, value]...]>&b=BODY answers
+with any Grip-* headers (see griphdr()).
 
 To add a case: append to CASES (see `case()` and `req()`); to add a configuration: add to PROFILES. Origin
 behaviours are chosen by the last path segment (see ORIGIN_ROUTES in OriginHandler). A difference that is a
@@ -126,6 +128,11 @@ def case(name, *requests, profile='main', pipeline=False, known=(), note='', scr
         requests = (req(),)
     CASES.append({'name': name, 'profile': profile, 'requests': list(requests), 'pipeline': pipeline,
                   'known': [(f, i) for f, i in known], 'note': note, 'script': script})
+
+
+def griphdr(headers, body):
+    """Target of the origin path that answers 200 with these headers ([(name, value)]) and body (text)."""
+    return '/griphdr?h=%s&b=%s' % (urllib.parse.quote(json.dumps(headers)), urllib.parse.quote(body))
 
 
 def gripjson(instruct):
@@ -312,9 +319,131 @@ def long_poll_timeout(s):
     s.response(timeout=15)
 
 
+def stream_keep_alive(s):
+    s.send(req(target=griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'),
+                               ('Grip-Channel', 'cmp-ka'), ('Grip-Keep-Alive', 'ka\\n; format=cstring; timeout=2')],
+                              'stream open\n')))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.body_until(b'ka\nka\n', timeout=6)  # two keep-alives, each 1-2 s after the last write
+    s.publish('cmp-ka', {'http-stream': {'content': 'msg\n'}})
+    s.body_until(b'msg\n')
+    s.publish('cmp-ka', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def long_poll_merge(s):
+    s.send(req(target='/grip-longpoll?ch=cmp-lp-merge'))
+    s.idle(2.0)
+    # no code/reason: 200 OK; Content-Type and X-Origin replace the origin's, X-New is added
+    s.publish('cmp-lp-merge', {'http-response': {'headers': [['Content-Type', 'application/json'],
+                                                             ['X-Origin', 'publisher'], ['X-New', 'n']],
+                                                 'body': '{"v": 1}\n'}})
+    s.response()
+    s.send(req(target='/echo?after=merge'))  # the connection still serves requests
+    s.response()
+
+
+def long_poll_body_patch(s):
+    s.send(req(target=griphdr([('Content-Type', 'application/json'), ('Grip-Hold', 'response'),
+                               ('Grip-Channel', 'cmp-patch'), ('X-Origin', 'held')],
+                              '{"a": 1, "b": {"c": 2}, "list": [1, 2]}\n')))
+    s.idle(2.0)
+    s.publish('cmp-patch', {'http-response': {'body-patch': [
+        {'op': 'replace', 'path': '/a', 'value': 5}, {'op': 'add', 'path': '/b/d', 'value': 'x'},
+        {'op': 'remove', 'path': '/list/0'}]}})
+    s.response()
+
+
+def stream_id_dedup(s):
+    s.send(req(target='/grip-stream?ch=cmp-dedup'))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-dedup', {'http-stream': {'content': 'one\n'}}, id='m1')
+    s.publish('cmp-dedup', {'http-stream': {'content': 'one again\n'}}, id='m1')  # same id: dropped
+    s.publish('cmp-dedup', {'http-stream': {'content': 'two\n'}}, id='m2')
+    s.body_until(b'two\n')
+    s.idle(0.3)
+    s.publish('cmp-dedup', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def stream_two_subscribers(s):
+    s.send(req(target='/grip-stream?ch=cmp-two&who=a'))
+    s.head()
+    s.body_until(b'stream open\n')
+    b = s.connect('b')
+    b.send(req(target='/grip-stream?ch=cmp-two&who=b'))
+    b.head()
+    b.body_until(b'stream open\n')
+    s.publish('cmp-two', {'http-stream': {'content': 'both\n'}})
+    s.body_until(b'both\n')
+    b.body_until(b'both\n')
+    s.publish('cmp-two', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+    b.body_until(None)
+
+
+def link_chain(s):
+    last = griphdr([('Content-Type', 'text/plain'), ('X-Part', 'b')], 'part B\n')
+    s.send(req(target=griphdr([('Content-Type', 'text/plain'), ('X-Part', 'a'),
+                               ('Grip-Link', '<%s>; rel=next' % last)], 'part A\n')))
+    s.head()
+    s.body_until(None)
+    s.send(req(target='/echo?after=link'))
+    s.response()
+
+
+def stream_bad_publish(s):
+    s.send(req(target='/grip-stream?ch=cmp-bad'))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish_raw(b'this is not json', 'text/plain')
+    s.publish_raw(b'{"items": [{"channel": "cmp-bad"}]}')
+    s.publish('cmp-bad', {'http-stream': {'content': 'still here\n'}})
+    s.body_until(b'still here\n')
+    s.publish('cmp-bad', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def stream_http10(s):
+    s.send(req(target='/grip-stream?ch=cmp-10', version='1.0'))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-10', {'http-stream': {'content': 'one\n'}})
+    s.body_until(b'one\n')
+    s.publish('cmp-10', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def stream_next_link(s):
+    nxt = griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'), ('Grip-Channel', 'cmp-next-2')],
+                  'from link\n')
+    s.send(req(target=griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'),
+                               ('Grip-Channel', 'cmp-next-1'), ('Grip-Link', '<%s>; rel=next' % nxt)],
+                              'stream open\n')))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.body_until(b'from link\n', timeout=5)  # fetched ~1 s after the first subscription; its channels replace
+    s.publish('cmp-next-1', {'http-stream': {'content': 'old channel\n'}})
+    s.publish('cmp-next-2', {'http-stream': {'content': 'new channel\n'}})
+    s.body_until(b'new channel\n')
+    s.publish('cmp-next-2', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
 case('hold-stream-publish-close', script=http_stream, profile='holds')
 case('hold-response-publish', script=long_poll_publish, profile='holds')
 case('hold-response-timeout', script=long_poll_timeout, profile='holds')
+case('hold-stream-keep-alive', script=stream_keep_alive, profile='holds')
+case('hold-response-publish-merge', script=long_poll_merge, profile='holds')
+case('hold-response-body-patch', script=long_poll_body_patch, profile='holds')
+case('hold-stream-id-dedup', script=stream_id_dedup, profile='holds')
+case('hold-stream-two-subscribers', script=stream_two_subscribers, profile='holds')
+case('hold-link-chain-no-hold', script=link_chain, profile='holds')
+case('hold-stream-bad-publish', script=stream_bad_publish, profile='holds')
+case('hold-stream-http10', script=stream_http10, profile='holds')
+case('hold-stream-next-link', script=stream_next_link, profile='holds')
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -490,6 +619,10 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
     def _gripjson(self, rec):  # ?j=<application/grip-instruct body>
         self._send(200, 'OK', [('Content-Type', 'application/grip-instruct')], self._query('j', '{}').encode())
 
+    def _griphdr(self, rec):  # ?h=<JSON [[name, value], ...]>&b=<body>
+        self._send(200, 'OK', [tuple(h) for h in json.loads(self._query('h', '[]'))],
+                   self._query('b', '').encode('latin-1'))
+
     def _gripbad(self, rec):
         self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'bogus'), ('Grip-Channel', 'c')],
                    b'bad\n')
@@ -505,7 +638,7 @@ ORIGIN_ROUTES = {
     'gripinstruct-empty': OriginHandler._gripinstruct_empty,
     'gripinstruct-404': OriginHandler._gripinstruct_404, 'gripbad': OriginHandler._gripbad,
     'gripjson': OriginHandler._gripjson, 'grip-stream': OriginHandler._grip_stream,
-    'grip-longpoll': OriginHandler._grip_longpoll,
+    'grip-longpoll': OriginHandler._grip_longpoll, 'griphdr': OriginHandler._griphdr,
 }
 
 
@@ -697,9 +830,25 @@ class Session:
     """A scripted conversation on one client connection (see the 'holds' cases). Each step records a
     (label, value) pair; the pairs are what gets compared."""
 
-    def __init__(self, conn, publish_port):
-        self.conn, self.publish_port, self.steps = conn, publish_port, []
+    def __init__(self, conn, publish_port, port=None, steps=None, label=''):
+        self.conn, self.publish_port, self.port, self.label = conn, publish_port, port, label
+        self.steps = [] if steps is None else steps
         self.method, self.framing, self.length, self.seen = 'GET', None, None, 0
+        self.others = []
+
+    def _record(self, label, value):
+        self.steps.append((self.label + label, value))
+
+    def connect(self, name):
+        """Opens another client connection to the same server; returns a Session on it whose steps are recorded
+        here, labelled 'NAME.head' etc. (closed when the case ends)."""
+        s = Session(Conn(self.port), self.publish_port, self.port, self.steps, name + '.')
+        self.others.append(s)
+        return s
+
+    def close_others(self):
+        for s in self.others:
+            s.conn.close()
 
     def send(self, r):
         self.method = r['method']
@@ -710,18 +859,18 @@ class Session:
         self.conn.sock.settimeout(timeout)
         h = self.conn.read_head()
         if 'error' in h:
-            self.steps.append(('head', h['error']))
+            self._record('head', h['error'])
             raise StopScript()
         self.framing, self.length = Conn.framing(self.method, h)
         self.seen = 0
         v = client_view(dict(h, framing=self.framing, body=b''))
-        self.steps.append(('head', {k: v[k] for k in ('status', 'reason', 'version', 'headers', 'framing')}))
+        self._record('head', {k: v[k] for k in ('status', 'reason', 'version', 'headers', 'framing')})
 
     def body_until(self, marker, timeout=5.0):
         """Reads the body until marker has arrived (None: until it ends); records what arrived since last time."""
         body, ended = self.conn.read_until(self.framing, self.length, marker, timeout)
         new, self.seen = body[self.seen:], len(body)
-        self.steps.append(('body', {'data': new.decode('latin-1'), 'ended': ended}))
+        self._record('body', {'data': new.decode('latin-1'), 'ended': ended})
 
     def idle(self, seconds):
         """Waits; records what arrived meanwhile (normally nothing)."""
@@ -733,13 +882,16 @@ class Session:
             except socket.timeout:
                 break
         arrived = self.conn.buf[got:][:200].decode('latin-1')
-        self.steps.append(('idle', arrived + (' <closed>' if self.conn.eof else '')))
+        self._record('idle', arrived + (' <closed>' if self.conn.eof else ''))
 
     def publish(self, channel, formats, **item):
         """Publishes one item through the server's HTTP publish endpoint."""
-        data = json.dumps({'items': [dict(item, channel=channel, formats=formats)]}).encode()
+        self.publish_raw(json.dumps({'items': [dict(item, channel=channel, formats=formats)]}).encode())
+
+    def publish_raw(self, data, content_type='application/json'):
+        """POSTs these exact bytes to the HTTP publish endpoint; records the status and body."""
         rq = urllib.request.Request('http://127.0.0.1:%d/publish/' % self.publish_port, data=data,
-                                    headers={'Content-Type': 'application/json'})
+                                    headers={'Content-Type': content_type})
         try:
             with urllib.request.urlopen(rq, timeout=5) as r:
                 res = '%d %s' % (r.status, r.read().decode('latin-1').strip())
@@ -747,7 +899,7 @@ class Session:
             res = '%d %s' % (e.code, e.read().decode('latin-1').strip())
         except OSError as e:
             res = 'error: %s' % e
-        self.steps.append(('publish', res))
+        self._record('publish', res)
 
     def response(self, timeout=10.0):
         """Reads one whole response."""
@@ -756,7 +908,7 @@ class Session:
             r = self.conn.read_response(self.method)
         except socket.timeout:
             r = {'error': 'timeout'}
-        self.steps.append(('response', client_view(r)))
+        self._record('response', client_view(r))
 
 
 def origin_get(path):
@@ -798,13 +950,15 @@ def execute(c, port, log=None, publish_port=None):
         return {'error': 'connect: %s' % e}
     try:
         if c['script']:
-            session = Session(conn, publish_port)
+            session = Session(conn, publish_port, port)
             try:
                 c['script'](session)
             except StopScript:
                 pass
             except (OSError, ValueError, EOFError) as e:
                 session.steps.append(('error', '%s: %s' % (type(e).__name__, e)))
+            finally:
+                session.close_others()
             out['steps'] = session.steps
         reqs = [] if c['script'] else c['requests']
         if c['pipeline']:
