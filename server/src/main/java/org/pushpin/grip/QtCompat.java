@@ -1,6 +1,5 @@
 package org.pushpin.grip;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -82,39 +81,9 @@ final class QtCompat {
      * padding included, are skipped, and decoding simply goes on.
      */
     static byte[] fromBase64(byte[] in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length * 3 / 4);
-        int buf = 0;
-        int bits = 0;
-        for (byte b : in) {
-            int d = base64Digit(b & 0xff);
-            if (d < 0) {
-                continue;
-            }
-            buf = (buf << 6) | d;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out.write(buf >> bits);
-                buf &= (1 << bits) - 1;
-            }
-        }
-        return out.toByteArray();
+        return org.pushpin.qt.QtBase64.decode(in);
     }
 
-    private static int base64Digit(int c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        } else if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        } else if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        } else if (c == '+') {
-            return 62;
-        } else if (c == '/') {
-            return 63;
-        }
-        return -1;
-    }
 
     /** The octets of a byte string. */
     static byte[] octets(String byteString) {

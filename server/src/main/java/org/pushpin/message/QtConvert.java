@@ -102,39 +102,7 @@ final class QtConvert {
      * {@code "!!!"} as an empty body, so we must too.
      */
     static byte[] fromBase64(String s) {
-        byte[] out = new byte[s.length() * 3 / 4 + 1];
-        int n = 0;
-        int buf = 0;
-        int bits = 0;
-        for (int i = 0; i < s.length(); i++) {
-            int d = sextet(s.charAt(i));
-            if (d < 0) {
-                continue;
-            }
-            buf = (buf << 6) | d;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out[n++] = (byte) (buf >> bits);
-                buf &= (1 << bits) - 1;
-            }
-        }
-        return java.util.Arrays.copyOf(out, n);
+        return org.pushpin.qt.QtBase64.decode(s);
     }
 
-    private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        if (c == '+') {
-            return 62;
-        }
-        return c == '/' ? 63 : -1;
-    }
 }

@@ -1,39 +1,18 @@
 package org.pushpin.proxy.sig;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
  * Qt's lenient decoders as Pushpin applies them to key values: {@code QByteArray::fromBase64} (skips any character
  * outside the alphabet, padding included) and {@code QByteArray::fromHex} (skips non-hex characters and pairs
- * digits from the end). Kept here rather than shared so that this package needs nothing from {@code grip}.
+ * digits from the end); base64 comes from the one shared {@link org.pushpin.qt.QtBase64}.
  */
 final class QtCodec {
     private QtCodec() {
     }
 
     static byte[] fromBase64(byte[] in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length * 3 / 4);
-        int buf = 0;
-        int bits = 0;
-        for (byte b : in) {
-            int c = b & 0xff;
-            int d = c >= 'A' && c <= 'Z' ? c - 'A'
-                    : c >= 'a' && c <= 'z' ? c - 'a' + 26
-                    : c >= '0' && c <= '9' ? c - '0' + 52
-                    : c == '+' ? 62 : c == '/' ? 63 : -1;
-            if (d < 0) {
-                continue;
-            }
-            buf = (buf << 6) | d;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out.write(buf >> bits);
-                buf &= (1 << bits) - 1;
-            }
-        }
-        return out.toByteArray();
+        return org.pushpin.qt.QtBase64.decode(in);
     }
 
     static byte[] fromHex(byte[] in) {
