@@ -606,6 +606,14 @@ final class ProxyExchange implements OriginListener {
     // ---- ending -----------------------------------------------------------------------------------------------
 
     void failBeforeResponse(String debugMessage) {
+        if (responseStarted) {
+            // A next link of a stream already under way failed: the stream can only end (debug: saying why).
+            if (debug()) {
+                writeHeld(Unpooled.copiedBuffer("\n\n" + debugMessage + "\n", java.nio.charset.StandardCharsets.UTF_8));
+            }
+            endHeldStream();
+            return;
+        }
         respond(ErrorResponses.proxyError(client.channel().alloc(), client.version(), debug(), debugMessage), null);
     }
 
@@ -749,10 +757,6 @@ final class ProxyExchange implements OriginListener {
 
     ProxyContext context() {
         return context;
-    }
-
-    Channel origin() {
-        return origin;
     }
 
     void readOrigin() {
