@@ -20,12 +20,8 @@ public final class GripDetector {
 
     /** True if the response must go through GRIP processing (unless the request is passthrough). */
     public static boolean isInstruct(List<Map.Entry<String, String>> headers) {
-        String contentType = HeaderValueParser.first(headers, "Content-Type");
-        if (contentType != null) {
-            int semi = contentType.indexOf(';');
-            if ((semi < 0 ? contentType : contentType.substring(0, semi)).equals(INSTRUCT_TYPE)) {
-                return true;
-            }
+        if (isInstructType(HeaderValueParser.first(headers, "Content-Type"))) {
+            return true;
         }
         for (Map.Entry<String, String> h : headers) {
             if (isGripHeader(h.getKey())) {
@@ -33,6 +29,15 @@ public final class GripDetector {
             }
         }
         return false;
+    }
+
+    /** Whether the first {@code Content-Type} value names the instruct media type (exact, before any {@code ;}). */
+    public static boolean isInstructType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).equals(INSTRUCT_TYPE);
     }
 
     /** Whether a header name starts with {@code Grip-}, ignoring case. */

@@ -85,6 +85,14 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         }
     }
 
+    /** Brings the hold up to date with the origin (grip.md §5, §7): a long-poll asks again, a stream follows its link. */
+    abstract void update();
+
+    /** {@link #update} about a second after a channel's first subscription on this instance. */
+    void updateAfterFirstSubscription() {
+        update();
+    }
+
     /** Releases what a subclass holds besides the channels and the main timer. */
     void onEnd() {
     }

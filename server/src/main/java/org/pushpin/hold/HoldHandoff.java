@@ -25,10 +25,8 @@ public final class HoldHandoff implements GripHandoff {
         // publish made between the origin's answer and the subscription would otherwise be missed.
         hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
                 () -> hub.forEachSubscriber(channel, s -> {
-                    if (s instanceof ResponseHold hold) {
-                        hold.retryAfterFirstSubscription();
-                    } else if (s instanceof StreamHold hold) {
-                        hold.fetchNextAfterFirstSubscription();
+                    if (s instanceof Hold hold) {
+                        hold.updateAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
         // recover (grip.md §7): every HTTP hold updates: long-polls ask the origin again, streams with a next
@@ -36,10 +34,8 @@ public final class HoldHandoff implements GripHandoff {
         hub.onRecover(() -> {
             for (String channel : hub.channelNames()) {
                 hub.forEachSubscriber(channel, s -> {
-                    if (s instanceof ResponseHold hold) {
+                    if (s instanceof Hold hold) {
                         hold.update();
-                    } else if (s instanceof StreamHold hold) {
-                        hold.fetchNextAfterFirstSubscription();
                     }
                 });
             }

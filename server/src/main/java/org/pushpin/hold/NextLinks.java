@@ -1,19 +1,16 @@
 package org.pushpin.hold;
 
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
-import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.HoldMode;
 import org.pushpin.grip.Instruct;
 import org.pushpin.hub.Hub;
 import org.pushpin.proxy.GripExchange;
+import org.pushpin.proxy.RelayGripHandoff;
 
 /**
  * {@code Grip-Link: <uri>; rel=next} (grip.md §5): the response is a stream made of the first answer's body and
@@ -26,13 +23,8 @@ final class NextLinks {
 
     /** No hold but a next link: head and first body now, then the link. */
     static void startChain(GripExchange exchange) {
-        ClientResponse r = exchange.instruct().response();
-        HttpResponse head = new DefaultHttpResponse(exchange.request().protocolVersion(),
-                new HttpResponseStatus(r.code(), r.reason()));
-        for (Map.Entry<String, String> h : r.headers()) {
-            head.headers().add(h.getKey(), h.getValue());
-        }
-        exchange.startStream(head);
+        exchange.startStream(RelayGripHandoff.head(exchange.request().protocolVersion(),
+                exchange.instruct().response()));
         continueWith(exchange);
     }
 

@@ -59,13 +59,11 @@ final class ResponseHold extends Hold {
     }
 
     /** The retry shortly after a channel's first subscription (grip.md §5): once per hold. */
-    void retryAfterFirstSubscription() {
-        if (retried || ended()) {
-            return;
+    @Override
+    void updateAfterFirstSubscription() {
+        if (!retried) {
+            update();
         }
-        retried = true;
-        end();
-        exchange.retry(gripLast());
     }
 
     @Override
@@ -74,7 +72,8 @@ final class ResponseHold extends Hold {
         exchange.fail("content filter mismatch");
     }
 
-    /** {@code recover}: ask the origin again (once; a hold on several channels hears it once per channel). */
+    /** Asks the origin again (once: a hold on several channels hears of an update once per channel). */
+    @Override
     void update() {
         if (ended()) {
             return;

@@ -4,9 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pushpin.grip.ClientResponse;
@@ -18,6 +15,7 @@ import org.pushpin.message.Format;
 import org.pushpin.message.HttpStreamFormat;
 import org.pushpin.message.PublishItem;
 import org.pushpin.proxy.GripExchange;
+import org.pushpin.proxy.RelayGripHandoff;
 import org.pushpin.timer.TimerWheel;
 
 /**
@@ -121,20 +119,15 @@ final class StreamHold extends Hold {
         }
     }
 
-    /** ~1 s after a channel's first subscription a stream with a next link fetches it (grip.md §5). */
-    void fetchNextAfterFirstSubscription() {
-        // Also on recover.
+    /** A stream with a next link fetches it (after its channel's first subscription, on recover); once. */
+    @Override
+    void update() {
         fetchNext();
     }
 
     void start() {
         ClientResponse r = exchange.instruct().response();
-        HttpResponse head = new DefaultHttpResponse(exchange.request().protocolVersion(),
-                new HttpResponseStatus(r.code(), r.reason()));
-        for (Map.Entry<String, String> h : r.headers()) {
-            head.headers().add(h.getKey(), h.getValue());
-        }
-        exchange.startStream(head);
+        exchange.startStream(RelayGripHandoff.head(exchange.request().protocolVersion(), r));
         byte[] body = r.body();
         if (buildIdChannels != null) {
             try {

@@ -2,17 +2,14 @@ package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.GripDetector;
 import org.pushpin.grip.HoldMode;
-import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.Instruct;
 import org.pushpin.grip.InstructException;
 import org.pushpin.grip.InstructParser;
@@ -22,8 +19,18 @@ final class GripResponse {
     private GripResponse() {
     }
 
+    /** {@link GripDetector#isInstruct} on Netty's headers without copying them: this runs for every response. */
     static boolean isInstruct(HttpHeaders headers) {
-        return GripDetector.isInstruct(entries(headers));
+        if (GripDetector.isInstructType(headers.get("Content-Type"))) {
+            return true;
+        }
+        for (java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+                it.hasNext(); ) {
+            if (GripDetector.isGripHeader(it.next().getKey().toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<Map.Entry<String, String>> entries(HttpHeaders headers) {
@@ -100,12 +107,7 @@ final class GripResponse {
                 exchange.failBeforeResponse("GRIP instruct response too large from " + exchange.target().address());
                 return;
             }
-            ClientResponse r = instruct.response();
-            HttpResponse head = new DefaultHttpResponse(exchange.client().version(),
-                    new HttpResponseStatus(r.code(), r.reason()));
-            for (Map.Entry<String, String> h : r.headers()) {
-                head.headers().add(h.getKey(), h.getValue());
-            }
+            HttpResponse head = RelayGripHandoff.head(exchange.client().version(), instruct.response());
             exchange.startRelay(origin, head);
             exchange.continueRelayAfterBuffer(buffered, last,
                     instruct.holdMode() == HoldMode.STREAM ? instruct : null);

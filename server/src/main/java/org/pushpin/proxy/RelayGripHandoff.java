@@ -1,7 +1,10 @@
 package org.pushpin.proxy;
 
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import org.pushpin.grip.ClientResponse;
@@ -15,6 +18,15 @@ public final class RelayGripHandoff implements GripHandoff {
     @Override
     public void accept(GripExchange exchange) {
         exchange.respond(toClientResponse(exchange, exchange.instruct().response()));
+    }
+
+    /** The head of a streamed client response for an instruction's response part (framing is set later). */
+    public static HttpResponse head(HttpVersion version, ClientResponse r) {
+        HttpResponse head = new DefaultHttpResponse(version, new HttpResponseStatus(r.code(), r.reason()));
+        for (Map.Entry<String, String> h : r.headers()) {
+            head.headers().add(h.getKey(), h.getValue());
+        }
+        return head;
     }
 
     /** The client response for an instruction's response part (framing is set by the exchange). */
