@@ -9,6 +9,7 @@ import org.pushpin.hub.Subscriber;
 import org.pushpin.message.Format;
 import org.pushpin.message.PublishItem;
 import org.pushpin.proxy.GripExchange;
+import org.pushpin.proxy.StreamOutput;
 import org.pushpin.timer.TimerWheel;
 
 /**
@@ -19,7 +20,10 @@ import org.pushpin.timer.TimerWheel;
 abstract class Hold extends TimerWheel.Timer implements Subscriber {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("handler");
 
-    final GripExchange exchange;
+    /** The exchange; null once a stream hold let go of it (see {@link GripExchange#compact()}). */
+    GripExchange exchange;
+    /** Where the response goes: the exchange itself, or what {@link GripExchange#compact()} left of it. */
+    StreamOutput out;
     final Hub hub;
     final EventLoop loop;
     /** Full channel names (route prefix included), as subscribed. */
@@ -32,6 +36,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     @SuppressWarnings("unchecked")
     Hold(GripExchange exchange, Hub hub) {
         this.exchange = exchange;
+        this.out = exchange;
         this.hub = hub;
         this.loop = exchange.channel().eventLoop();
         List<Channel> list = exchange.instruct().channels();
@@ -55,7 +60,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
 
     /** Subscribes and arranges for the end of the hold when the client goes away. */
     final void subscribe() {
-        exchange.onClientClose(this::end);
+        out.onClientClose(this::end);
         String url = LOG.isInfoEnabled() ? url() : null;
         for (String c : channels) {
             hub.subscribe(loop, c, this);
@@ -103,7 +108,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     }
 
     final boolean ended() {
-        return ended || exchange.isDone();
+        return ended || out.isDone();
     }
 
     @Override

@@ -35,6 +35,8 @@ final class StreamHold extends Hold {
     /** For build-id: the origin's channel names and prev-ids, in order; null when no channel uses build-id. */
     private final java.util.List<String> buildIdChannels;
     private final java.util.List<String> buildIdPrevIds;
+    /** Length of the route's channel prefix (build-id renders with the bare name). */
+    private final int prefixLength;
 
     StreamHold(GripExchange exchange, Hub hub) {
         super(exchange, hub);
@@ -54,6 +56,7 @@ final class StreamHold extends Hold {
         }
         this.buildIdChannels = names;
         this.buildIdPrevIds = prevIds;
+        this.prefixLength = exchange.route().prefix() == null ? 0 : exchange.route().prefix().length();
         this.link = exchange.instruct().nextLink() == null ? null : new LinkTimer(exchange.instruct());
     }
 
@@ -138,9 +141,9 @@ final class StreamHold extends Hold {
             }
         }
         if (body.length > 0) {
-            exchange.write(Unpooled.wrappedBuffer(body));
+            out.write(Unpooled.wrappedBuffer(body));
         }
-        if (exchange.isDone()) {
+        if (out.isDone()) {
             return;
         }
         if (link == null) {
@@ -154,7 +157,8 @@ final class StreamHold extends Hold {
         }
         subscribe();
         if (link == null) {
-            exchange.compact();
+            out = exchange.compact();
+            exchange = null;
         } else {
             TimerWheel.of(loop).schedule(link, link.timeoutMillis);
         }
@@ -179,7 +183,7 @@ final class StreamHold extends Hold {
         HttpStreamFormat f = (HttpStreamFormat) format;
         if (f.action() == Action.CLOSE) {
             end();
-            exchange.endStream();
+            out.endStream();
             return;
         }
         if (f.action() == Action.HINT) {
@@ -189,14 +193,14 @@ final class StreamHold extends Hold {
         if (f.action() != Action.SEND) {
             return;
         }
-        ByteBuf data;
         boolean buildId = buildIdChannels != null && filtersOf(channel).contains("build-id");
         if (buildId || Filters.substitutes(this, channel)) {
             // Content filters rewrite per subscriber (build-id, then var-subst): a copy for this one only.
+            ByteBuf data;
             try {
                 byte[] content = f.content();
                 if (buildId) {
-                    String bare = channel.substring(channel.length() - bareLength(channel));
+                    String bare = channel.substring(prefixLength);
                     content = BuildId.render(content, meta, BuildId.defaultId(meta, buildIdChannels,
                             buildIdPrevIds, bare, item.id()));
                 }
@@ -208,29 +212,24 @@ final class StreamHold extends Hold {
                 endWithError("filter error: " + e.getMessage());
                 return;
             }
+            if (dropIfTooSlow(data.readableBytes())) {
+                data.release();
+                return;
+            }
+            out.write(data);
         } else {
-            data = shared.httpStream().retainedDuplicate();
+            ByteBuf content = shared.httpStream();
+            if (content != null && dropIfTooSlow(content.readableBytes())) {
+                return;
+            }
+            out.writeShared(content, shared.httpStreamChunk());
         }
-        if (tooSlow(data.readableBytes())) {
-            data.release();
-            HoldStats.droppedSlowClient();
-            end();
-            exchange.abort();
-            return;
-        }
-        exchange.write(data);
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
         }
         if (link != null) {
             link.delivered(channelIndex(channel), channels.length);
         }
-    }
-
-    /** The length of {@code fullChannel} without the route prefix. */
-    private int bareLength(String fullChannel) {
-        String prefix = exchange.route().prefix();
-        return prefix == null ? fullChannel.length() : fullChannel.length() - prefix.length();
     }
 
     @Override
@@ -241,19 +240,26 @@ final class StreamHold extends Hold {
     /** Errors while streaming end the response; in debug mode the reason is written first (as Pushpin). */
     private void endWithError(String message) {
         end();
-        if (exchange.debug()) {
-            exchange.write(Unpooled.copiedBuffer("\n\n" + message + "\n", java.nio.charset.StandardCharsets.UTF_8));
+        if (out.debug()) {
+            out.write(Unpooled.copiedBuffer("\n\n" + message + "\n", java.nio.charset.StandardCharsets.UTF_8));
         }
-        exchange.endStream();
+        out.endStream();
     }
 
-    private boolean tooSlow(int adding) {
-        Channel ch = exchange.channel();
+    /** A client that cannot take {@code adding} more bytes within its limit is dropped (and counted). */
+    private boolean dropIfTooSlow(int adding) {
+        Channel ch = out.channel();
         if (ch.isWritable()) {
             return false;
         }
-        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        return out != null && out.totalPendingWriteBytes() + adding > MAX_PENDING_BYTES;
+        ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+        if (pending == null || pending.totalPendingWriteBytes() + adding <= MAX_PENDING_BYTES) {
+            return false;
+        }
+        HoldStats.droppedSlowClient();
+        end();
+        out.abort();
+        return true;
     }
 
     @Override
@@ -261,7 +267,7 @@ final class StreamHold extends Hold {
         if (ended()) {
             return;
         }
-        exchange.write(Unpooled.wrappedBuffer(keepAlive.data()));
+        out.write(Unpooled.wrappedBuffer(keepAlive.data()));
         scheduleKeepAlive();
     }
 }

@@ -8,6 +8,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -371,15 +373,31 @@ public final class Hub implements Publisher, AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, (size + blockSize - 1) / blockSize);
     }
 
-    /** The item's payloads as read-only buffers that nobody can release, shared by every delivery. */
+    /**
+     * The item's {@code http-stream} bytes, encoded once for every delivery in both framings (see
+     * {@link SharedContent}). Long-poll deliveries build their response from the item itself.
+     */
     static SharedContent encode(PublishItem item) {
-        ByteBuf stream = item.httpStream() == null ? null : share(item.httpStream().content());
-        ByteBuf body = item.httpResponse() == null ? null : share(item.httpResponse().body());
-        return new SharedContent(stream, body);
+        byte[] content = item.httpStream() == null ? null : item.httpStream().content();
+        if (content == null || content.length == 0) {
+            return SharedContent.NONE;
+        }
+        byte[] size = Integer.toHexString(content.length).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer raw = ByteBuffer.allocateDirect(content.length);
+        raw.put(content).flip();
+        ByteBuffer chunk = ByteBuffer.allocateDirect(size.length + content.length + 4);
+        chunk.put(size).put(CRLF).put(content).put(CRLF).flip();
+        return new SharedContent(share(raw), share(chunk));
     }
 
-    private static ByteBuf share(byte[] bytes) {
-        return bytes == null ? null : Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /**
+     * JDK direct buffers, freed by their cleaner once unreachable: unlike Netty's own direct buffers they need no
+     * release, so many loops can share one without counting who finished last.
+     */
+    private static ByteBuf share(ByteBuffer bytes) {
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
     }
 
     /** Runs {@code task} on the hub thread, in submission order; false once the hub is closed. */

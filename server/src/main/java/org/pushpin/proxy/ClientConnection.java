@@ -39,6 +39,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean admitted;
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
+    /** A stream hold that outlived its exchange (see {@link ProxyExchange#compactForStream}); else null. */
+    private HeldStream held;
     private HttpVersion version = HttpVersion.HTTP_1_1;
     private boolean keepAlive;
     /** A read was asked for and no message has come since (see {@link #channelReadComplete}). */
@@ -288,6 +290,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
+        nextRequestOrClose();
+    }
+
+    /** {@code ex} is spent: from now on the connection carries only {@code stream}. */
+    void streamHeld(ProxyExchange ex, HeldStream stream) {
+        if (exchange == ex) {
+            exchange = null;
+            held = stream;
+            requestHandlers.remove(ctx.pipeline());
+        }
+    }
+
+    void heldStreamDone(HeldStream done) {
+        if (held != done) {
+            return;
+        }
+        held = null;
+        nextRequestOrClose();
+    }
+
+    private void nextRequestOrClose() {
         if (keepAlive) {
             requestHandlers.restore(ctx.pipeline());
             read();
@@ -296,17 +319,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * The request decoding handlers are not needed while a stream hold owns the connection: remove them (their
-     * buffers and parser state are most of an idle connection's cost); they come back when the stream ends.
-     */
-    void releaseRequestHandlers() {
-        requestHandlers.remove(ctx.pipeline());
-    }
-
     /** Cuts the connection off: a response already started cannot be completed. */
     void abort() {
         exchange = null;
+        held = null;
         ctx.close();
     }
 
@@ -326,6 +342,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         if (ex != null) {
             ex.onClientClosed();
+        }
+        HeldStream stream = held;
+        held = null;
+        if (stream != null) {
+            stream.onClientClosed();
         }
         ctx.fireChannelInactive();
     }

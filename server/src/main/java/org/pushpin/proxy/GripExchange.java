@@ -20,7 +20,7 @@ import org.pushpin.routing.Target;
  * {@link #write}s and {@link #endStream} (or {@link #abort}). Every method must be called on {@link #channel()}'s
  * event loop.
  */
-public interface GripExchange {
+public interface GripExchange extends StreamOutput {
     /** The parsed instruction; its response is what the client gets when nothing is held. */
     Instruct instruct();
 
@@ -33,12 +33,6 @@ public interface GripExchange {
     Route route();
 
     Target target();
-
-    /** The client connection (its event loop is the caller's). */
-    Channel channel();
-
-    /** Whether debug error bodies are on (global {@code debug} or the route's). */
-    boolean debug();
 
     /** Sends {@code response} (framing and Connection headers are set here) and ends the exchange. */
     void respond(FullHttpResponse response);
@@ -57,22 +51,11 @@ public interface GripExchange {
 
     /**
      * Promises that the request and the instruction will not be needed again (a stream hold without next link):
-     * they are let go, with the request decoding handlers (restored when the stream ends).
-     * {@link #instruct()} and {@link #request()} headers are unavailable afterwards.
+     * returns the small output that carries the stream from now on, and lets go of everything else (the request,
+     * the instruction, this exchange, the request decoding handlers and the response encoder: they come back when
+     * the stream ends). This object is spent afterwards.
      */
-    void compact();
-
-    /** Appends body bytes to a started stream; takes ownership of {@code data}. */
-    ChannelFuture write(ByteBuf data);
-
-    /** Ends a started stream; the connection goes on with its next request (or closes for HTTP/1.0). */
-    void endStream();
-
-    /** Cuts the client connection off (a slow client over its limit, an error after the head went out). */
-    void abort();
-
-    /** {@code listener} runs (on the loop) if the client connection closes before the exchange ended. */
-    void onClientClose(Runnable listener);
+    StreamOutput compact();
 
     /**
      * Sends the original request to the origin again, with {@code extraHeaders} (e.g. {@code Grip-Last}) added;
@@ -90,7 +73,4 @@ public interface GripExchange {
      * object is then spent.
      */
     void fetchLink(java.net.URI link, List<Map.Entry<String, String>> extraHeaders);
-
-    /** Whether the exchange has ended (responded, stream ended, aborted, or the client went away). */
-    boolean isDone();
 }

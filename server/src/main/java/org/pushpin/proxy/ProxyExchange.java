@@ -686,29 +686,34 @@ final class ProxyExchange implements OriginListener {
         client.channel().writeAndFlush(head);
     }
 
-    ChannelFuture writeHeld(ByteBuf data) {
+    void writeHeld(ByteBuf data) {
         if (done || !responseStarted) {
             data.release();
-            return client.channel().newFailedFuture(new IllegalStateException("no stream to write to"));
+            return;
         }
         responseBytes += data.readableBytes();
-        return client.channel().writeAndFlush(responseChunked ? new DefaultHttpContent(data) : data);
+        client.channel().writeAndFlush(responseChunked ? new DefaultHttpContent(data) : data);
+    }
+
+    /** Shared published content for a stream that still has its encoder (one with a next link): it frames. */
+    void writeHeldShared(ByteBuf content) {
+        if (content != null && content.isReadable()) {
+            writeHeld(content.retainedDuplicate());
+        }
     }
 
     /**
-     * A stream hold that will never repeat the request: drop its headers and body, and the request decoding
-     * handlers (nothing is read from the connection meanwhile). Saves most of what an
-     * idle held connection would otherwise keep. The handlers come back when the stream ends.
+     * A stream hold that will never repeat the request: hands the stream to a {@link HeldStream} and lets go of
+     * everything else — the request, the instruction, this exchange, the request decoding handlers and the response
+     * encoder (nothing is read from the connection meanwhile; they come back when the stream ends). Most of what an
+     * idle held connection would otherwise keep.
      */
-    void compactForStream() {
-        request = new DefaultHttpRequest(request.protocolVersion(), request.method(), "/", EmptyHttpHeaders.INSTANCE);
-        info = new RequestInfo("", "", info.tls(), null);
-        originResponse = null;
-        if (requestBody != null) {
-            requestBody.release();
-            requestBody = null;
-        }
-        client.releaseRequestHandlers();
+    StreamOutput compactForStream() {
+        HeldStream stream = new HeldStream(client, responseChunked, debug(), closeListener);
+        done = true;
+        releaseBuffers();
+        client.streamHeld(this, stream);
+        return stream;
     }
 
     void endHeldStream() {

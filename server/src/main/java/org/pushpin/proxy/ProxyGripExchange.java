@@ -2,7 +2,6 @@ package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -78,14 +77,19 @@ final class ProxyGripExchange implements GripExchange {
     }
 
     @Override
-    public void compact() {
+    public StreamOutput compact() {
         instruct = null;
-        exchange.compactForStream();
+        return exchange.compactForStream();
     }
 
     @Override
-    public ChannelFuture write(ByteBuf data) {
-        return exchange.writeHeld(data);
+    public void write(ByteBuf data) {
+        exchange.writeHeld(data);
+    }
+
+    @Override
+    public void writeShared(ByteBuf content, ByteBuf chunk) {
+        exchange.writeHeldShared(content);
     }
 
     @Override

@@ -3,9 +3,10 @@ package org.pushpin.proxy;
 import io.netty.channel.ChannelPipeline;
 
 /**
- * The request-reading part of a client pipeline (decoder, 100-continue, flow control), which a stream hold takes
- * out while it owns the connection (their parser state is most of an idle connection's cost) and puts back when
- * the stream ends, so the connection can carry its next request. Implemented where the pipeline is assembled.
+ * The HTTP codec part of a client pipeline (request decoder, 100-continue, flow control, response encoder), which a
+ * stream hold takes out while it owns the connection (their state is much of an idle connection's cost, and the
+ * hold frames its own bytes) and puts back when the stream ends, so the connection can carry its next request.
+ * Implemented where the pipeline is assembled.
  */
 public interface RequestHandlers {
     void remove(ChannelPipeline pipeline);

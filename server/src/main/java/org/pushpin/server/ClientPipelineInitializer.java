@@ -1,8 +1,10 @@
 package org.pushpin.server;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.flow.FlowControlHandler;
@@ -17,6 +19,9 @@ import org.pushpin.proxy.RequestHandlers;
  * (one message per read, so pipelined requests wait their turn) → the connection's proxy handler.
  */
 final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
+    /** The allocator is only settings (each channel keeps its own handle): one for all instead of one each. */
+    private static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+
     private final ProxyContext context;
     private final ConnectionLimiter limiter;
     private final TlsCertificates tls;
@@ -34,6 +39,7 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         boolean admitted = limiter.opened(ch);
         ch.config().setAutoRead(false);
+        ch.config().setRecvByteBufAllocator(RECV_ALLOCATOR);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls", new SniHandler(tls));
@@ -46,10 +52,14 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
                 requestHandlers));
     }
 
-    /** Takes the request-reading handlers out for a stream hold and puts them back when it ends. */
+    /**
+     * Takes the request-reading handlers and the response encoder out for a compacted stream hold (which frames its
+     * own bytes) and puts them back when it ends.
+     */
     private final RequestHandlers requestHandlers = new RequestHandlers() {
         @Override
         public void remove(ChannelPipeline p) {
+            p.remove("encoder");
             if (p.get("decoder") instanceof ClientRequestDecoder d && d.hasPendingBytes()) {
                 return; // the client already sent more (a pipelined request): keep it for after the stream
             }
@@ -62,6 +72,10 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
 
         @Override
         public void restore(ChannelPipeline p) {
+            if (p.get("encoder") == null) {
+                // Ahead of (closer to the socket than) 100-continue, whose interim responses it encodes.
+                p.addBefore(p.get("continue") != null ? "continue" : "proxy", "encoder", new HttpResponseEncoder());
+            }
             if (p.get("decoder") == null) {
                 p.addBefore("encoder", "decoder", new ClientRequestDecoder(headLimit));
                 p.addBefore("proxy", "continue", new HttpServerExpectContinueHandler());

@@ -1,6 +1,7 @@
 package org.pushpin.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ final class ConnectionLimiter {
     private final List<Channel> listeners = new ArrayList<>();
     private final ArrayDeque<Channel> parked = new ArrayDeque<>();
     private int admitted;
+    /** One listener for every admitted connection (a lambda per connection would cost 16 bytes each). */
+    private final ChannelFutureListener onAdmittedClose = f -> admittedClosed();
 
     ConnectionLimiter(int max) {
         this.max = max <= 0 ? Integer.MAX_VALUE : max;
@@ -34,7 +37,7 @@ final class ConnectionLimiter {
         boolean admit = admitted < max;
         if (admit) {
             admitted++;
-            client.closeFuture().addListener(f -> admittedClosed());
+            client.closeFuture().addListener(onAdmittedClose);
         } else {
             parked.addLast(client);
             client.closeFuture().addListener(f -> parkedClosed(client));
@@ -50,7 +53,7 @@ final class ConnectionLimiter {
             if (next.isActive()) {
                 admitted++;
                 Channel ch = next;
-                ch.closeFuture().addListener(f -> admittedClosed());
+                ch.closeFuture().addListener(onAdmittedClose);
                 ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ADMITTED));
             }
         }
