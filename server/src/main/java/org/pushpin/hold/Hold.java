@@ -62,8 +62,10 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     final void subscribe() {
         out.onClientClose(this::end);
         String url = LOG.isInfoEnabled() ? url() : null;
-        for (String c : channels) {
-            hub.subscribe(loop, c, this);
+        for (int i = 0; i < channels.length; i++) {
+            String c = channels[i];
+            // Keep the hub's copy of the name: one String per channel on this loop instead of one per hold.
+            channels[i] = hub.subscribe(loop, c, this);
             if (url != null) {
                 LOG.info("subscribe {} channel={}", url, c);
             }

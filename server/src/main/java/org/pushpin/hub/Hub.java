@@ -69,8 +69,11 @@ public final class Hub implements Publisher, AutoCloseable {
 
     // ---- subscriptions (on the subscriber's loop) ----
 
-    /** Subscribes {@code s} to {@code channel} (the full name, route prefix included). Call it on {@code loop}. */
-    public void subscribe(EventLoop loop, String channel, Subscriber s) {
+    /**
+     * Subscribes {@code s} to {@code channel} (the full name, route prefix included). Call it on {@code loop}.
+     * Returns the name as the hub keeps it (equal to {@code channel}), for subscribers that want to share it.
+     */
+    public String subscribe(EventLoop loop, String channel, Subscriber s) {
         requireNonNull(channel, "channel");
         requireNonNull(s, "s");
         checkLoop(loop);
@@ -90,6 +93,7 @@ public final class Hub implements Publisher, AutoCloseable {
             });
         }
         lc.add(s);
+        return lc.channel;
     }
 
     /** Unsubscribes {@code s} from {@code channel} at once, without linger. Call it on {@code loop}. */
