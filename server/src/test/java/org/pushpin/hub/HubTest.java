@@ -419,6 +419,20 @@ class HubTest {
     }
 
     @Test
+    void withinTheRateAllowanceAPublishGoesAtOnce() {
+        // 1000/s: 25 deliveries per 25 ms interval. The second publish fits the interval's allowance, so it must
+        // not wait for the next interval (it did: every publish after the first in an interval waited up to 25 ms).
+        hub(config(1000, -1, 5000, 0, 0));
+        Recorder r = subscribe(loopA, "c");
+        hub.publish(List.of(stream("c", "1", null)));
+        await("first", () -> r.ids.size() == 1);
+        hub.publish(List.of(stream("c", "2", null)));
+        sync();
+        on(loopA, () -> { });
+        assertThat(r.ids).containsExactly("1", "2");
+    }
+
+    @Test
     void forEachSubscriberRunsOnEachLoop() {
         hub();
         Recorder a = subscribe(loopA, "c");
