@@ -13,8 +13,8 @@
 #   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
 #   BENCH_NOTE: a line added to the report
 #   PP_OURS_CMD: start ours with this command instead (see scripts/lib/reference.sh)
-# The measuring client is org.pushpin.bench.memory.HeldConnectionsBench (see its javadoc for what is measured how);
-# the origin is org.pushpin.bench.memory.SseHoldOrigin.
+# The measuring client is org.pushpin.bench.load.LoadGen with its memory and fanout phases only (see LoadRun for
+# what is measured how); the origin is org.pushpin.bench.memory.SseHoldOrigin.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -58,8 +58,9 @@ routes="* 127.0.0.1:$ORIGIN_PORT"
 rc=0
 run_bench() {  # run_bench NAME HTTP_PORT OFFSET PID [--jvm]
   local name=$1 port=$2 offset=$3 pid=$4; shift 4
-  java -Xmx1g -cp "$bench_jar" org.pushpin.bench.memory.HeldConnectionsBench --name "$name" --port "$port" \
-    --control $((5561 + offset)) --pid "$pid" --n "$N" --rooms "$ROOMS" --result "$results" "$@" \
+  java -Xmx1g -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name" --ports "$port" \
+    --control $((5561 + offset)) --pid "$pid" --n "$N" --rooms "$ROOMS" --result "$results" \
+    --phases memory,fanout --fanout-rounds 1 --fanout-interval-s 0 --curve-points 0 --max-in-flight 100 "$@" \
     2>&1 | tee "$work/bench-$name.log" || rc=1
 }
 
@@ -102,11 +103,11 @@ for r in rows:
     per = float(r['rss_per_conn_b'])
     if r['name'] == 'reference': ref = per
     ratio = ' (%.1f%% of ref)' % (100 * per / ref) if ref and r['name'] != 'reference' else ''
-    heap = '-' if r['heap_before_kb'] == '-1' else '%.1f → %.1f' % (int(r['heap_before_kb']) / 1024, int(r['heap_after_kb']) / 1024)
-    hpc = '-' if r['heap_per_conn_b'] == '-' else '%s B' % r['heap_per_conn_b']
-    print('| %s | %s | %.1f | %.1f | %.0f B%s | %s | %s | %s | %s | %s | %s |' % (
+    heap = '-' if 'heap_before_kb' not in r else '%.1f → %.1f' % (int(r['heap_before_kb']) / 1024, int(r['heap_after_kb']) / 1024)
+    hpc = '-' if 'heap_per_conn_b' not in r else '%.0f B' % float(r['heap_per_conn_b'])
+    print('| %s | %s | %.1f | %.1f | %.0f B%s | %s | %s | %s | %s | %.2f | %s |' % (
         name, held, int(r['rss_before_kb']) / 1024, int(r['rss_after_kb']) / 1024, per, ratio, heap, hpc,
-        r['lost'], r['connect_s'], r['deliver_s'], r['procs'].strip('[]').replace(',', ', ')))
+        r['lost'], r['connect_s'], float(r['fanout_max_ms']) / 1000, r['processes'].replace(',', ', ')))
 PY
 )
 report=$(cat <<MD
@@ -114,7 +115,7 @@ report=$(cat <<MD
 
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)
 - JDK: $(java -version 2>&1 | head -1); ours: \`$PP_OURS_CMD\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (message_rate 2500, log_level 2)
-- N=$N SSE clients (\`GET /sse/i\`, one origin answer each: \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`, \`text/event-stream\`, 7-byte initial body), source addresses 127.0.0.1-16; RSS = sum of VmRSS over the server's whole process tree, measured 2 s after a 200-connection warm-up and 2 s after all N got their initial body, no forced GC; live heap (ours) = \`jcmd PID GC.run\` then \`GC.heap_info\` "used"; then one publish of one item per room, lost = held connections that did not get it
+- N=$N SSE clients (\`GET /sse/i\`, one origin answer each: \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`, \`text/event-stream\`, 7-byte initial body), source addresses 127.0.0.1-16; RSS = sum of VmRSS over the server's whole process tree, measured 2 s after a 200-connection warm-up and 2 s after all N got their initial body; live heap (ours) = \`jcmd PID GC.run\` then \`GC.heap_info\` "used", ours' RSS read after that full GC; then one publish of one item per room, lost = deliveries that did not arrive; deliver s = the last delivery's latency
 - command: \`$cmd\`
 ${note_line}
 $table

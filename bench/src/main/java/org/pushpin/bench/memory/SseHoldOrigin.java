@@ -31,18 +31,31 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The origin of the memory benchmark: every request {@code /sse/<i>} is answered with a GRIP stream hold on channel
- * {@code room-<i % rooms>}, {@code Content-Type: text/event-stream} and the initial body {@code :init\n\n}. Other paths get an empty 200
- * (readiness probes).
+ * The origin of the memory benchmark and the load generator ({@code org.pushpin.bench.load.LoadGen}). For a
+ * request {@code /<kind>/<i>} it answers a GRIP hold on channel {@code room-<i % rooms>}:
+ * <ul>
+ *   <li>{@code /sse/i}: {@code Grip-Hold: stream}, {@code text/event-stream}, initial body {@code :init\n\n};</li>
+ *   <li>{@code /stream/i}: {@code Grip-Hold: stream}, {@code text/plain}, the same initial body;</li>
+ *   <li>{@code /poll/i}: {@code Grip-Hold: response} (long-poll), {@code text/plain}, an empty body (what the client
+ *       gets on timeout);</li>
+ *   <li>{@code /plain}: an ordinary short response, no GRIP (plain-request latency probes).</li>
+ * </ul>
+ * Anything else gets an empty 200 (readiness probes). Bodies are allocated once and shared.
  *
  * <pre>java -cp bench/target/pushpin-bench.jar org.pushpin.bench.memory.SseHoldOrigin PORT [rooms]</pre>
  */
 public final class SseHoldOrigin {
     static final String INITIAL = ":init\n\n";
-    private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer().writeBytes(INITIAL.getBytes(StandardCharsets.US_ASCII)));
+    private static final ByteBuf BODY = body(INITIAL);
+    private static final ByteBuf PLAIN = body("hello, world\n");
+    private static final ByteBuf EMPTY = body("");
 
     private SseHoldOrigin() {
+    }
+
+    private static ByteBuf body(String text) {
+        return Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII)));
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -87,28 +100,36 @@ public final class SseHoldOrigin {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String uri = req.uri();
-            if (!uri.startsWith("/sse/")) {
-                // readiness probes (scripts/lib/reference.sh) must get an answer that ends
-                FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                ok.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-                ctx.write(ok, ctx.voidPromise());
-                return;
-            }
             int slash = uri.lastIndexOf('/');
+            String kind = uri.substring(0, slash + 1);
+            FullHttpResponse resp;
+            switch (kind) {
+                case "/sse/" -> resp = hold(uri, slash, "stream", "text/event-stream", BODY);
+                case "/stream/" -> resp = hold(uri, slash, "stream", "text/plain", BODY);
+                case "/poll/" -> resp = hold(uri, slash, "response", "text/plain", EMPTY);
+                default -> resp = ok(uri.equals("/plain") ? PLAIN : EMPTY, "text/plain");
+            }
+            ctx.write(resp, ctx.voidPromise());
+        }
+
+        private FullHttpResponse hold(String uri, int slash, String hold, String type, ByteBuf body) {
             int i;
             try {
                 i = Integer.parseInt(uri.substring(slash + 1));
             } catch (NumberFormatException e) {
                 i = 0;
             }
+            FullHttpResponse resp = ok(body, type);
+            resp.headers().set("Grip-Hold", hold).set("Grip-Channel", "room-" + Math.floorMod(i, rooms));
+            return resp;
+        }
+
+        private static FullHttpResponse ok(ByteBuf body, String type) {
             FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    BODY.retainedDuplicate());
-            resp.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-                    .set("Grip-Hold", "stream")
-                    .set("Grip-Channel", "room-" + Math.floorMod(i, rooms))
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.readableBytes());
-            ctx.write(resp, ctx.voidPromise());
+                    body.retainedDuplicate());
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH,
+                    body.readableBytes());
+            return resp;
         }
 
         @Override

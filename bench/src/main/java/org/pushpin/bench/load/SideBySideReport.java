@@ -1,0 +1,171 @@
+package org.pushpin.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleBinaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Turns the results file of {@code scripts/bench-side-by-side.sh} into one markdown table (reference, ours, ratio,
+ * the issue's target and whether it is met), printed and appended under {@value #HEADING} in the benchmarks page,
+ * and the plot of the curves. Run headless ({@code -Djava.awt.headless=true}).
+ */
+@Command(name = "side-by-side-report", mixinStandardHelpOptions = true)
+public final class SideBySideReport implements Callable<Integer> {
+    static final String HEADING = "## Side by side with the reference";
+    private static final String REF = "reference";
+    private static final String OURS = "ours";
+
+    /** A target on ours given the reference's figure; {@code met} answers 1 (met) or 0 (not met). */
+    record Target(String text, DoubleBinaryOperator met) {
+        static final Target NONE = new Target("", null);
+
+        static Target atMostTimesRef(double k, String text) {
+            return new Target(text, (ref, ours) -> ours <= k * ref ? 1 : 0);
+        }
+
+        static Target atLeastTimesRef(double k, String text) {
+            return new Target(text, (ref, ours) -> ours >= k * ref ? 1 : 0);
+        }
+
+        static Target atMost(double limit, String text) {
+            return new Target(text, (ref, ours) -> ours <= limit ? 1 : 0);
+        }
+    }
+
+    record Row(String label, String key, String format, Target target) {
+    }
+
+    private static final List<Row> ROWS = List.of(
+            new Row("machine load average (1 min) at the start", "load_avg_1m", "%.2f", Target.NONE),
+            new Row("held connections", "held", "%.0f", Target.NONE),
+            new Row("connect time (s)", "connect_s", "%.1f", Target.NONE),
+            new Row("accepted + held connections/s", "held_per_s", "%.0f",
+                    Target.atLeastTimesRef(2, "≥ 2× ref")),
+            new Row("RSS before → after (MB)", "rss_after_kb", "%s", Target.NONE),
+            new Row("ΔRSS per held connection (B)", "rss_per_conn_b", "%.0f",
+                    Target.atMostTimesRef(0.1, "≤ 1/10 of ref")),
+            new Row("live heap per held connection (B)", "heap_per_conn_b", "%.0f",
+                    Target.atMost(2048, "≤ 2 KiB")),
+            new Row("idle CPU with N held (% of a core)", "idle_cpu_pct", "%.1f", Target.NONE),
+            new Row("fanout to all rooms p50 (ms)", "fanout_p50_ms", "%.1f", Target.NONE),
+            new Row("fanout to all rooms p99 (ms)", "fanout_p99_ms", "%.1f",
+                    Target.atMostTimesRef(0.2, "≤ 1/5 of ref")),
+            new Row("fanout to all rooms max (ms)", "fanout_max_ms", "%.1f", Target.NONE),
+            new Row("fanout lost deliveries", "fanout_lost", "%.0f", Target.atMost(0, "0")),
+            new Row("deliveries/s, all rooms, no loss", "deliveries_per_s_all", "%.0f",
+                    Target.atLeastTimesRef(5, "≥ 5× ref")),
+            new Row("deliveries/s, one room, no loss", "deliveries_per_s_one", "%.0f",
+                    Target.atLeastTimesRef(2, "≥ 2× ref")),
+            new Row("plain request, idle, p50 (ms)", "plain_idle_p50_ms", "%.2f", Target.NONE),
+            new Row("plain request, idle, p99 (ms)", "plain_idle_p99_ms", "%.2f", Target.NONE),
+            new Row("plain request, N held, p50 (ms)", "plain_held_p50_ms", "%.2f",
+                    Target.atMostTimesRef(1, "≤ ref")),
+            new Row("plain request, N held, p99 (ms)", "plain_held_p99_ms", "%.2f",
+                    Target.atMostTimesRef(1, "≤ ref")),
+            new Row("lost deliveries, all phases", "lost", "%.0f", Target.atMost(0, "0")));
+
+    /** Rows where ours ÷ reference means nothing (a count of the run, the machine, a before → after pair). */
+    private static final Set<String> NO_RATIO = Set.of("load_avg_1m", "held", "rss_after_kb");
+
+    @Option(names = "--results", required = true, description = "RESULT/CURVE lines of both servers")
+    Path resultsFile;
+    @Option(names = "--doc", description = "markdown page to append to (none: print only)")
+    Path doc;
+    @Option(names = "--png", description = "where the plot goes (none: no plot)")
+    Path png;
+    @Option(names = "--command", description = "the command that ran, for the record")
+    String command = "";
+    @Option(names = "--note", description = "further lines for the record (servers, settings)")
+    List<String> notes = List.of();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SideBySideReport()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Results results = Results.read(resultsFile);
+        String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        StringBuilder md = new StringBuilder("### ").append(when).append("\n\n")
+                .append("- machine: ").append(Machine.describe()).append('\n')
+                .append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n')
+                .append("- command: `").append(command).append("`\n");
+        notes.forEach(n -> md.append("- ").append(n).append('\n'));
+        if (png != null && !results.curves.isEmpty()) {
+            SideBySidePlot.write(results.curves, "Plain-request latency and RSS vs held SSE connections", png);
+            md.append("\n![plain-request latency and RSS vs held connections](img/")
+                    .append(png.getFileName()).append(")\n");
+        }
+        md.append('\n').append(table(results));
+        System.out.println(md);
+        if (doc != null) {
+            append(doc, md.toString());
+            System.out.println("appended to " + doc);
+        }
+        return 0;
+    }
+
+    static String table(Results r) {
+        StringBuilder sb = new StringBuilder("| figure | reference 1.36 | ours | ours / ref | target | met |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (Row row : ROWS) {
+            double ref = r.get(REF, row.key());
+            double ours = r.get(OURS, row.key());
+            String refText = cell(r, REF, row);
+            String oursText = cell(r, OURS, row);
+            String ratio = Double.isNaN(ref) || Double.isNaN(ours) || ref == 0 || NO_RATIO.contains(row.key())
+                    ? "" : String.format(Locale.ROOT, "%.2f", ours / ref);
+            String met = "";
+            if (row.target().met() != null && !Double.isNaN(ours)) {
+                boolean needsRef = row.target().text().contains("ref");
+                met = needsRef && Double.isNaN(ref) ? "?"
+                        : row.target().met().applyAsDouble(ref, ours) == 1 ? "yes" : "**no**";
+            }
+            sb.append("| ").append(row.label()).append(" | ").append(refText).append(" | ").append(oursText)
+                    .append(" | ").append(ratio).append(" | ").append(row.target().text()).append(" | ")
+                    .append(met).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String cell(Results r, String name, Row row) {
+        if (row.format().equals("%s")) { // RSS before → after
+            double before = r.get(name, "rss_before_kb");
+            double after = r.get(name, "rss_after_kb");
+            return Double.isNaN(after) ? "-"
+                    : String.format(Locale.ROOT, "%.1f → %.1f", before / 1024, after / 1024);
+        }
+        double v = r.get(name, row.key());
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, row.format(), v);
+    }
+
+    /** Appends {@code section} at the end of the {@value #HEADING} section, creating it if needed. */
+    static void append(Path doc, String section) throws IOException {
+        String s = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
+        if (!s.contains(HEADING)) {
+            s = s.stripTrailing() + "\n\n" + HEADING + "\n\n"
+                    + "`scripts/bench-side-by-side.sh [N]` (default 15000; see the script header for its variables).\n";
+        }
+        int start = s.indexOf(HEADING) + HEADING.length();
+        Matcher next = Pattern.compile("^## ", Pattern.MULTILINE).matcher(s);
+        int end = next.find(start) ? next.start() : s.length();
+        String rest = s.substring(end);
+        s = s.substring(0, end).stripTrailing() + "\n\n" + section.stripTrailing() + "\n"
+                + (rest.isEmpty() ? "" : "\n" + rest);
+        Files.writeString(doc, s);
+    }
+}

@@ -1,0 +1,45 @@
+package org.pushpin.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SideBySideReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tableComparesOursWithTheReferenceAgainstTheTargets() throws IOException {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, String.join("\n",
+                "CURVE name=reference held=0 rss_kb=102400 plain_p50_ms=1.50",
+                "RESULT name=reference held=100 rss_per_conn_b=40000 fanout_p99_ms=500 fanout_lost=0 "
+                        + "deliveries_per_s_all=70000 plain_held_p50_ms=2.00",
+                "RESULT name=ours held=100 rss_per_conn_b=3000 heap_per_conn_b=2100 fanout_p99_ms=120 "
+                        + "fanout_lost=0 deliveries_per_s_all=400000 plain_held_p50_ms=1.00", ""));
+        Results r = Results.read(file);
+        assertThat(r.curves.get("reference")).containsExactly(new Results.Point(0, 100.0, 1.5));
+        String table = SideBySideReport.table(r);
+        assertThat(table)
+                .contains("| ΔRSS per held connection (B) | 40000 | 3000 | 0.08 | ≤ 1/10 of ref | yes |")
+                .contains("| live heap per held connection (B) | - | 2100 |  | ≤ 2 KiB | **no** |")
+                .contains("| fanout to all rooms p99 (ms) | 500.0 | 120.0 | 0.24 | ≤ 1/5 of ref | **no** |")
+                .contains("| deliveries/s, all rooms, no loss | 70000 | 400000 | 5.71 | ≥ 5× ref | yes |")
+                .contains("| plain request, N held, p50 (ms) | 2.00 | 1.00 | 0.50 | ≤ ref | yes |")
+                .contains("| deliveries/s, one room, no loss | - | - |  | ≥ 2× ref |  |");
+    }
+
+    @Test
+    void appendsUnderItsHeadingBeforeTheNextSection() throws IOException {
+        Path doc = dir.resolve("benchmarks.md");
+        Files.writeString(doc,
+                "# Benchmarks\n\n" + SideBySideReport.HEADING + "\n\nintro\n\n### old\n\n## Later\n\nx\n");
+        SideBySideReport.append(doc, "### new\n\ntable\n");
+        assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\n" + SideBySideReport.HEADING
+                + "\n\nintro\n\n### old\n\n### new\n\ntable\n\n## Later\n\nx\n");
+    }
+}

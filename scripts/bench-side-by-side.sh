@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The reference Pushpin 1.36 and ours side by side, one at a time, on the same pushpin.conf + routes
+# ('* 127.0.0.1:ORIGIN', message_rate and message_hwm raised to 1e9 on both), with N held SSE connections:
+# memory (ΔRSS of the whole process tree per connection; ours also live heap per connection after a full GC),
+# connect rate, idle CPU, plain-request latency idle and with N held, fanout to all rooms, and the highest
+# deliveries/s with no loss to all rooms and to one room. While connecting it samples RSS and plain-request latency
+# every N/10 connections. Writes the plot docs/img/side-by-side.png and appends a table to docs/benchmarks.md
+# (section "Side by side with the reference"). Every figure is printed too.
+#
+#   scripts/bench-side-by-side.sh [N]      # default 15000 (150 rooms of 100); at most ~19000 (20,000 files/process)
+#
+# Environment (defaults in brackets):
+#   BENCH_REFERENCE [1]: measure the reference (installed from Debian when missing and run as root)
+#   BENCH_OURS [1]: measure ours
+#   BENCH_ROOMS [N/100]: channels room-0..room-(R-1); connection i subscribes to room-(i % R)
+#   BENCH_JAVA_OPTS [bin/pushpin's defaults]: JVM options for ours (java $BENCH_JAVA_OPTS -jar server/target/pushpin-server.jar)
+#   BENCH_LOADGEN_ARGS: more options for the load generator, e.g. shorter phases for a smoke test:
+#       "--idle-cpu-s 2 --fanout-rounds 2 --fanout-interval-s 1 --step-s 2 --max-steps 4 --plain-samples 50"
+#       (java -cp bench/target/pushpin-bench.jar org.pushpin.bench.load.LoadGen --help lists them)
+#   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
+#   BENCH_PNG [docs/img/side-by-side.png]: where the plot goes ("" = no plot)
+#   BENCH_NOTE: a line added to the report
+# Ports (all in 19000-19999): origin 19091; reference 19080, port_offset 13500 (control API 19061); ours 19081,
+# port_offset 13600 (control API 19161).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+. "$here/lib/reference.sh"
+
+N=${1:-15000}
+ROOMS=${BENCH_ROOMS:-$(( N / 100 > 0 ? N / 100 : 1 ))}
+WITH_REF=${BENCH_REFERENCE:-1}
+WITH_OURS=${BENCH_OURS:-1}
+DOC=${BENCH_DOC-$repo/docs/benchmarks.md}
+PNG=${BENCH_PNG-$repo/docs/img/side-by-side.png}
+ORIGIN_PORT=19091 REF_PORT=19080 REF_OFFSET=13500 OURS_PORT=19081 OURS_OFFSET=13600
+if [ "$N" -gt 19000 ]; then echo "N=$N: at most ~19000 (each process may open 20,000 files)" >&2; exit 2; fi
+
+pp_need curl curl
+pp_need pushpin pushpin  # also for ours: pp_write_conf starts from /etc/pushpin/pushpin.conf
+bench_jar=$repo/bench/target/pushpin-bench.jar
+server_jar=$repo/server/target/pushpin-server.jar
+if [ ! -f "$bench_jar" ] || [ -n "$(find "$repo/bench/src" "$repo/bench/pom.xml" -newer "$bench_jar" | head -1)" ]; then
+  pp_log "building $bench_jar"
+  (cd "$repo" && { mvn -B -q -o -DskipTests -pl bench package || mvn -B -q -DskipTests -pl bench package; })
+fi
+if [ "$WITH_OURS" = 1 ] && [ ! -f "$server_jar" ]; then
+  pp_log "building $server_jar"
+  (cd "$repo" && mvn -B -q -DskipTests -pl server -am package)
+fi
+# Ours as users start it (bin/pushpin and its default JVM options), unless BENCH_JAVA_OPTS says otherwise.
+if [ -n "${BENCH_JAVA_OPTS:-}" ]; then
+  export PP_OURS_CMD="java $BENCH_JAVA_OPTS -jar $server_jar"
+else
+  export PP_OURS_CMD="$repo/bin/pushpin"
+  unset JAVA_OPTS
+fi
+export PP_CONF_SET=$'handler.message_rate=1000000000\nhandler.message_hwm=1000000000'
+
+work=$(mktemp -d /tmp/pp-bench-sbs.XXXXXX)
+results=$work/results.txt; : > "$results"
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+if pp_port_busy $ORIGIN_PORT; then echo "port $ORIGIN_PORT is already in use" >&2; exit 2; fi
+
+pp_spawn "$work/origin.log" java -Xmx256m -XX:+UseParallelGC -cp "$bench_jar" \
+  org.pushpin.bench.memory.SseHoldOrigin $ORIGIN_PORT "$ROOMS"
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/plain" && break; sleep 0.1; done
+routes="* 127.0.0.1:$ORIGIN_PORT"
+
+rc=0
+run_loadgen() {  # run_loadgen NAME HTTP_PORT OFFSET PID [--jvm]
+  local name=$1 port=$2 offset=$3 pid=$4; shift 4
+  # shellcheck disable=SC2086
+  java -Xmx1g -XX:+UseParallelGC -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name" \
+    --ports "$port" --control $((5561 + offset)) --pid "$pid" --n "$N" --rooms "$ROOMS" --result "$results" \
+    "$@" ${BENCH_LOADGEN_ARGS:-} 2>&1 | tee "$work/loadgen-$name.log" || rc=1
+}
+
+if [ "$WITH_REF" = 1 ]; then
+  if ref_start "$work/ref" $REF_PORT $REF_OFFSET "$routes"; then
+    run_loadgen reference $REF_PORT $REF_OFFSET "$(cat "$work/ref/pushpin.pid")"
+    pp_stop_pid "$(cat "$work/ref/pushpin.pid")"
+  else
+    pp_log "the reference did not start; see $work/ref/pushpin.log"; rc=1
+  fi
+fi
+if [ "$WITH_OURS" = 1 ]; then
+  if ours_start "$work/ours" $OURS_PORT $OURS_OFFSET "$routes"; then
+    run_loadgen ours $OURS_PORT $OURS_OFFSET "$(cat "$work/ours/pushpin.pid")" --jvm
+    pp_stop_pid "$(cat "$work/ours/pushpin.pid")"
+  else
+    pp_log "ours did not start; see $work/ours/pushpin.log"; rc=1
+  fi
+fi
+
+cmd="scripts/bench-side-by-side.sh $N"
+for v in BENCH_REFERENCE BENCH_OURS BENCH_ROOMS BENCH_JAVA_OPTS BENCH_LOADGEN_ARGS; do
+  [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
+done
+notes=(--note "ours: \`$PP_OURS_CMD\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'); both with handler.message_rate and handler.message_hwm = 1000000000"
+  --note "N=$N SSE clients (\`GET /sse/i\` → \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`), source addresses 127.0.0.1-16, one server at a time; load generator \`org.pushpin.bench.load.LoadGen\` on the same machine; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)")
+[ -n "${BENCH_NOTE:-}" ] && notes+=(--note "$BENCH_NOTE")
+report_args=(--results "$results" --command "$cmd" "${notes[@]}")
+[ -n "$DOC" ] && report_args+=(--doc "$DOC")
+[ -n "$PNG" ] && report_args+=(--png "$PNG")
+java -Djava.awt.headless=true -cp "$bench_jar" org.pushpin.bench.load.SideBySideReport "${report_args[@]}" || rc=1
+pp_log "results: $results; logs: $work"
+exit $rc
