@@ -15,7 +15,8 @@ final class LoadRun {
     /** Phases that can be left out; connecting N clients always happens. */
     enum Phase { PLAIN, MEMORY, CPU, FANOUT, THROUGHPUT }
 
-    private static final int WARM_UP = 200;
+    /** Enough for the JIT and the young generation to settle before the baseline reading (both servers). */
+    private static final int WARM_UP = 1000;
     private static final int WARM_UP_BASE = 1_000_000; // client indexes of the warm-up, apart from the N
     private static final int CURVE_PLAIN_SAMPLES = 15;
 
