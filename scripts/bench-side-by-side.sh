@@ -42,7 +42,7 @@ bench_jar=$repo/bench/target/pushpin-bench.jar
 server_jar=$repo/server/target/pushpin-server.jar
 if [ ! -f "$bench_jar" ] || [ -n "$(find "$repo/bench/src" "$repo/bench/pom.xml" -newer "$bench_jar" | head -1)" ]; then
   pp_log "building $bench_jar"
-  (cd "$repo" && { mvn -B -q -o -DskipTests -pl bench package || mvn -B -q -DskipTests -pl bench package; })
+  (cd "$repo" && { mvn -B -q -o -DskipTests -pl bench -am package || mvn -B -q -DskipTests -pl bench -am package; })
 fi
 if [ "$WITH_OURS" = 1 ] && [ ! -f "$server_jar" ]; then
   pp_log "building $server_jar"

@@ -49,7 +49,7 @@ fi
 bench_jar=$repo/bench/target/pushpin-bench.jar
 server_jar=$repo/server/target/pushpin-server.jar
 if [ ! -f "$bench_jar" ]; then
-  pp_log "building $bench_jar"; (cd "$repo" && mvn -B -q -DskipTests -pl bench package)
+  pp_log "building $bench_jar"; (cd "$repo" && mvn -B -q -DskipTests -pl bench -am package)
 fi
 if [[ " $TARGETS " == *" ours "* ]] && [ ! -f "$server_jar" ]; then
   pp_log "building $server_jar"

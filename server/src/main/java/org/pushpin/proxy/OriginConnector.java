@@ -7,22 +7,39 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.pushpin.server.Transport;
 
 /**
  * Opens origin connections on the caller's event loop (so the client and origin sockets share a thread) with
  * auto-read off: the exchange reads from the origin only as fast as the client takes the bytes.
+ *
+ * <p>The in-JVM rule: a client of an in-JVM listener ({@code PushpinServer.listenInJvm}) lives on a local loop,
+ * where only in-JVM channels can register, so its origin is reached over the in-JVM transport as well: the
+ * target {@code host:port} of the route becomes {@code new LocalAddress("host:port")}, which the in-JVM origin
+ * binds. Socket clients always reach their origins over sockets.
  */
 final class OriginConnector {
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Origin response heads are not limited by client_buffer_size; this bounds a hostile origin. */
     private static final int MAX_ORIGIN_HEADER_SIZE = 65_536;
+
+    /**
+     * Names of the in-JVM origin connections' own addresses. Left to Netty, a local channel's address comes from
+     * 32 random bits of its id, and a clash with a live channel fails the connect ("address already in use"): rare
+     * per connect, but certain somewhere in a million.
+     */
+    private static final AtomicLong LOCAL_NAMES = new AtomicLong();
 
     private final Transport transport;
     private volatile SslContext verifying;
@@ -33,11 +50,11 @@ final class OriginConnector {
     }
 
     ChannelFuture connect(EventLoop loop, OriginKey key) {
+        boolean inJvm = isInJvm(loop);
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(transport.clientChannel())
+                .channel(inJvm ? LocalChannel.class : transport.clientChannel())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -52,7 +69,16 @@ final class OriginConnector {
                         p.addLast("origin", new OriginHandler(key));
                     }
                 });
-        return b.connect(key.host(), key.port());
+        if (inJvm) {
+            return b.connect(new LocalAddress(key.host() + ":" + key.port()),
+                    new LocalAddress("pushpin-origin-client-" + LOCAL_NAMES.incrementAndGet()));
+        }
+        // set here only: a local channel has no such option and Bootstrap would warn on every connect
+        return b.option(ChannelOption.TCP_NODELAY, true).connect(key.host(), key.port());
+    }
+
+    private static boolean isInJvm(EventLoop loop) {
+        return loop instanceof IoEventLoop io && io.isIoType(LocalIoHandler.class);
     }
 
     private SslContext sslContext(boolean skipChecks) throws SSLException {

@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * Idle keep-alive origin connections of one event loop. Each loop has its own pool (a thread local), so a client
  * request and its origin connection always live on the same thread and nothing here needs a lock.
+ * The loops of in-JVM listeners have their own pools too, so a pool never mixes local and socket connections.
  * Idle connections read (auto-read on) so that an origin closing one is noticed and it leaves the pool at once.
  */
 final class OriginPool {

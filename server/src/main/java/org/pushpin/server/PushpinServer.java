@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.local.LocalAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,7 +25,10 @@ import org.pushpin.routing.RoutesFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running proxy: every listener of the config on one set of event loops (one per core). */
+/**
+ * The running proxy: every listener of the config on one set of event loops (one per core), and on demand
+ * in-JVM listeners ({@link #listenInJvm}) on a second set.
+ */
 public final class PushpinServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushpinServer.class);
 
@@ -34,12 +38,16 @@ public final class PushpinServer implements AutoCloseable {
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
+    private final InJvmListeners inJvm;
+    private ProxyContext context;
+    private ConnectionLimiter limiter;
     private Hub hub;
     private ControlApiServer control;
 
-    private PushpinServer(EventLoopGroup group, RouteSource routes) {
+    private PushpinServer(EventLoopGroup group, RouteSource routes, int threads) {
         this.group = group;
         this.routes = routes;
+        this.inJvm = new InJvmListeners(threads);
     }
 
     /**
@@ -55,11 +63,12 @@ public final class PushpinServer implements AutoCloseable {
         PushpinServer server = null;
         try {
             routes = RouteSources.open(config.proxy());
-            server = new PushpinServer(group, routes);
+            server = new PushpinServer(group, routes, threads);
             Hub hub = new Hub(config.handler());
             server.hub = hub;
-            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub), transport);
-            server.bindAll(config, context, transport);
+            server.context = new ProxyContext(config, routes, new HoldHandoff(hub), transport);
+            server.limiter = new ConnectionLimiter(config.runner().clientMaxconn());
+            server.bindAll(config, transport);
             server.control = ControlApiServer.start(group, transport, config.handler(), hub);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
@@ -76,8 +85,7 @@ public final class PushpinServer implements AutoCloseable {
         }
     }
 
-    private void bindAll(PushpinConfig config, ProxyContext context, Transport transport) throws Exception {
-        ConnectionLimiter limiter = new ConnectionLimiter(config.runner().clientMaxconn());
+    private void bindAll(PushpinConfig config, Transport transport) throws Exception {
         for (ListenSpec spec : config.runner().httpPorts()) {
             httpAddresses.add(bind(transport, spec, new ClientPipelineInitializer(context, limiter, null), limiter));
         }
@@ -129,6 +137,17 @@ public final class PushpinServer implements AutoCloseable {
         LOG.info("listening on unix:{}", path);
     }
 
+    /**
+     * Listens on Netty's in-JVM transport as {@code new LocalAddress(name)} ({@code name} unique in this JVM),
+     * through the same pipeline, limits and hub as the configured listeners; a program in this JVM connects a
+     * {@code LocalChannel} to the returned address. The origins of requests that arrive this way are reached over the
+     * in-JVM transport too: a route target {@code host:port} means {@code new LocalAddress("host:port")}, bound by
+     * the in-JVM origin. Closed by {@link #close()}.
+     */
+    public LocalAddress listenInJvm(String name) throws InterruptedException {
+        return inJvm.bind(name, new ClientPipelineInitializer(context, limiter, null), limiter);
+    }
+
     /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */
     public void reloadRoutes() {
         if (routes instanceof RoutesFile file) {
@@ -165,6 +184,7 @@ public final class PushpinServer implements AutoCloseable {
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly();
         }
+        inJvm.close();
         if (routes instanceof AutoCloseable c) {
             try {
                 c.close();

@@ -86,6 +86,11 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         return mode;
     }
 
+    /** The server itself (in-process mode only; null otherwise), e.g. for {@link PushpinServer#listenInJvm}. */
+    public PushpinServer server() {
+        return server;
+    }
+
     /** The first plain HTTP port. */
     public int httpPort() {
         return http.get(0).getPort();

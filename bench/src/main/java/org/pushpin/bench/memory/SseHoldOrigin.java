@@ -17,7 +17,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -69,17 +68,11 @@ public final class SseHoldOrigin {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
-        Handler handler = new Handler(rooms);
         try {
             Channel server = new ServerBootstrap().group(group).channel(type)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), handler);
-                        }
-                    })
+                    .childHandler(initializer(rooms))
                     .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
             System.out.printf("SseHoldOrigin listening on 127.0.0.1:%d (%s), %d rooms%n", port,
                     epoll ? "epoll" : "nio", rooms);
@@ -87,6 +80,17 @@ public final class SseHoldOrigin {
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    /** The origin's pipeline for any transport (the in-JVM simulations bind it on a {@code LocalAddress}). */
+    public static ChannelInitializer<Channel> initializer(int rooms) {
+        Handler handler = new Handler(rooms);
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), handler);
+            }
+        };
     }
 
     @ChannelHandler.Sharable

@@ -1,0 +1,213 @@
+package org.pushpin.bench.million;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The client side of the simulations: SSE clients over the in-JVM transport, each nothing but a {@link LocalChannel}
+ * whose pipeline holds one shared handler that counts what arrives. Client {@code i} asks {@code GET /sse/i}, so it
+ * lands in room {@code i % rooms}. A local channel hands over each buffer exactly as the server wrote it (no
+ * re-segmenting as on a socket), so a marker is never split between two reads and counting it per buffer is exact.
+ * Each client binds its own address {@code sse-client-i}: the ones Netty makes up come from 32 random bits and
+ * clash within a million.
+ */
+final class SseClients implements AutoCloseable {
+    private static final byte[] INITIAL = ":init".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS_LINE = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
+
+    final LongAdder initials = new LongAdder();
+    final LongAdder messages = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final LongAdder closed = new LongAdder();
+    private final EventLoopGroup group;
+    private final Counter counter = new Counter();
+    private final int inFlight;
+    private Semaphore permits;
+
+    /** @param inFlight connections that may wait for their initial body at once */
+    SseClients(int threads, int inFlight) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("client", true),
+                LocalIoHandler.newFactory());
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Opens clients {@code base..base+count-1} into {@code into} (from index 0) and returns once each got its
+     * initial body or failed; {@code progress} is called every 100,000 with the number opened so far.
+     *
+     * @return false when the server stalled (no answer for 60 s)
+     */
+    boolean open(LocalAddress server, int base, Channel[] into, int count, Progress progress)
+            throws InterruptedException {
+        permits = new Semaphore(inFlight);
+        Bootstrap b = new Bootstrap().group(group).channel(LocalChannel.class).handler(counter);
+        for (int i = 0; i < count; i++) {
+            if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
+                return false;
+            }
+            int index = base + i;
+            ChannelFuture f = b.connect(server, new LocalAddress("sse-client-" + index));
+            into[i] = f.channel();
+            f.addListener(x -> {
+                if (x.isSuccess()) {
+                    f.channel().writeAndFlush(request(index), f.channel().voidPromise());
+                } else {
+                    failures.increment();
+                    permits.release();
+                }
+            });
+            if ((i + 1) % 100_000 == 0) {
+                progress.opened(i + 1);
+            }
+        }
+        if (!permits.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
+            return false;
+        }
+        permits.release(inFlight);
+        return true;
+    }
+
+    /** Closes {@code channels[0..count-1]} and waits until each is closed. */
+    static void closeAll(Channel[] channels, int count) {
+        for (int i = 0; i < count; i++) {
+            channels[i].close();
+        }
+        for (int i = 0; i < count; i++) {
+            channels[i].closeFuture().awaitUninterruptibly();
+            channels[i] = null;
+        }
+    }
+
+    /**
+     * Bytes of live heap per client channel, measured: {@code pairs} clients connected to a listener whose accepted
+     * channels carry the same single shared handler, so both ends are the same object graph (a {@code LocalChannel},
+     * its pipeline with one handler context, unsafe, config, queue, close future, registration); half the pair's heap
+     * is the client's. Nothing else of the server is involved.
+     */
+    double calibrateBytesPerClient(int pairs, HeapMeter heap) throws InterruptedException {
+        LocalAddress address = new LocalAddress("million-calibration");
+        Channel listener = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                .childHandler(counter).bind(address).sync().channel();
+        Channel[] clients = new Channel[pairs];
+        long before = heap.liveBytes();
+        Bootstrap b = new Bootstrap().group(group).channel(LocalChannel.class).handler(counter);
+        for (int i = 0; i < pairs; i++) {
+            clients[i] = b.connect(address, new LocalAddress("calibration-client-" + i)).sync().channel();
+        }
+        long after = heap.liveBytes();
+        closeAll(clients, pairs);
+        listener.close().sync();
+        return (after - before) / 2.0 / pairs;
+    }
+
+    private static ByteBuf request(int index) {
+        return Unpooled.copiedBuffer("GET /sse/" + index + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n",
+                StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    }
+
+    /** Progress of {@link #open}. */
+    interface Progress {
+        void opened(int count);
+    }
+
+    /** The one handler of every client: counts initial bodies, messages, refusals and closes. */
+    @ChannelHandler.Sharable
+    private final class Counter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            try {
+                if (startsWith(b, STATUS_LINE) && !startsWith(b, STATUS_LINE.length, "200")) {
+                    if (failures.sum() == 0) {
+                        System.out.println("first refusal: " + b.toString(StandardCharsets.ISO_8859_1));
+                    }
+                    failures.increment();
+                    permits.release();
+                    ctx.close();
+                    return;
+                }
+                if (count(b, INITIAL) > 0) {
+                    initials.increment();
+                    permits.release();
+                }
+                int m = count(b, MESSAGE);
+                if (m > 0) {
+                    messages.add(m);
+                }
+            } finally {
+                b.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.increment();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private static boolean startsWith(ByteBuf b, byte[] prefix) {
+        if (b.readableBytes() < prefix.length) {
+            return false;
+        }
+        int at = b.readerIndex();
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWith(ByteBuf b, int offset, String text) {
+        int at = b.readerIndex() + offset;
+        if (b.writerIndex() < at + text.length()) {
+            return false;
+        }
+        return b.toString(at, text.length(), StandardCharsets.US_ASCII).equals(text);
+    }
+
+    private static int count(ByteBuf b, byte[] needle) {
+        int n = 0;
+        int end = b.writerIndex() - needle.length;
+        outer:
+        for (int i = b.readerIndex(); i <= end; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (b.getByte(i + j) != needle[j]) {
+                    continue outer;
+                }
+            }
+            n++;
+            i += needle.length - 1;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# A million held SSE connections in one JVM (DESIGN.md "The million on a 2-core machine"): server, origin and
+# clients in one process over Netty's in-JVM transport (org.pushpin.bench.million.MillionSimulation).
+#
+#   scripts/bench-million.sh [N] [ROOMS]     # default 1000000 connections in 10000 rooms (100 per room)
+#
+# Environment (defaults in brackets):
+#   BENCH_JAVA [java]: the java binary (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
+#   BENCH_JAVA_OPTS [-Xmx12g -XX:+UseParallelGC]: JVM options (add -XX:+UseCompactObjectHeaders on JDK 25)
+#   BENCH_SIM_OPTS []: -Dmillion.inFlight=2000 -Dmillion.clientThreads=1 -Dmillion.rounds=3
+#   BENCH_DOC [docs/benchmarks.md]: where the report is appended ("" = do not append)
+#   BENCH_NOTE: a line added to the report
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-1000000}
+ROOMS=${2:-$((N >= 100 ? N / 100 : 1))}
+JAVA=${BENCH_JAVA:-java}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx12g -XX:+UseParallelGC}
+SIM_OPTS=${BENCH_SIM_OPTS:-}
+DOC=${BENCH_DOC-$repo/docs/benchmarks.md}
+jar=$repo/bench/target/pushpin-bench.jar
+
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/bench/src" "$repo/server/src/main" -newer "$jar" -name '*.java' | head -1)" ]; then
+  echo "building $jar" >&2
+  (cd "$repo" && mvn -B -q -o -DskipTests package)
+fi
+log=$(mktemp /tmp/pp-million.XXXXXX.log)
+# shellcheck disable=SC2086  # options are word lists on purpose
+"$JAVA" $JAVA_OPTS $SIM_OPTS -cp "$jar" org.pushpin.bench.million.MillionSimulation "$N" "$ROOMS" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+result=$(grep '^RESULT' "$log" | tail -1 || true)
+[ -n "$result" ] || { echo "no RESULT line (see $log)" >&2; exit 1; }
+
+cmd="scripts/bench-million.sh $N $ROOMS"
+for v in BENCH_JAVA BENCH_JAVA_OPTS BENCH_SIM_OPTS; do
+  [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
+done
+note_line=""; [ -n "${BENCH_NOTE:-}" ] && note_line="- note: $BENCH_NOTE
+"
+row=$(/usr/bin/python3 - "$result" "$JAVA_OPTS" <<'PY'
+import sys
+r = dict(kv.split('=', 1) for kv in sys.argv[1].split()[1:])
+print('| %s | %s | %s/%s | %s s (%s/s) | %s → %s | %s B | %s B | %s B | %s s | %s s | %s | %s ms |' % (
+    r['jdk'], sys.argv[2], r['held'], r['n'], r['connect_s'], r['conn_per_s'], r['heap_before_mb'],
+    r['heap_after_mb'], r['heap_per_conn_b'], r['client_per_conn_b'], r['server_per_conn_b'],
+    r['fanout_first_s'], r['fanout_best_s'], r['lost'], r['gc_ms_max']))
+PY
+)
+report=$(cat <<MD
+### $(date -u '+%Y-%m-%d %H:%M UTC')
+
+- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)
+- JDK: $("$JAVA" -version 2>&1 | head -1)
+- command: \`$cmd\`
+${note_line}
+| JDK | JVM options | held | connect | live heap MB before → after | heap / conn | client / conn | server / conn | fanout, 1st publish | fanout, best of 3 | lost | max GC ms in a fanout |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+$row
+MD
+)
+echo
+echo "$report"
+if [ -n "$DOC" ]; then
+  /usr/bin/python3 - "$DOC" "$report" <<'PY'
+import os, re, sys
+doc, report = sys.argv[1], sys.argv[2]
+heading = '## A million connections in one JVM'
+s = open(doc).read() if os.path.exists(doc) else '# Benchmarks\n'
+if heading not in s:
+    s = s.rstrip('\n') + '\n\n' + heading + '\n\n' + '`scripts/bench-million.sh [N] [ROOMS]` (see the script header).\n'
+start = s.index(heading) + len(heading)
+m = re.compile(r'^## ', re.M).search(s, start)
+end = m.start() if m else len(s)
+s = s[:end].rstrip('\n') + '\n\n' + report + '\n' + ('\n' + s[end:] if m else '')
+open(doc, 'w').write(s)
+PY
+  echo "appended to $DOC" >&2
+fi
+exit "$rc"
