@@ -49,6 +49,11 @@ final class InJvmListeners implements AutoCloseable {
         return (LocalAddress) ch.localAddress();
     }
 
+    /** The loops of in-JVM connections, or null before the first listener. */
+    synchronized EventLoopGroup group() {
+        return group;
+    }
+
     /** Closes the listeners, then every in-JVM connection with its loops; waits until done. */
     @Override
     public synchronized void close() {

@@ -148,6 +148,14 @@ public final class PushpinServer implements AutoCloseable {
         return inJvm.bind(name, new ClientPipelineInitializer(context, limiter, null), limiter);
     }
 
+    /**
+     * The event loops of in-JVM connections (null before {@link #listenInJvm}): in-JVM clients may run on them too,
+     * so that a client and its server end can share a loop.
+     */
+    public EventLoopGroup inJvmLoops() {
+        return inJvm.group();
+    }
+
     /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */
     public void reloadRoutes() {
         if (routes instanceof RoutesFile file) {

@@ -55,6 +55,8 @@ public final class ChurnSoak {
         Hub hub = pushpin.server().hub();
         Channel[] channels = new Channel[perWave];
         long[] base = null;
+        HeapMeter.Histogram baseHistogram = null;
+        HeapMeter.Histogram lastHistogram = null;
         long baseHeap = 0;
         long[] worst = new long[KEY_CLASSES.size()];
         long worstHeap = 0;
@@ -70,11 +72,13 @@ public final class ChurnSoak {
             while (!hub.channelNames().isEmpty() && System.nanoTime() < until) {
                 Thread.sleep(10);
             }
-            long[] counts = settledCounts(heap, base);
+            lastHistogram = settledHistogram(heap, base);
+            long[] counts = counts(lastHistogram);
             long used = heap.liveBytes();
             boolean waveOk = held == perWave && f.lost(held) == 0 && hub.channelNames().isEmpty();
             if (base == null) {
                 base = counts;
+                baseHistogram = lastHistogram;
                 baseHeap = used;
             } else {
                 for (int i = 0; i < counts.length; i++) {
@@ -95,6 +99,8 @@ public final class ChurnSoak {
         MillionSimulation.log("baseline (after wave 1): heap %.1f MB, %s", baseHeap / 1048576.0, describe(base));
         MillionSimulation.log("worst of waves 2-%d:      heap %.1f MB, %s", waves, worstHeap / 1048576.0,
                 describe(worst));
+        MillionSimulation.log("grew most from the baseline to the last wave: %s",
+                String.join("; ", lastHistogram.topGrowth(baseHistogram, 8)));
         MillionSimulation.log("leak reports: %d%s; %s", leaks, LeakCounter.paranoid()
                 ? (detectorOk ? " (PARANOID; the canary was reported, so detection works)" : " (canary NOT reported)")
                 : "", ok ? "PASS" : "FAIL");
@@ -111,13 +117,13 @@ public final class ChurnSoak {
      * The key counts once the loops are idle: closed channels stay reachable until their loops ran the close's
      * follow-up tasks (deregistration, the peer's close), so a reading above the baseline is retried a few times.
      */
-    private static long[] settledCounts(HeapMeter heap, long[] base) throws InterruptedException {
-        long[] counts = counts(heap.histogram());
-        for (int attempt = 0; base != null && attempt < 5 && !withinSlack(counts, base); attempt++) {
+    private static HeapMeter.Histogram settledHistogram(HeapMeter heap, long[] base) throws InterruptedException {
+        HeapMeter.Histogram h = heap.histogram();
+        for (int attempt = 0; base != null && attempt < 5 && !withinSlack(counts(h), base); attempt++) {
             Thread.sleep(500);
-            counts = counts(heap.histogram());
+            h = heap.histogram();
         }
-        return counts;
+        return h;
     }
 
     private static boolean withinSlack(long[] counts, long[] base) {

@@ -2,7 +2,11 @@ package org.pushpin.bench.million;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.management.JMException;
@@ -59,6 +63,23 @@ final class HeapMeter {
         long instances(String className) {
             long[] v = classes.get(className);
             return v == null ? 0 : v[0];
+        }
+
+        /** The {@code n} classes whose live bytes grew most from {@code from} to this one, "name +bytes (+count)". */
+        List<String> topGrowth(Histogram from, int n) {
+            List<String> names = new ArrayList<>(classes.keySet());
+            names.sort(Comparator.comparingLong(c -> -(bytes(c) - from.bytes(c))));
+            List<String> out = new ArrayList<>();
+            for (String c : names.subList(0, Math.min(n, names.size()))) {
+                out.add(String.format(Locale.ROOT, "%s %+d B (%+d)", c, bytes(c) - from.bytes(c),
+                        instances(c) - from.instances(c)));
+            }
+            return out;
+        }
+
+        long bytes(String className) {
+            long[] v = classes.get(className);
+            return v == null ? 0 : v[1];
         }
 
         /** Instances summed over every class whose name matches. */

@@ -19,8 +19,11 @@ import org.pushpin.message.PublishItem;
  */
 public final class MillionSimulation {
     private static final int IN_FLIGHT = Integer.getInteger("million.inFlight", 2000);
-    /** One client loop: on 2 cores, more threads mostly add wake-ups between the client and server loops. */
-    private static final int CLIENT_THREADS = Integer.getInteger("million.clientThreads", 1);
+    /**
+     * Client loops of their own; 0 (the default): the clients run on the server's in-JVM loops (on 2 cores, more
+     * busy threads mostly add wake-ups between the client and server loops).
+     */
+    private static final int CLIENT_THREADS = Integer.getInteger("million.clientThreads", 0);
     private static final int ROUNDS = Integer.getInteger("million.rounds", 3);
     private static final int WARM_UP = 2000;
     private static final long WAIT_NANOS = 60_000_000_000L;
@@ -34,10 +37,13 @@ public final class MillionSimulation {
         log("%d connections, %d rooms; JDK %s; %s", n, rooms, System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         HeapMeter heap = new HeapMeter();
-        SseClients clients = new SseClients(CLIENT_THREADS, IN_FLIGHT);
+        SseClients clients = new SseClients(Math.max(1, CLIENT_THREADS), IN_FLIGHT);
         double clientBytes = clients.calibrateBytesPerClient(Math.min(n, 50_000), heap);
         log("client side: %.0f B of heap per client channel (calibrated)", clientBytes);
         InJvmPushpin pushpin = InJvmPushpin.start(n + WARM_UP + 1000, rooms);
+        if (CLIENT_THREADS == 0) {
+            clients.runOn(pushpin.server().inJvmLoops());
+        }
 
         Channel[] warm = new Channel[WARM_UP];
         clients.open(pushpin.address(), 0, warm, WARM_UP, k -> { });

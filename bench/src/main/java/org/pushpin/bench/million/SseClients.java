@@ -38,16 +38,26 @@ final class SseClients implements AutoCloseable {
     final LongAdder messages = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder closed = new LongAdder();
-    private final EventLoopGroup group;
+    private final EventLoopGroup ownLoops;
+    private EventLoopGroup group;
     private final Counter counter = new Counter();
     private final int inFlight;
     private Semaphore permits;
 
     /** @param inFlight connections that may wait for their initial body at once */
     SseClients(int threads, int inFlight) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("client", true),
+        this.ownLoops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("client", true),
                 LocalIoHandler.newFactory());
+        this.group = ownLoops;
         this.inFlight = inFlight;
+    }
+
+    /**
+     * Later {@link #open}s put their clients on {@code loops}, e.g. the server's own in-JVM loops: on 2 cores a third
+     * busy thread only adds wake-ups, and a client whose server end shares its loop gets its bytes without a task.
+     */
+    void runOn(EventLoopGroup loops) {
+        this.group = loops;
     }
 
     /**
@@ -126,7 +136,7 @@ final class SseClients implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        ownLoops.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     }
 
     /** Progress of {@link #open}. */
