@@ -3,6 +3,7 @@ package org.pushpin.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -154,6 +155,15 @@ public final class PushpinServer implements AutoCloseable {
      */
     public EventLoopGroup inJvmLoops() {
         return inJvm.group();
+    }
+
+    /**
+     * For in-JVM clients that run on {@link #inJvmLoops()} themselves: the address (of the last
+     * {@link #listenInJvm}) whose connections are served on {@code loop}, so that a client and its server end share
+     * one loop and hand bytes over without a task between threads; null for another loop.
+     */
+    public LocalAddress inJvmAddressOn(EventLoop loop) {
+        return inJvm.addressOn(loop);
     }
 
     /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */

@@ -20,8 +20,9 @@ import org.pushpin.message.PublishItem;
 public final class MillionSimulation {
     private static final int IN_FLIGHT = Integer.getInteger("million.inFlight", 2000);
     /**
-     * Client loops of their own; 0 (the default): the clients run on the server's in-JVM loops (on 2 cores, more
-     * busy threads mostly add wake-ups between the client and server loops).
+     * Client loops of their own; 0 (the default): each client runs on one of the server's in-JVM loops and connects
+     * to the listener that serves it on that same loop (on 2 cores, more busy threads mostly add wake-ups, and a
+     * hand-over between loops costs a task per write; sockets would cost a syscall instead).
      */
     private static final int CLIENT_THREADS = Integer.getInteger("million.clientThreads", 0);
     private static final int ROUNDS = Integer.getInteger("million.rounds", 3);
@@ -42,7 +43,7 @@ public final class MillionSimulation {
         log("client side: %.0f B of heap per client channel (calibrated)", clientBytes);
         InJvmPushpin pushpin = InJvmPushpin.start(n + WARM_UP + 1000, rooms);
         if (CLIENT_THREADS == 0) {
-            clients.runOn(pushpin.server().inJvmLoops());
+            clients.runOn(pushpin.server().inJvmLoops(), pushpin.server()::inJvmAddressOn);
         }
 
         Channel[] warm = new Channel[WARM_UP];

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -16,10 +17,14 @@ import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * The client side of the simulations: SSE clients over the in-JVM transport, each nothing but a {@link LocalChannel}
@@ -40,6 +45,7 @@ final class SseClients implements AutoCloseable {
     final LongAdder closed = new LongAdder();
     private final EventLoopGroup ownLoops;
     private EventLoopGroup group;
+    private Function<EventLoop, LocalAddress> addressOn;
     private final Counter counter = new Counter();
     private final int inFlight;
     private Semaphore permits;
@@ -53,11 +59,14 @@ final class SseClients implements AutoCloseable {
     }
 
     /**
-     * Later {@link #open}s put their clients on {@code loops}, e.g. the server's own in-JVM loops: on 2 cores a third
-     * busy thread only adds wake-ups, and a client whose server end shares its loop gets its bytes without a task.
+     * Later {@link #open}s put their clients on {@code loops}, the server's own in-JVM loops, round-robin, each
+     * connecting to the address {@code addressOn} gives for its loop (the server end then lives on the same loop):
+     * on 2 cores a third busy thread only adds wake-ups, and a client whose server end shares its loop gets its
+     * bytes without a task between threads. Null {@code addressOn}: the address given to {@link #open}.
      */
-    void runOn(EventLoopGroup loops) {
+    void runOn(EventLoopGroup loops, Function<EventLoop, LocalAddress> addressOn) {
         this.group = loops;
+        this.addressOn = addressOn;
     }
 
     /**
@@ -70,12 +79,23 @@ final class SseClients implements AutoCloseable {
             throws InterruptedException {
         permits = new Semaphore(inFlight);
         Bootstrap b = new Bootstrap().group(group).channel(LocalChannel.class).handler(counter);
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            loops.add((EventLoop) e);
+        }
         for (int i = 0; i < count; i++) {
             if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
                 return false;
             }
             int index = base + i;
-            ChannelFuture f = b.connect(server, new LocalAddress("sse-client-" + index));
+            LocalAddress target = server;
+            Bootstrap on = b;
+            if (addressOn != null) {
+                EventLoop loop = loops.get(index % loops.size());
+                target = addressOn.apply(loop);
+                on = b.clone(loop);
+            }
+            ChannelFuture f = on.connect(target, new LocalAddress("sse-client-" + index));
             into[i] = f.channel();
             f.addListener(x -> {
                 if (x.isSuccess()) {
