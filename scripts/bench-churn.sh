@@ -21,15 +21,15 @@ jar=$repo/bench/target/pushpin-bench.jar
 
 if [ ! -f "$jar" ] || [ -n "$(find "$repo/bench/src" "$repo/server/src/main" -newer "$jar" -name '*.java' | head -1)" ]; then
   echo "building $jar" >&2
-  (cd "$repo" && mvn -B -q -o -DskipTests package)
+  (cd "$repo" && mvn -B -q -DskipTests package)
 fi
 rc=0
 results=$(mktemp /tmp/pp-churn.XXXXXX)
 soak() {  # soak WAVES PER_WAVE [extra JVM options]
   local waves=$1 per=$2 out; shift 2
   out=$(mktemp /tmp/pp-churn-run.XXXXXX.log)
-  # shellcheck disable=SC2086  # options are word lists on purpose
-  "$JAVA" $JAVA_OPTS "$@" -cp "$jar" org.pushpin.bench.million.ChurnSoak "$waves" "$per" 2>&1 | tee "$out" || true
+  # shellcheck disable=SC2086  # options are word lists on purpose; native access: Netty loads its epoll library (JDK 22+ warns otherwise)
+  "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS "$@" -cp "$jar" org.pushpin.bench.million.ChurnSoak "$waves" "$per" 2>&1 | tee "$out" || true
   grep '^RESULT' "$out" >> "$results" || rc=1
   grep -q '^RESULT.* verdict=PASS' "$out" || rc=1
 }

@@ -34,7 +34,7 @@ pp_need curl curl
 bench_jar=$repo/bench/target/pushpin-bench.jar
 server_jar=$repo/server/target/pushpin-server.jar
 if [ ! -f "$bench_jar" ] || [ -n "$(find "$repo/bench/src" -newer "$bench_jar" -name '*.java' | head -1)" ]; then
-  pp_log "building $bench_jar"; (cd "$repo" && mvn -B -q -o -DskipTests -pl bench -am package)
+  pp_log "building $bench_jar"; (cd "$repo" && mvn -B -q -DskipTests -pl bench -am package)
 fi
 if [ "$WITH_OURS" = 1 ] && [ ! -f "$server_jar" ]; then
   pp_log "building $server_jar"

@@ -23,11 +23,11 @@ jar=$repo/bench/target/pushpin-bench.jar
 
 if [ ! -f "$jar" ] || [ -n "$(find "$repo/bench/src" "$repo/server/src/main" -newer "$jar" -name '*.java' | head -1)" ]; then
   echo "building $jar" >&2
-  (cd "$repo" && mvn -B -q -o -DskipTests package)
+  (cd "$repo" && mvn -B -q -DskipTests package)
 fi
 log=$(mktemp /tmp/pp-million.XXXXXX.log)
-# shellcheck disable=SC2086  # options are word lists on purpose
-"$JAVA" $JAVA_OPTS $SIM_OPTS -cp "$jar" org.pushpin.bench.million.MillionSimulation "$N" "$ROOMS" 2>&1 | tee "$log"
+# shellcheck disable=SC2086  # options are word lists on purpose; native access: Netty loads its epoll library (JDK 22+ warns otherwise)
+"$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS $SIM_OPTS -cp "$jar" org.pushpin.bench.million.MillionSimulation "$N" "$ROOMS" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 result=$(grep '^RESULT' "$log" | tail -1 || true)
 [ -n "$result" ] || { echo "no RESULT line (see $log)" >&2; exit 1; }
