@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements Publisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     private static final Logger HANDLER_LOG = LoggerFactory.getLogger("handler");
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final long lingerMillis;
     private final int blockSize;
@@ -393,8 +394,6 @@ public final class Hub implements Publisher, AutoCloseable {
         chunk.put(size).put(CRLF).put(content).put(CRLF).flip();
         return new SharedContent(share(raw), share(chunk));
     }
-
-    private static final byte[] CRLF = {'\r', '\n'};
 
     /**
      * JDK direct buffers, freed by their cleaner once unreachable: unlike Netty's own direct buffers they need no
