@@ -143,7 +143,8 @@ public final class PushpinServer implements AutoCloseable {
      * through the same pipeline, limits and hub as the configured listeners; a program in this JVM connects a
      * {@code LocalChannel} to the returned address. The origins of requests that arrive this way are reached over the
      * in-JVM transport too: a route target {@code host:port} means {@code new LocalAddress("host:port")}, bound by
-     * the in-JVM origin. Closed by {@link #close()}.
+     * the in-JVM origin. Also binds {@code name@k} for each in-JVM loop k (see {@link #inJvmAddressOn}). Closed by
+     * {@link #close()}.
      */
     public LocalAddress listenInJvm(String name) throws InterruptedException {
         return inJvm.bind(name, new ClientPipelineInitializer(context, limiter, null), limiter);

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -103,6 +104,25 @@ class InJvmTransportTest {
         Await.until(WAIT, () -> pushpin.server().hub().subscriberCount("in-jvm") == 0, "unsubscribed on close");
     }
 
+    @Test
+    void eachInJvmLoopHasAListenerServingOnThatLoop() throws Exception {
+        java.util.List<EventLoop> loops = new java.util.ArrayList<>();
+        pushpin.server().inJvmLoops().forEach(e -> loops.add((EventLoop) e));
+        assertThat(loops).isNotEmpty();
+        java.util.Set<LocalAddress> addresses = new java.util.HashSet<>();
+        for (EventLoop loop : loops) {
+            LocalAddress onLoop = pushpin.server().inJvmAddressOn(loop);
+            assertThat(onLoop).isNotNull().isNotEqualTo(server);
+            addresses.add(onLoop);
+            // a client on that very loop goes through the same pipeline to the same origin
+            Client c = Client.connect(loop, onLoop, "GET /hello HTTP/1.1\r\nHost: example\r\n\r\n");
+            assertThat(c.await("hello from the in-JVM origin")).startsWith("HTTP/1.1 200 OK\r\n");
+            c.channel.close().sync();
+        }
+        assertThat(addresses).hasSize(loops.size());
+        assertThat(pushpin.server().inJvmAddressOn(group.next())).isNull();
+    }
+
     /** Answers /stream with a GRIP stream hold on channel in-jvm, anything else with a plain body. */
     private static final class Origin extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
@@ -126,8 +146,12 @@ class InJvmTransportTest {
         private Channel channel;
 
         static Client connect(LocalAddress address, String request) throws InterruptedException {
+            return connect(group, address, request);
+        }
+
+        static Client connect(EventLoopGroup loops, LocalAddress address, String request) throws InterruptedException {
             Client c = new Client();
-            c.channel = new Bootstrap().group(group).channel(LocalChannel.class).handler(c)
+            c.channel = new Bootstrap().group(loops).channel(LocalChannel.class).handler(c)
                     .connect(address).sync().channel();
             c.channel.writeAndFlush(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII)).sync();
             return c;
