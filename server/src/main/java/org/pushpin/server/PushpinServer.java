@@ -44,6 +44,7 @@ public final class PushpinServer implements AutoCloseable {
     private ConnectionLimiter limiter;
     private Hub hub;
     private ControlApiServer control;
+    private EventLoopGroup controlGroup;
 
     private PushpinServer(EventLoopGroup group, RouteSource routes, int threads) {
         this.group = group;
@@ -70,7 +71,14 @@ public final class PushpinServer implements AutoCloseable {
             server.context = new ProxyContext(config, routes, new HoldHandoff(hub), transport);
             server.limiter = new ConnectionLimiter(config.runner().clientMaxconn());
             server.bindAll(config, transport);
-            server.control = ControlApiServer.start(group, transport, config.handler(), hub);
+            // Publishers get their own loop: a busy fanout on the client loops must not keep a publish waiting for
+            // its answer (as Pushpin's handler is apart from its connection manager). The hub queue is in between.
+            EventLoopGroup controlLoop = group;
+            if (config.handler().pushInHttpPort() >= 0) {
+                controlLoop = server.controlGroup = transport.newGroup(1,
+                        new DefaultThreadFactory("pushpin-control", true));
+            }
+            server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
         } catch (Exception | Error e) {
@@ -199,6 +207,9 @@ public final class PushpinServer implements AutoCloseable {
     public void close() {
         if (control != null) {
             control.close();
+        }
+        if (controlGroup != null) {
+            controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly();
