@@ -85,10 +85,14 @@ final class ThroughputRamp {
         return new Step(target, expected, received, published, h.percentileMs(0.99), pass);
     }
 
-    /** After a failed step the server may still be delivering its backlog; wait for it to end (≤ 20 s). */
+    /**
+     * After a failed step the server may still be delivering its backlog (a server that accepts publishes faster than
+     * it delivers queues them, up to {@code message_hwm}); wait for it to end (≤ 60 s). The next step counts only
+     * its own messages anyway ({@link Deliveries#restart()}), but a backlog would still delay them.
+     */
     private void awaitQuiet() throws InterruptedException {
-        LatencyHistogram h = deliveries.restart();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        LatencyHistogram h = deliveries.restartCountingAll();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long last = -1;
         while (h.count() != last && System.nanoTime() < deadline) {
             last = h.count();
