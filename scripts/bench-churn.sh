@@ -11,6 +11,7 @@
 #   BENCH_DOC [docs/benchmarks.md]: where the report is appended ("" = do not append)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib/report.sh"
 WAVES=${1:-30}
 PER_WAVE=${2:-100000}
 JAVA=${BENCH_JAVA:-java}
@@ -64,19 +65,6 @@ MD
 echo
 echo "$report"
 if [ -n "$DOC" ]; then
-  /usr/bin/python3 - "$DOC" "$report" <<'PY'
-import os, re, sys
-doc, report = sys.argv[1], sys.argv[2]
-heading = '## Churn soak'
-s = open(doc).read() if os.path.exists(doc) else '# Benchmarks\n'
-if heading not in s:
-    s = s.rstrip('\n') + '\n\n' + heading + '\n\n' + '`scripts/bench-churn.sh [WAVES] [PER_WAVE]` (see the script header).\n'
-start = s.index(heading) + len(heading)
-m = re.compile(r'^## ', re.M).search(s, start)
-end = m.start() if m else len(s)
-s = s[:end].rstrip('\n') + '\n\n' + report + '\n' + ('\n' + s[end:] if m else '')
-open(doc, 'w').write(s)
-PY
-  echo "appended to $DOC" >&2
+  pp_append_report "$DOC" '## Churn soak' '`scripts/bench-churn.sh [WAVES] [PER_WAVE]` (see the script header).' "$report"
 fi
 exit "$rc"

@@ -19,6 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/lib/reference.sh"
+. "$here/lib/report.sh"
 
 N=${1:-10000}
 ROOMS=${BENCH_ROOMS:-100}
@@ -124,19 +125,6 @@ MD
 echo
 echo "$report"
 if [ -n "$DOC" ]; then
-  /usr/bin/python3 - "$DOC" "$report" <<'PY'
-import os, re, sys
-doc, report = sys.argv[1], sys.argv[2]
-heading = '## Memory per held SSE connection'
-s = open(doc).read() if os.path.exists(doc) else '# Benchmarks\n'
-if heading not in s:
-    s = s.rstrip('\n') + '\n\n' + heading + '\n\n' + '`scripts/bench-memory.sh [N]` (default 10000; see the script header for its variables).\n'
-start = s.index(heading) + len(heading)
-m = re.compile(r'^## ', re.M).search(s, start)
-end = m.start() if m else len(s)
-s = s[:end].rstrip('\n') + '\n\n' + report + '\n' + ('\n' + s[end:] if m else '')
-open(doc, 'w').write(s)
-PY
-  pp_log "appended to $DOC"
+  pp_append_report "$DOC" '## Memory per held SSE connection' '`scripts/bench-memory.sh [N]` (default 10000; see the script header for its variables).' "$report"
 fi
 exit $rc

@@ -13,6 +13,7 @@
 #   BENCH_NOTE: a line added to the report
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib/report.sh"
 N=${1:-1000000}
 ROOMS=${2:-$((N >= 100 ? N / 100 : 1))}
 JAVA=${BENCH_JAVA:-java}
@@ -62,19 +63,6 @@ MD
 echo
 echo "$report"
 if [ -n "$DOC" ]; then
-  /usr/bin/python3 - "$DOC" "$report" <<'PY'
-import os, re, sys
-doc, report = sys.argv[1], sys.argv[2]
-heading = '## A million connections in one JVM'
-s = open(doc).read() if os.path.exists(doc) else '# Benchmarks\n'
-if heading not in s:
-    s = s.rstrip('\n') + '\n\n' + heading + '\n\n' + '`scripts/bench-million.sh [N] [ROOMS]` (see the script header).\n'
-start = s.index(heading) + len(heading)
-m = re.compile(r'^## ', re.M).search(s, start)
-end = m.start() if m else len(s)
-s = s[:end].rstrip('\n') + '\n\n' + report + '\n' + ('\n' + s[end:] if m else '')
-open(doc, 'w').write(s)
-PY
-  echo "appended to $DOC" >&2
+  pp_append_report "$DOC" '## A million connections in one JVM' '`scripts/bench-million.sh [N] [ROOMS]` (see the script header).' "$report"
 fi
 exit "$rc"

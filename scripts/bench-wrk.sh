@@ -20,6 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/lib/reference.sh"
+. "$here/lib/report.sh"
 
 DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-50}
@@ -171,18 +172,5 @@ MD
 echo
 echo "$report"
 if [ -n "$DOC" ]; then
-  /usr/bin/python3 - "$DOC" "$report" <<'PY'
-import os, re, sys
-doc, report = sys.argv[1], sys.argv[2]
-heading = '## Plain proxying (wrk)'
-s = open(doc).read() if os.path.exists(doc) else '# Benchmarks\n'
-if heading not in s:
-    s = s.rstrip('\n') + '\n\n' + heading + '\n'
-start = s.index(heading) + len(heading)
-m = re.compile(r'^## ', re.M).search(s, start)
-end = m.start() if m else len(s)
-s = s[:end].rstrip('\n') + '\n\n' + report + '\n' + ('\n' + s[end:] if m else '')
-open(doc, 'w').write(s)
-PY
-  pp_log "appended to $DOC"
+  pp_append_report "$DOC" '## Plain proxying (wrk)' '' "$report"
 fi
