@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A million held SSE connections in one JVM (DESIGN.md "The million on a 2-core machine"): server, origin and
+# A million held SSE connections in one JVM (docs/benchmarks.md#a-million-connections-in-one-jvm): server, origin and
 # clients in one process over Netty's in-JVM transport (org.pushpin.bench.million.MillionSimulation).
 #
 #   scripts/bench-million.sh [N] [ROOMS]     # default 1000000 connections in 10000 rooms (100 per room)

@@ -50,7 +50,8 @@ SIG_KEY = b'changeme'      # sig_key of the stock /etc/pushpin/pushpin.conf
 ORIGIN = '127.0.0.1:%d' % ORIGIN_PORT
 DEAD = '127.0.0.1:%d' % DEAD_PORT
 
-# Headers zurl (the reference's HTTP client) adds on its own: not Pushpin behaviour (reference-pushpin.md).
+# Headers zurl (the reference's HTTP client) adds on its own: not Pushpin behaviour (docs/compatibility.md,
+# "Deliberately different").
 ZURL_ACCEPT_ENCODING = 'deflate, gzip, br, zstd'
 FIXED_DATE = 'Mon, 01 Jan 2024 00:00:00 GMT'  # the Date the origin's /headers sends
 
@@ -275,7 +276,7 @@ case('grip-expose-headers', req(target='/gripexpose'))
 case('grip-instruct-response', req(target='/gripinstruct'))
 case('grip-instruct-empty', req(target='/gripinstruct-empty'),
      note='1.36 answers 502 (debug: "filter error: ") whenever an instruct without hold leaves an empty body; '
-          'grip.md 4 says origin status, no headers, empty body')
+          'docs/grip.md#json-instruction-body says origin status, no headers, empty body')
 case('grip-instruct-body-only', req(target=gripjson({'response': {'body': 'x\n'}})))
 case('grip-instruct-empty-body', req(target=gripjson({'response': {'body': ''}})))
 case('grip-instruct-non200', req(target='/gripinstruct-404'))
@@ -916,7 +917,7 @@ def origin_get(path):
         return json.loads(r.read())
 
 
-# A request log line: "GET http://host/path -> 127.0.0.1:8391 route=main code=200 17" (behaviours.md 6),
+# A request log line: "GET http://host/path -> 127.0.0.1:8391 route=main code=200 17" (docs/configuration.md#logging),
 # after whatever prefix (time, level, "[proxy]") the server writes.
 LOG_LINE = re.compile(r'\b([A-Z][A-Z-]* https?://\S+.*\bcode=\d+.*)$')
 
@@ -1035,7 +1036,7 @@ def client_view(resp):
         if lk == 'date' and v != FIXED_DATE:
             continue  # volatile (but an origin's fixed Date shows whether it is relayed)
         if lk == 'connection' and v == 'Transfer-Encoding':
-            continue  # condure artefact on chunked responses (reference-pushpin.md)
+            continue  # condure artefact on chunked responses (docs/compatibility.md#deliberately-different)
         if lk == 'content-length' and is_echo:  # the echo varies in length
             v = '<echo length%s>' % ('' if v == str(len(body)) or not body else ' MISMATCH ' + v)
         hdrs.append('%s: %s' % (lk, v))

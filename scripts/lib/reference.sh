@@ -10,9 +10,10 @@
 # ROUTES is the routes file content: one line, or several lines separated by newlines. Without ROUTES,
 # ours_start keeps an existing DIR/routes. PP_CONF_SET (newline-separated `section.key=value` lines) sets further
 # pushpin.conf keys in both (replacing the key in that section, or adding it).
-# Both instances get the configuration the reference needs (see /work/shared/spec/reference-pushpin.md): a copy of
-# /etc/pushpin/pushpin.conf with rundir/logdir in DIR, port_offset, http_port=127.0.0.1:HTTP_PORT, zurl in services
-# and the three zurl_* lines. Our server reads the same file and ignores the multi-process keys.
+# Both instances get the configuration the reference needs: a copy of /etc/pushpin/pushpin.conf with rundir/logdir
+# in DIR, port_offset, http_port=127.0.0.1:HTTP_PORT, zurl in services and the three zurl_* lines (without them the
+# reference answers every proxied request with 502). Our server reads the same file and ignores the multi-process
+# keys (docs/configuration.md#keys-accepted-and-ignored).
 # Environment: PP_REPO (repository root; default: two levels above this file), JAVA_OPTS (passed to our server),
 # PP_OURS_CMD (override the command that starts ours; gets "--config FILE --merge-output" appended),
 # PP_START_TIMEOUT (seconds to wait for readiness, default 30), PP_TASKSET_REF / PP_TASKSET_OURS (CPU list for

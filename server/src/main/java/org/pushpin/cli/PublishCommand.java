@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pushpin-publish [options] <channel> [content]} (publishing.md §6): builds the same item as Pushpin 1.36's
- * tool, checks the arguments in its order with its messages ({@code Error: ...} on stderr, exit 1), and sends it
- * to a GRIP URL ({@link PublishClient}). ZeroMQ specs are not supported yet.
+ * {@code pushpin-publish [options] <channel> [content]} (docs/publishing.md#pushpin-publish): builds the same item as
+ * Pushpin 1.36's tool, checks the arguments in its order with its messages ({@code Error: ...} on stderr, exit 1), and
+ * sends it to a GRIP URL ({@link PublishClient}). ZeroMQ specs are not supported yet.
  */
 public final class PublishCommand {
     static final String DEFAULT_SPEC = "http://localhost:5561";

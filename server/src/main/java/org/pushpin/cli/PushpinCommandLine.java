@@ -14,11 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The {@code pushpin} command line (config.md §6), parsed the way Pushpin's QCommandLineParser setup parses it:
- * {@code --opt value} and {@code --opt=value}, single-dash long options ({@code -config file}), the last of a
- * repeated option wins, stray positional arguments are ignored, {@code -h/--help} and {@code -v/--version}.
- * Values are checked here (port, id, log level) so that a bad one fails before anything starts, with exit code 1,
- * an {@code error:} line and the usage, as Pushpin does.
+ * The {@code pushpin} command line (docs/configuration.md#command-line), parsed the way Pushpin's QCommandLineParser
+ * setup parses it: {@code --opt value} and {@code --opt=value}, single-dash long options ({@code -config file}), the
+ * last of a repeated option wins, stray positional arguments are ignored, {@code -h/--help} and {@code -v/--version}.
+ * Values are checked here (port, id, log level) so that a bad one fails before anything starts, with exit code 1, an
+ * {@code error:} line and the usage, as Pushpin does.
  *
  * <p>Use: {@code Parsed p = PushpinCommandLine.parse(args, out, err); if (!p.shouldStart()) System.exit(p.exitCode());}
  */

@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.ConfigLoader;
 import org.pushpin.config.PushpinConfig;
-import org.pushpin.server.PushpinServer;
+import org.pushpin.app.PushpinServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

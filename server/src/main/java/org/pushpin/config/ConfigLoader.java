@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads pushpin.conf (with include, substitution, port_offset) and merges the command line over it, the way
- * Pushpin 1.36's runner, proxy and handler each read it (config.md §1-§6).
+ * Pushpin 1.36's runner, proxy and handler each read it (docs/configuration.md).
  *
  * <p>Choices where Pushpin is unclear or inconsistent:
  * <ul>
@@ -35,8 +35,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * @param options the command line; {@code options.config()} names the file, else the lookup of config.md §1
-     *                (then built-in defaults)
+     * @param options the command line; {@code options.config()} names the file, else the lookup of
+     *                docs/configuration.md#finding-the-config-file (then built-in defaults)
      * @throws ConfigException naming file, line and key for a file that cannot be used
      */
     public static PushpinConfig load(StartOptions options) throws ConfigException {

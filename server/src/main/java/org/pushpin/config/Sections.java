@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the {@code [runner]}, {@code [proxy]} and {@code [handler]} records from {@link Settings}, with Pushpin's
- * code defaults for missing keys (config.md §3-§5). Keys marked "–" in config.md, and unknown keys, are never read,
- * so they are accepted and ignored as Pushpin ignores what it does not read.
+ * Builds the {@code [runner]}, {@code [proxy]} and {@code [handler]} records from {@link Settings}, with Pushpin's code
+ * defaults for missing keys (docs/configuration.md#runner-keys, #proxy-keys, #handler-keys). Keys of Pushpin's
+ * multi-process design (docs/configuration.md#keys-accepted-and-ignored) and unknown keys are never read, so they are
+ * accepted and ignored as Pushpin ignores what it does not read.
  *
  * <p>Where the shipped pushpin.conf and Pushpin's code differ, the code wins: a missing {@code push_in_spec},
  * {@code push_in_sub_specs}, {@code stats_spec} or {@code command_spec} is empty (that socket is not opened), a

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides whether an origin response is a GRIP instruction (grip.md §2), the way Pushpin 1.36's proxy does.
+ * Decides whether an origin response is a GRIP instruction (docs/grip.md#detection), the way Pushpin 1.36's proxy does.
  *
  * <p>Verified against 1.36: the media type test is exact and case-sensitive on the first {@code Content-Type}
  * value up to {@code ;}, untrimmed, so {@code Application/Grip-Instruct} or

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GRIP header value syntax, as Pushpin 1.36 reads it (grip.md §3).
+ * GRIP header value syntax, as Pushpin 1.36 reads it (docs/grip.md#header-value-syntax).
  *
  * <p>A value is {@code token; name=value; name="quoted \" value"; flag}. The token runs up to the first {@code ;}
  * (quotes are not special there) and is trimmed; parameter names are trimmed and matched case-insensitively; an

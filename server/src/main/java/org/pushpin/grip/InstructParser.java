@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads an origin's GRIP answer into an {@link Instruct}: first the {@code Grip-*} headers (grip.md §3), then, when
- * the media type is {@code application/grip-instruct}, the JSON body (§4). Checks run in Pushpin 1.36's order, so
- * the first error reported is the one 1.36 reports, word for word.
+ * Reads an origin's GRIP answer into an {@link Instruct}: first the {@code Grip-*} headers
+ * (docs/grip.md#instruction-headers), then, when the media type is {@code application/grip-instruct}, the JSON body
+ * (docs/grip.md#json-instruction-body). Checks run in Pushpin 1.36's order, so the first error reported is the one 1.36
+ * reports, word for word.
  *
  * <p>Header names, values and the reason are byte strings (one char per octet), as Netty's codec reads them;
  * channel names, prev-ids, filters and meta are decoded from them as UTF-8.

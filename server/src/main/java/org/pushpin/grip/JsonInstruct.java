@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code application/grip-instruct} body (grip.md §4), read with Qt's rules as 1.36 applies them:
+ * The {@code application/grip-instruct} body (docs/grip.md#json-instruction-body), read with Qt's rules as 1.36 applies
+ * them:
  * <ul>
  *   <li>only an object or array parses; trailing data is an error;</li>
  *   <li>a present {@code null} is a value of the wrong type, never "absent";</li>

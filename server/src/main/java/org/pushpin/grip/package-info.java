@@ -1,6 +1,6 @@
 /**
  * The GRIP instruction model and its parsers: what an origin's {@code Grip-*} headers and
- * {@code application/grip-instruct} body tell the proxy to do (grip.md §2–§4), read with Pushpin 1.36's rules and
+ * {@code application/grip-instruct} body tell the proxy to do (docs/grip.md), read with Pushpin 1.36's rules and
  * error messages. Plain Java: no Netty types.
  *
  * <p>Entry points: {@link org.pushpin.grip.GripDetector#isInstruct}, {@link org.pushpin.grip.InstructParser#parse},

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
 import org.pushpin.hub.Hub;
+import org.pushpin.hub.Published;
 import org.pushpin.hub.Subscriber;
 import org.pushpin.message.Format;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.StreamOutput;
 import org.pushpin.timer.TimerWheel;
@@ -24,6 +26,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     GripExchange exchange;
     /** Where the response goes: the exchange itself, or what {@link GripExchange#compact()} left of it. */
     StreamOutput out;
+    final HoldContext context;
     final Hub hub;
     final EventLoop loop;
     /** Full channel names (route prefix included), as subscribed. */
@@ -32,12 +35,15 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     final List<String>[] filters;
     final Map<String, String> meta;
     private boolean ended;
+    /** {@link #subscribe} ran: the channels and the held count are to be given back at the end. */
+    private boolean subscribed;
 
     @SuppressWarnings("unchecked")
-    Hold(GripExchange exchange, Hub hub) {
+    Hold(GripExchange exchange, HoldContext context) {
         this.exchange = exchange;
         this.out = exchange;
-        this.hub = hub;
+        this.context = context;
+        this.hub = context.hub;
         this.loop = exchange.channel().eventLoop();
         List<Channel> list = exchange.instruct().channels();
         String prefix = exchange.route().prefix() == null ? "" : exchange.route().prefix();
@@ -60,6 +66,8 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
 
     /** Subscribes and arranges for the end of the hold when the client goes away. */
     final void subscribe() {
+        subscribed = true;
+        context.metrics.holdStarted(kind());
         out.onClientClose(this::end);
         String url = LOG.isInfoEnabled() ? url() : null;
         for (int i = 0; i < channels.length; i++) {
@@ -84,15 +92,25 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         if (ended) {
             return;
         }
+        boolean subscribed = this.subscribed;
         ended = true;
         TimerWheel.of(loop).cancel(this);
         onEnd();
-        for (String c : channels) {
-            hub.unsubscribe(loop, c, this, lingers());
+        if (subscribed) {
+            context.metrics.holdEnded(kind());
+            for (String c : channels) {
+                hub.unsubscribe(loop, c, this, lingers());
+            }
         }
     }
 
-    /** Brings the hold up to date with the origin (grip.md §5, §7): a long-poll asks again, a stream follows its link. */
+    /** For the held-connection counts. */
+    abstract ServerMetrics.HoldKind kind();
+
+    /**
+     * Brings the hold up to date with the origin (docs/grip.md#next-links, docs/publishing.md#recover): a long-poll
+     * asks again, a stream follows its link.
+     */
     abstract void update();
 
     /** {@link #update} about a second after a channel's first subscription on this instance. */
@@ -114,10 +132,11 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     }
 
     @Override
-    public final void deliver(String channel, PublishItem item, org.pushpin.hub.SharedContent shared) {
+    public final void deliver(String channel, Published published) {
         if (ended()) {
             return;
         }
+        PublishItem item = published.item();
         Format format = formatFor(item);
         if (format == null || !Filters.accepts(this, channel, item)) {
             return;
@@ -128,7 +147,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
             contentFilterMismatch();
             return;
         }
-        deliver(channel, item, format, shared);
+        deliver(channel, item, format, published);
     }
 
     /** Ends the session after a publish whose {@code content-filters} do not match this subscription's. */
@@ -137,7 +156,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     /** The item's format for this kind of hold, or null when it has none. */
     abstract Format formatFor(PublishItem item);
 
-    abstract void deliver(String channel, PublishItem item, Format format, org.pushpin.hub.SharedContent shared);
+    abstract void deliver(String channel, PublishItem item, Format format, Published published);
 
     /** The filters of {@code channel} (full name), never null. */
     final List<String> filtersOf(String channel) {

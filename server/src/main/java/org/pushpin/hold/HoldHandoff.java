@@ -1,10 +1,13 @@
 package org.pushpin.hold;
 
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.pushpin.grip.HoldMode;
+import org.pushpin.hub.DeliveryKind;
 import org.pushpin.hub.Hub;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.GripHandoff;
 import org.pushpin.proxy.RelayGripHandoff;
@@ -16,11 +19,18 @@ import org.pushpin.proxy.RelayGripHandoff;
 public final class HoldHandoff implements GripHandoff {
     static final long FIRST_SUBSCRIPTION_RETRY_MILLIS = 1000;
 
-    private final Hub hub;
+    private final HoldContext context;
     private final RelayGripHandoff relay = new RelayGripHandoff();
 
-    public HoldHandoff(Hub hub) {
-        this.hub = Objects.requireNonNull(hub, "hub");
+    /** The kinds of held connection the holds deliver to: give them to the {@link Hub} that serves the holds. */
+    public static List<DeliveryKind<?>> deliveryKinds() {
+        return List.of(HttpStreamDelivery.INSTANCE);
+    }
+
+    /** @param hub built with {@link #deliveryKinds()} */
+    public HoldHandoff(Hub hub, ServerMetrics metrics) {
+        Objects.requireNonNull(hub, "hub");
+        this.context = new HoldContext(hub, Objects.requireNonNull(metrics, "metrics"));
         // About a second after a channel's first subscription, response holds on it ask the origin again: a
         // publish made between the origin's answer and the subscription would otherwise be missed.
         hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
@@ -29,7 +39,7 @@ public final class HoldHandoff implements GripHandoff {
                         hold.updateAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
-        // recover (grip.md §7): every HTTP hold updates: long-polls ask the origin again, streams with a next
+        // recover (docs/publishing.md#recover): every HTTP hold updates: long-polls ask the origin again, streams with a next
         // link fetch it.
         hub.onRecover(() -> {
             for (String channel : hub.channelNames()) {
@@ -46,12 +56,12 @@ public final class HoldHandoff implements GripHandoff {
     public void accept(GripExchange exchange) {
         HoldMode mode = exchange.instruct().holdMode();
         if (exchange.streamStarted()) {
-            NextLinks.continueStream(exchange, hub);
+            NextLinks.continueStream(exchange, context);
             return;
         }
         switch (mode) {
-            case RESPONSE -> new ResponseHold(exchange, hub).start();
-            case STREAM -> new StreamHold(exchange, hub).start();
+            case RESPONSE -> new ResponseHold(exchange, context).start();
+            case STREAM -> new StreamHold(exchange, context).start();
             default -> {
                 if (exchange.instruct().nextLink() != null) {
                     NextLinks.startChain(exchange);

@@ -8,12 +8,11 @@ import java.util.Map;
 import org.pushpin.grip.Channel;
 import org.pushpin.grip.HoldMode;
 import org.pushpin.grip.Instruct;
-import org.pushpin.hub.Hub;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.RelayGripHandoff;
 
 /**
- * {@code Grip-Link: <uri>; rel=next} (grip.md §5): the response is a stream made of the first answer's body and
+ * {@code Grip-Link: <uri>; rel=next} (docs/grip.md#next-links): the response is a stream made of the first answer's body and
  * then each linked answer's body, fetched in turn, until an answer has no next link (the stream ends) or holds
  * a stream (it stays open on that answer's channels).
  */
@@ -29,10 +28,10 @@ final class NextLinks {
     }
 
     /** The answer to a next link of a started stream. */
-    static void continueStream(GripExchange exchange, Hub hub) {
+    static void continueStream(GripExchange exchange, HoldContext context) {
         HoldMode mode = exchange.instruct().holdMode();
         if (mode == HoldMode.STREAM) {
-            new StreamHold(exchange, hub).start();
+            new StreamHold(exchange, context).start();
         } else if (mode == HoldMode.RESPONSE) {
             if (exchange.debug()) {
                 exchange.write(Unpooled.copiedBuffer("\n\nnext link answered with a response hold\n",

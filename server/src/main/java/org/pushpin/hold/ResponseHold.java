@@ -3,12 +3,12 @@ package org.pushpin.hold;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
-import org.pushpin.hub.Hub;
-import org.pushpin.hub.SharedContent;
+import org.pushpin.hub.Published;
 import org.pushpin.message.Action;
 import org.pushpin.message.Format;
 import org.pushpin.message.HttpResponseFormat;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.RelayGripHandoff;
 import org.pushpin.timer.TimerWheel;
@@ -19,8 +19,8 @@ import org.pushpin.timer.TimerWheel;
  * timeout.
  */
 final class ResponseHold extends Hold {
-    ResponseHold(GripExchange exchange, Hub hub) {
-        super(exchange, hub);
+    ResponseHold(GripExchange exchange, HoldContext context) {
+        super(exchange, context);
     }
 
     private boolean retried;
@@ -58,7 +58,7 @@ final class ResponseHold extends Hold {
         return prefix == null ? name : prefix + name;
     }
 
-    /** The retry shortly after a channel's first subscription (grip.md §5): once per hold. */
+    /** The retry shortly after a channel's first subscription (docs/grip.md#long-polls): once per hold. */
     @Override
     void updateAfterFirstSubscription() {
         if (!retried) {
@@ -94,7 +94,12 @@ final class ResponseHold extends Hold {
     }
 
     @Override
-    void deliver(String channel, PublishItem item, Format format, SharedContent shared) {
+    ServerMetrics.HoldKind kind() {
+        return ServerMetrics.HoldKind.RESPONSE;
+    }
+
+    @Override
+    void deliver(String channel, PublishItem item, Format format, Published published) {
         HttpResponseFormat f = (HttpResponseFormat) format;
         if (f.action() == Action.HINT) {
             // Ask the origin again; its new answer decides (it may hold again).

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.KeepAlive;
-import org.pushpin.hub.Hub;
-import org.pushpin.hub.SharedContent;
+import org.pushpin.hub.Published;
 import org.pushpin.message.Action;
 import org.pushpin.message.Format;
 import org.pushpin.message.HttpStreamFormat;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.RelayGripHandoff;
 import org.pushpin.timer.TimerWheel;
@@ -23,10 +23,15 @@ import org.pushpin.timer.TimerWheel;
  * appended; {@code close} ends the response. The one timer entry is the keep-alive. A client that cannot take
  * what is published (more than {@link #MAX_PENDING_BYTES} waiting) is dropped and counted, so it never delays
  * others or grows memory without bound.
+ *
+ * <p>Subscribed before answered: the hold subscribes to its channels, waits until the subscriptions are in force
+ * (at once with the in-process broker), and only then sends the response head. A publish accepted after the client
+ * saw any byte of the response therefore reaches it.
  */
 final class StreamHold extends Hold {
     /** Bytes a slow stream client may have waiting before it is dropped. */
     static final long MAX_PENDING_BYTES = 1 << 20;
+    private static final org.slf4j.Logger SLOW_LOG = org.slf4j.LoggerFactory.getLogger("handler");
 
     private final KeepAlive keepAlive;
     /** The next link and its timer, or null: only streams with a link pay for them. */
@@ -37,9 +42,11 @@ final class StreamHold extends Hold {
     private final java.util.List<String> buildIdPrevIds;
     /** Length of the route's channel prefix (build-id renders with the bare name). */
     private final int prefixLength;
+    /** The head went out (deliveries before that were published before the subscriptions were in force). */
+    private boolean started;
 
-    StreamHold(GripExchange exchange, Hub hub) {
-        super(exchange, hub);
+    StreamHold(GripExchange exchange, HoldContext context) {
+        super(exchange, context);
         this.keepAlive = exchange.instruct().keepAlive();
         java.util.List<String> names = null;
         java.util.List<String> prevIds = null;
@@ -76,7 +83,7 @@ final class StreamHold extends Hold {
         /** Channels that delivered since the timer last started, one bit each (streams of ≤ 64 channels). */
         long deliveredMask;
 
-        /** Once every channel has delivered, the link timeout starts over (grip.md §5). */
+        /** Once every channel has delivered, the link timeout starts over (docs/grip.md#next-links). */
         void delivered(int index, int count) {
             if (index < 0 || count > 64) {
                 return;
@@ -130,39 +137,57 @@ final class StreamHold extends Hold {
 
     void start() {
         ClientResponse r = exchange.instruct().response();
-        exchange.startStream(RelayGripHandoff.head(exchange.request().protocolVersion(), r));
         byte[] body = r.body();
         if (buildIdChannels != null) {
             try {
                 body = BuildId.render(body, meta, null);
             } catch (BuildId.FilterException e) {
+                startStream();
                 endWithError("filter error: " + e.getMessage());
                 return;
             }
-        }
-        if (body.length > 0) {
-            out.write(Unpooled.wrappedBuffer(body));
-        }
-        if (out.isDone()) {
-            return;
         }
         if (link == null) {
             for (org.pushpin.grip.Channel c : exchange.instruct().channels()) {
                 if (c.prevId() != null) {
                     // Sequencing a stream needs a next link to recover gaps from; Pushpin ends such a stream.
+                    startStream();
                     endWithError("channel '" + c.name() + "' specifies prev-id, but no next link found");
                     return;
                 }
             }
         }
         subscribe();
+        byte[] initial = body;
+        hub.whenInForce(loop, channels, () -> begin(initial));
+    }
+
+    /** The subscriptions are in force: the head and the initial body go out. */
+    private void begin(byte[] body) {
+        if (ended()) {
+            return;
+        }
+        started = true;
+        startStream();
+        if (body.length > 0) {
+            out.write(Unpooled.wrappedBuffer(body));
+        }
+        if (out.isDone()) {
+            end();
+            return;
+        }
         if (link == null) {
-            out = exchange.compact();
+            out = new HeldStream(exchange.compact(), exchange.chunkedStream(), exchange.debug(), this::end);
             exchange = null;
         } else {
             TimerWheel.of(loop).schedule(link, link.timeoutMillis);
         }
         scheduleKeepAlive();
+    }
+
+    private void startStream() {
+        exchange.startStream(RelayGripHandoff.head(exchange.request().protocolVersion(),
+                exchange.instruct().response()));
     }
 
     private void scheduleKeepAlive() {
@@ -179,7 +204,15 @@ final class StreamHold extends Hold {
     }
 
     @Override
-    void deliver(String channel, PublishItem item, Format format, SharedContent shared) {
+    ServerMetrics.HoldKind kind() {
+        return ServerMetrics.HoldKind.STREAM;
+    }
+
+    @Override
+    void deliver(String channel, PublishItem item, Format format, Published published) {
+        if (!started) {
+            return; // published before the subscriptions were in force: not promised to this client
+        }
         HttpStreamFormat f = (HttpStreamFormat) format;
         if (f.action() == Action.CLOSE) {
             end();
@@ -218,11 +251,13 @@ final class StreamHold extends Hold {
             }
             out.write(data);
         } else {
-            ByteBuf content = shared.httpStream();
-            if (content != null && dropIfTooSlow(content.readableBytes())) {
-                return;
+            HttpStreamBytes bytes = published.encoded(HttpStreamDelivery.INSTANCE);
+            if (bytes != null) {
+                if (dropIfTooSlow(bytes.content().readableBytes())) {
+                    return;
+                }
+                out.writeShared(bytes.content(), bytes.chunk());
             }
-            out.writeShared(content, shared.httpStreamChunk());
         }
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
@@ -256,7 +291,8 @@ final class StreamHold extends Hold {
         if (pending == null || pending.totalPendingWriteBytes() + adding <= MAX_PENDING_BYTES) {
             return false;
         }
-        HoldStats.droppedSlowClient();
+        context.metrics.dropped(ServerMetrics.Drop.SLOW_CLIENT, 1);
+        SLOW_LOG.warn("dropped a stream client that could not keep up (over {} bytes pending)", MAX_PENDING_BYTES);
         end();
         out.abort();
         return true;

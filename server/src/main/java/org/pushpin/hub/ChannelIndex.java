@@ -1,5 +1,9 @@
 package org.pushpin.hub;
 
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.pushpin.timer.TimerWheel;
 
 /**
@@ -9,7 +13,8 @@ import org.pushpin.timer.TimerWheel;
  * {@code compute} for this key (once per channel and loop, not per subscriber); the fanout reads it without locks.
  * Cost: ~40 bytes per channel plus 4 bytes per loop in the array; nothing per subscriber.
  *
- * <p>It is its own linger timer on the hub thread's wheel.
+ * <p>It is its own linger timer on the hub thread's wheel. It also knows whether the broker's subscription to the
+ * channel is in force yet (always, with an in-process broker); holds that wait for it are kept here until it is.
  */
 final class ChannelIndex extends TimerWheel.Timer {
     static final LoopChannel[] NONE = new LoopChannel[0];
@@ -21,9 +26,71 @@ final class ChannelIndex extends TimerWheel.Timer {
     long lingerUntil;
     boolean lingerSet;
 
-    ChannelIndex(String channel, Hub hub) {
+    /** Set once the broker's subscription is in force; never unset. */
+    private volatile boolean inForce;
+    /** Holds waiting for {@link #inForce}; guarded by this object, null once in force. */
+    private List<Waiter> waiters;
+
+    ChannelIndex(String channel, Hub hub, boolean inForce) {
         this.channel = channel;
         this.hub = hub;
+        this.inForce = inForce;
+    }
+
+    boolean inForce() {
+        return inForce;
+    }
+
+    /** Counts {@code w} in; it runs once this and every other channel it waits for are in force. */
+    void await(Waiter w) {
+        synchronized (this) {
+            if (!inForce) {
+                if (waiters == null) {
+                    waiters = new ArrayList<>(2);
+                }
+                w.pending.incrementAndGet();
+                waiters.add(w);
+            }
+        }
+    }
+
+    /** The broker confirmed the subscription (any thread). */
+    void nowInForce() {
+        List<Waiter> ready;
+        synchronized (this) {
+            inForce = true;
+            ready = waiters;
+            waiters = null;
+        }
+        if (ready != null) {
+            for (Waiter w : ready) {
+                w.countDown();
+            }
+        }
+    }
+
+    /** A hold's start, waiting for the broker subscriptions of its channels; runs on the hold's loop. */
+    static final class Waiter {
+        /** Channels not yet in force, plus one until every channel was counted in. */
+        final AtomicInteger pending = new AtomicInteger(1);
+        private final EventLoop loop;
+        private final Runnable then;
+
+        Waiter(EventLoop loop, Runnable then) {
+            this.loop = loop;
+            this.then = then;
+        }
+
+        /** Every channel was counted in. */
+        void armed() {
+            countDown();
+        }
+
+        void countDown() {
+            if (pending.decrementAndGet() == 0) {
+                loop.execute(then);
+            }
+        }
     }
 
     void attach(LoopChannel lc) {

@@ -1,7 +1,5 @@
 package org.pushpin.hub;
 
-import org.pushpin.message.PublishItem;
-
 /**
  * One item for the subscribers of its channel on one event loop: the single task a fanout sends to each loop.
  * {@code receivers} is the count seen when the fanout was sized; {@code cap} is how many the limiter admitted
@@ -10,18 +8,16 @@ import org.pushpin.message.PublishItem;
 final class Delivery implements Runnable {
     final Hub hub;
     final LoopChannel target;
-    final PublishItem item;
-    final SharedContent shared;
+    final Published published;
     final int receivers;
     /** Weight of one delivery ({@code message_block_size} blocks, else 1). */
     final int unitWeight;
     int cap;
 
-    Delivery(Hub hub, LoopChannel target, PublishItem item, SharedContent shared, int receivers, int unitWeight) {
+    Delivery(Hub hub, LoopChannel target, Published published, int receivers, int unitWeight) {
         this.hub = hub;
         this.target = target;
-        this.item = item;
-        this.shared = shared;
+        this.published = published;
         this.receivers = receivers;
         this.unitWeight = unitWeight;
         this.cap = receivers;
@@ -45,7 +41,7 @@ final class Delivery implements Runnable {
     public void run() {
         int delivered = 0;
         try {
-            delivered = target.deliver(item, shared, cap < receivers ? cap : Integer.MAX_VALUE);
+            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE);
         } finally {
             hub.delivered(this, delivered);
         }

@@ -4,12 +4,12 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import org.pushpin.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code message_rate} and {@code message_hwm} (publishing.md §5), counted in deliveries (receivers) as Pushpin
+ * {@code message_rate} and {@code message_hwm} (docs/publishing.md#limits), counted in deliveries (receivers) as Pushpin
  * does. Runs on the hub's thread, except the counters.
  *
  * <p>The high-water mark bounds the weight of deliveries admitted but not yet run: queued here for the rate, or
@@ -32,10 +32,11 @@ final class DeliveryLimiter {
     private long credit;
     private boolean batchScheduled;
     final AtomicLong queued = new AtomicLong();
-    final LongAdder dropped = new LongAdder();
+    private final ServerMetrics metrics;
 
-    DeliveryLimiter(EventExecutor executor, int messageRate, int messageHwm) {
+    DeliveryLimiter(EventExecutor executor, int messageRate, int messageHwm, ServerMetrics metrics) {
         this.executor = executor;
+        this.metrics = metrics;
         this.hwm = messageHwm;
         if (messageRate > 0) {
             rate = messageRate;
@@ -61,9 +62,9 @@ final class DeliveryLimiter {
             if (d.weight() > room) {
                 int fits = d.unitWeight == 0 ? d.receivers : (int) Math.max(0, room / d.unitWeight);
                 int lost = d.receivers - fits;
-                dropped.add(lost);
+                metrics.dropped(ServerMetrics.Drop.MESSAGE_HWM, lost);
                 LOG.warn("exceeded publish hwm ({}), dropping message (channel={} deliveries dropped={})", hwm,
-                        d.item.channel(), lost);
+                        d.published.item().channel(), lost);
                 d.cap = fits;
                 if (fits == 0) {
                     return;

@@ -2,38 +2,39 @@ package org.pushpin.hub;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.pushpin.broker.Broker;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.publish.Publisher;
 import org.pushpin.timer.TimerWheel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Channel subscriptions, sequencing, limits and encode-once fanout (DESIGN.md "Fanout without locks").
+ * Channel subscriptions, sequencing, limits and encode-once fanout (docs/architecture.md, "Holds and publishing").
  *
  * <p>Threads. Subscribers subscribe and unsubscribe on their own event loop and are delivered to there. Each loop
  * has its own registry (channel → {@link LoopChannel}, touched by that loop only); a concurrent map (channel →
  * {@link ChannelIndex}) tells which loops have a channel, changed only when a loop gets its first subscriber of a
- * channel or loses its last. Publishing runs on one hub thread: de-dup and {@code prev-id} ordering
- * ({@link Sequencer}), then the item is encoded once and ONE task per loop that has subscribers is sent
- * ({@link Delivery}), through the {@code message_rate}/{@code message_hwm} limiter ({@link DeliveryLimiter}).
- * Listeners run on the hub thread, in the order the events happened; they must not block.
+ * channel or loses its last. A publish goes to the {@link Broker}, which hands back what this instance must fan out
+ * (with the {@link org.pushpin.broker.EmbeddedBroker}: the same items, at once). Fanning out runs on one hub thread:
+ * de-dup and {@code prev-id} ordering ({@link Sequencer}), then the item is encoded once per {@link DeliveryKind}
+ * ({@link Published}) and ONE task per loop that has subscribers is sent ({@link Delivery}), through the
+ * {@code message_rate}/{@code message_hwm} limiter ({@link DeliveryLimiter}). The broker hears of a channel's first
+ * and last subscriber here, on the hub thread. Listeners run on the hub thread, in the order the events happened;
+ * they must not block.
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements Publisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     private static final Logger HANDLER_LOG = LoggerFactory.getLogger("handler");
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private final long lingerMillis;
     private final int blockSize;
@@ -53,19 +53,28 @@ public final class Hub implements Publisher, AutoCloseable {
     private final ConcurrentHashMap<EventLoop, HashMap<String, LoopChannel>> registries = new ConcurrentHashMap<>();
     private final Sequencer sequencer;
     private final DeliveryLimiter limiter;
+    private final Broker broker;
+    private final ServerMetrics metrics;
+    private final DeliveryKind<?>[] kinds;
     private final CopyOnWriteArrayList<Consumer<String>> firstListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<String>> lastListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> recoverListeners = new CopyOnWriteArrayList<>();
-    private final LongAdder deliveries = new LongAdder();
-    private final LongAdder itemsFannedOut = new LongAdder();
 
-    public Hub(HandlerConfig config) {
+    /**
+     * @param kinds the kinds of held connection this instance has; each encodes every fanned-out item once
+     * @param broker where publishes go and come back from; started here
+     */
+    public Hub(HandlerConfig config, List<? extends DeliveryKind<?>> kinds, Broker broker, ServerMetrics metrics) {
         requireNonNull(config, "config");
+        this.kinds = kinds.toArray(new DeliveryKind<?>[0]);
+        this.broker = requireNonNull(broker, "broker");
+        this.metrics = requireNonNull(metrics, "metrics");
         this.lingerMillis = TimeUnit.SECONDS.toMillis(Math.max(0, config.subscriptionLinger()));
         this.blockSize = config.messageBlockSize();
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("pushpin-hub", true));
-        this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), this::fanout);
-        this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm());
+        this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), metrics, this::fanout);
+        this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(), metrics);
+        broker.start(this::fanOutHere);
     }
 
     // ---- subscriptions (on the subscriber's loop) ----
@@ -86,15 +95,42 @@ public final class Hub implements Publisher, AutoCloseable {
             LoopChannel added = lc;
             channels.compute(channel, (k, ci) -> {
                 if (ci == null) {
-                    ci = new ChannelIndex(k, this);
-                    post(() -> firstSubscribed(k));
+                    ci = new ChannelIndex(k, this, broker.subscribesAtOnce());
+                    ChannelIndex first = ci;
+                    post(() -> firstSubscribed(first));
                 }
                 ci.attach(added);
                 return ci;
             });
         }
-        lc.add(s);
+        if (lc.add(s)) {
+            metrics.subscribed();
+        }
         return lc.channel;
+    }
+
+    /**
+     * Runs {@code then} on {@code loop} once every channel in {@code channels} (subscribed on this instance) is in
+     * force at the broker, so that a publish accepted after the client saw anything reaches it. With an in-process
+     * broker that is at once: {@code then} runs before this returns. Call it on {@code loop}.
+     */
+    public void whenInForce(EventLoop loop, String[] channels, Runnable then) {
+        checkLoop(loop);
+        ChannelIndex.Waiter waiter = null;
+        for (String c : channels) {
+            ChannelIndex ci = this.channels.get(c);
+            if (ci != null && !ci.inForce()) {
+                if (waiter == null) {
+                    waiter = new ChannelIndex.Waiter(loop, then);
+                }
+                ci.await(waiter);
+            }
+        }
+        if (waiter == null) {
+            then.run();
+        } else {
+            waiter.armed();
+        }
     }
 
     /** Unsubscribes {@code s} from {@code channel} at once, without linger. Call it on {@code loop}. */
@@ -117,6 +153,7 @@ public final class Hub implements Publisher, AutoCloseable {
         if (lc == null || !lc.remove(s)) {
             return;
         }
+        metrics.unsubscribed();
         lc.lingerRequested |= linger;
         if (lc.live() == 0 && !lc.walking()) {
             release(lc);
@@ -176,9 +213,16 @@ public final class Hub implements Publisher, AutoCloseable {
 
     // ---- publishing (any thread) ----
 
+    /** An accepted publish: to the broker, which hands back what this instance fans out. */
     @Override
     public void publish(List<PublishItem> items) {
         List<PublishItem> copy = List.copyOf(items);
+        metrics.itemsReceived(copy.size());
+        broker.publish(copy);
+    }
+
+    /** From the broker: items to fan out on this instance, in order. */
+    private void fanOutHere(List<PublishItem> copy) {
         if (!post(() -> {
             for (PublishItem item : copy) {
                 try {
@@ -207,41 +251,15 @@ public final class Hub implements Publisher, AutoCloseable {
         });
     }
 
-    // ---- counters (any thread) ----
-
-    /** Deliveries made to subscribers. */
-    public long deliveries() {
-        return deliveries.sum();
-    }
-
-    /** Deliveries dropped because {@code message_hwm} was exceeded (each logged: {@code exceeded publish hwm}). */
-    public long droppedDeliveries() {
-        return limiter.dropped.sum();
-    }
-
-    /** Items dropped silently as duplicates ({@code id_cache_ttl}). */
-    public long duplicatesDropped() {
-        return sequencer.duplicatesDropped();
-    }
-
-    /** Items that waited for a prev-id and were dropped: over 100 waiting, same prev-id twice, or unsubscribed. */
-    public long sequencerDropped() {
-        return sequencer.waitingDropped();
-    }
-
     /** Weight of the deliveries admitted but not yet run (what {@code message_hwm} bounds). */
     public long queuedDeliveries() {
         return limiter.queued.get();
     }
 
-    /** Items that left the sequencer (each logged {@code publish channel=... receivers=N}). */
-    public long itemsFannedOut() {
-        return itemsFannedOut.sum();
-    }
-
     /** Stops the hub thread; pending items are dropped. */
     @Override
     public void close() {
+        post(broker::close);
         executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
@@ -258,11 +276,11 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /** On the hub thread: one item out of the sequencer, encoded once, one task per loop. */
     private void fanout(PublishItem item) {
-        itemsFannedOut.increment();
+        metrics.itemFannedOut();
         ChannelIndex ci = channels.get(item.channel());
         int receivers = 0;
         if (ci != null) {
-            SharedContent shared = null;
+            Published shared = null;
             int unit = 1;
             for (LoopChannel lc : ci.loops) {
                 int n = lc.live();
@@ -270,11 +288,11 @@ public final class Hub implements Publisher, AutoCloseable {
                     continue;
                 }
                 if (shared == null) {
-                    shared = encode(item);
+                    shared = new Published(item, kinds);
                     unit = unitWeight(item);
                 }
                 receivers += n;
-                limiter.offer(new Delivery(this, lc, item, shared, n, unit));
+                limiter.offer(new Delivery(this, lc, shared, n, unit));
             }
         }
         HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
@@ -282,7 +300,7 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /** On the delivery's loop, after it ran. */
     void delivered(Delivery d, int count) {
-        deliveries.add(count);
+        metrics.delivered(count);
         limiter.done(d);
         releaseIfEmpty(d.target);
     }
@@ -337,7 +355,23 @@ public final class Hub implements Publisher, AutoCloseable {
         });
     }
 
-    private void firstSubscribed(String channel) {
+    private void firstSubscribed(ChannelIndex ci) {
+        String channel = ci.channel;
+        if (!ci.inForce()) {
+            try {
+                broker.subscribe(channel).whenComplete((ok, e) -> {
+                    if (e != null) {
+                        LOG.warn("broker subscription to {} failed; holding without it", channel, e);
+                    }
+                    ci.nowInForce();
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("broker subscription to {} failed; holding without it", channel, e);
+                ci.nowInForce();
+            }
+        } else {
+            broker.subscribe(channel);
+        }
         for (Consumer<String> l : firstListeners) {
             try {
                 l.accept(channel);
@@ -349,6 +383,11 @@ public final class Hub implements Publisher, AutoCloseable {
 
     private void lastUnsubscribed(String channel) {
         sequencer.clear(channel);
+        try {
+            broker.unsubscribe(channel);
+        } catch (RuntimeException e) {
+            LOG.warn("broker unsubscribe from {} failed", channel, e);
+        }
         for (Consumer<String> l : lastListeners) {
             try {
                 l.accept(channel);
@@ -376,31 +415,6 @@ public final class Hub implements Publisher, AutoCloseable {
             }
         }
         return (int) Math.min(Integer.MAX_VALUE, (size + blockSize - 1) / blockSize);
-    }
-
-    /**
-     * The item's {@code http-stream} bytes, encoded once for every delivery in both framings (see
-     * {@link SharedContent}). Long-poll deliveries build their response from the item itself.
-     */
-    static SharedContent encode(PublishItem item) {
-        byte[] content = item.httpStream() == null ? null : item.httpStream().content();
-        if (content == null || content.length == 0) {
-            return SharedContent.NONE;
-        }
-        byte[] size = Integer.toHexString(content.length).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer raw = ByteBuffer.allocateDirect(content.length);
-        raw.put(content).flip();
-        ByteBuffer chunk = ByteBuffer.allocateDirect(size.length + content.length + 4);
-        chunk.put(size).put(CRLF).put(content).put(CRLF).flip();
-        return new SharedContent(share(raw), share(chunk));
-    }
-
-    /**
-     * JDK direct buffers, freed by their cleaner once unreachable: unlike Netty's own direct buffers they need no
-     * release, so many loops can share one without counting who finished last.
-     */
-    private static ByteBuf share(ByteBuffer bytes) {
-        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
     }
 
     /** Runs {@code task} on the hub thread, in submission order; false once the hub is closed. */

@@ -3,7 +3,6 @@ package org.pushpin.hub;
 import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import org.pushpin.message.PublishItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +109,7 @@ final class LoopChannel {
      * Delivers to the subscribers present when the walk starts, at most {@code cap} of them; returns how many got
      * it. A subscriber that throws is logged and skipped.
      */
-    int deliver(PublishItem item, SharedContent shared, int cap) {
+    int deliver(Published published, int cap) {
         int delivered = 0;
         walking++;
         try {
@@ -122,7 +121,7 @@ final class LoopChannel {
                 }
                 delivered++;
                 try {
-                    s.deliver(channel, item, shared);
+                    s.deliver(channel, published);
                 } catch (Throwable e) {
                     LOG.warn("subscriber failed on channel {}", channel, e);
                 }

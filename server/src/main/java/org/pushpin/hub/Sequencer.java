@@ -10,11 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Id de-duplication and {@code prev-id} ordering (publishing.md §4), with Pushpin 1.36's rules. Everything runs
+ * Id de-duplication and {@code prev-id} ordering (docs/publishing.md#sequencing), with Pushpin 1.36's rules. Everything runs
  * on the hub's one thread ({@code executor}), so nothing here locks; only {@link #lastId} and {@link #forgetLastId}
  * may be called from other threads (holds check a channel's last id when they start).
  *
@@ -55,11 +56,12 @@ final class Sequencer {
     /** Every waiting item in arrival order (= expiry order); released ones are marked done and skipped. */
     private final ArrayDeque<Pending> pendingByTime = new ArrayDeque<>();
     private ScheduledFuture<?> expiry;
-    private volatile long duplicatesDropped;
-    private volatile long waitingDropped;
+    private final ServerMetrics metrics;
 
-    Sequencer(EventExecutor executor, int messageWaitMillis, int idCacheTtlSeconds, Consumer<PublishItem> ready) {
+    Sequencer(EventExecutor executor, int messageWaitMillis, int idCacheTtlSeconds, ServerMetrics metrics,
+              Consumer<PublishItem> ready) {
         this.executor = executor;
+        this.metrics = metrics;
         this.ready = ready;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, messageWaitMillis));
         this.idTtlNanos = TimeUnit.SECONDS.toNanos(Math.max(0, idCacheTtlSeconds));
@@ -68,7 +70,7 @@ final class Sequencer {
     /** Takes one published item; {@code seq}: the channel has local subscribers and the item is not no-seq. */
     void add(PublishItem item, boolean seq) {
         if (item.id() != null && idTtlNanos > 0 && isDuplicate(item)) {
-            duplicatesDropped++;
+            metrics.dropped(ServerMetrics.Drop.DUPLICATE_ID, 1);
             LOG.debug("dropping item with duplicate id channel={} id={}", item.channel(), item.id());
             return;
         }
@@ -80,13 +82,13 @@ final class Sequencer {
         if (lastId != null && item.prevId() != null && !lastId.equals(item.prevId())) {
             HashMap<String, Pending> waiting = pendingByChannel.computeIfAbsent(item.channel(), k -> new HashMap<>());
             if (waiting.containsKey(item.prevId())) {
-                waitingDropped++;
+                metrics.dropped(ServerMetrics.Drop.SEQUENCE, 1);
                 LOG.debug("sequencer: already have item for channel [{}] depending on prev-id [{}], dropping",
                         item.channel(), item.prevId());
                 return;
             }
             if (waiting.size() >= CHANNEL_PENDING_MAX) {
-                waitingDropped++;
+                metrics.dropped(ServerMetrics.Drop.SEQUENCE, 1);
                 LOG.debug("sequencer: too many pending items for channel [{}], dropping", item.channel());
                 return;
             }
@@ -109,7 +111,7 @@ final class Sequencer {
             for (Pending p : waiting.values()) {
                 p.done = true;
             }
-            waitingDropped += waiting.size();
+            metrics.dropped(ServerMetrics.Drop.SEQUENCE, waiting.size());
             LOG.debug("sequencer: channel [{}] unsubscribed, dropping {} waiting items", channel, waiting.size());
         }
     }
@@ -125,14 +127,6 @@ final class Sequencer {
 
     void forgetLastId(String channel) {
         lastIds.remove(channel);
-    }
-
-    long duplicatesDropped() {
-        return duplicatesDropped;
-    }
-
-    long waitingDropped() {
-        return waitingDropped;
     }
 
     int waiting() {

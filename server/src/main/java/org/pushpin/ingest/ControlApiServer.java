@@ -9,19 +9,21 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import org.pushpin.config.HandlerConfig;
-import org.pushpin.hub.Publisher;
-import org.pushpin.server.Transport;
+import org.pushpin.publish.Input;
+import org.pushpin.publish.Publisher;
+import org.pushpin.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP control API ({@code push_in_http_addr}:{@code push_in_http_port}, publishing.md §2): {@code /publish},
- * {@code /recover}, {@code /}. Runs on the server's own event loops. Not started when the port is -1 (unset).
+ * The HTTP control API ({@code push_in_http_addr}:{@code push_in_http_port}, docs/publishing.md#http-control-api):
+ * {@code /publish}, {@code /recover}, {@code /}, an {@link Input} to the one {@link Publisher}. Runs on the event
+ * loop it is given (the composition root gives it one of its own). Not started when the port is -1 (unset).
  *
  * <p>Use: {@code ControlApiServer api = ControlApiServer.start(group, transport, config.handler(), publisher);}
  * then {@code api.close()} before the event loops shut down.
  */
-public final class ControlApiServer implements AutoCloseable {
+public final class ControlApiServer implements Input {
     private static final Logger LOG = LoggerFactory.getLogger("handler");
 
     private final Channel listener; // null when not started
@@ -31,7 +33,7 @@ public final class ControlApiServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving (port 0 = ephemeral). Items go to {@code publisher} after the 200 was written.
+     * Binds and starts serving (port 0 = ephemeral). Items go to {@code publisher} before the 200 is written.
      *
      * @throws InterruptedException while waiting for the bind
      * @throws io.netty.channel.ChannelException (or another exception of the transport) when the bind fails
@@ -67,6 +69,11 @@ public final class ControlApiServer implements AutoCloseable {
     /** The bound address (the actual port when 0 was asked), or null when not started. */
     public InetSocketAddress address() {
         return listener == null ? null : (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public String name() {
+        return "http control";
     }
 
     /** Stops accepting; requests in progress finish on their own. */

@@ -7,14 +7,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import org.pushpin.hub.Publisher;
+import org.pushpin.publish.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One control API connection: one request, one response, then close (Pushpin's server has no keep-alive). The
- * response is written before the items are handed to the publisher, as in Pushpin, so a publisher's 200 never
- * waits for delivery.
+ * items are handed to the publisher before the 200 is written; handing over only queues them, so a publisher's
+ * 200 never waits for delivery, and a publisher that waits for each 200 sees its items delivered in order.
  */
 final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Pushpin logs these lines from its handler process. */

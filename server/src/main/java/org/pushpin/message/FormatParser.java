@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three publish formats (publishing.md §1), checked in Pushpin 1.36's order with its texts. Only {@code send}
- * reads the payload fields: a {@code hint} or {@code close} ignores everything else, bad values included (for
- * ws-message {@code close} only {@code code} and {@code reason} are read).
+ * The three publish formats (docs/publishing.md#formats), checked in Pushpin 1.36's order with its texts. Only
+ * {@code send} reads the payload fields: a {@code hint} or {@code close} ignores everything else, bad values included
+ * (for ws-message {@code close} only {@code code} and {@code reason} are read).
  */
 final class FormatParser {
     private static final String RESPONSE = "'http-response'";

@@ -3,7 +3,7 @@ package org.pushpin.message;
 import java.util.Map;
 
 /**
- * One published item (spec publishing.md §1). Immutable; shared by every delivery of it.
+ * One published item (docs/publishing.md#publish-items). Immutable; shared by every delivery of it.
  *
  * @param channel  the channel (required, non-empty)
  * @param id       the item id, or null

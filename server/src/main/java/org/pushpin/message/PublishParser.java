@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Parses published items from JSON exactly as Pushpin 1.36 does (publishing.md §1, §2): same acceptance, same
- * first error, same texts. Checks run in Pushpin's order (channel, id, prev-id, formats, each format in the order
- * http-response, http-stream, ws-message, then meta, size, no-seq), so that an item with several faults is
- * reported the way Pushpin reports it. Unknown keys are ignored. Thread-safe.
+ * Parses published items from JSON exactly as Pushpin 1.36 does (docs/publishing.md#publish-items,
+ * docs/publishing.md#control-api-errors): same acceptance, same first error, same texts. Checks run in Pushpin's order
+ * (channel, id, prev-id, formats, each format in the order http-response, http-stream, ws-message, then meta, size,
+ * no-seq), so that an item with several faults is reported the way Pushpin reports it. Unknown keys are ignored.
+ * Thread-safe.
  */
 public final class PublishParser {
     private static final ObjectMapper JSON = new ObjectMapper()

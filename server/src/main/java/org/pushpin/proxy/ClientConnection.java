@@ -17,6 +17,7 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteTable;
 
@@ -25,7 +26,7 @@ import org.pushpin.routing.RouteTable;
  * {@code FlowControlHandler} ahead of it delivers one message per read), routes it and runs a
  * {@link ProxyExchange}. Holds nothing between requests but a few fields.
  */
-public final class ClientConnection extends ChannelInboundHandlerAdapter {
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements HeldConnection {
     /** Pushpin (condure) refuses request heads with more headers than this. */
     static final int MAX_HEADERS = 64;
     /** What a {@code Pushpin-Check} request gets: proof that a Pushpin-compatible proxy answered. */
@@ -38,8 +39,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean admitted;
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
-    /** A stream hold that outlived its exchange (see {@link ProxyExchange#compactForStream}); else null. */
-    private HeldStream held;
+    /** A stream hold outlived its exchange (see {@link ProxyExchange#compactForStream}) and carries the connection. */
+    private boolean streamHeld;
+    /** What to tell when the connection closes while {@link #streamHeld}; else null. */
+    private Runnable heldCloseListener;
     private HttpVersion version = HttpVersion.HTTP_1_1;
     private boolean keepAlive;
     /** A read was asked for and no message has come since (see {@link #channelReadComplete}). */
@@ -65,6 +68,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        context.metrics().connectionOpened(ServerMetrics.ConnectionKind.HTTP);
         if (admitted) {
             read();
         }
@@ -170,6 +174,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         String clientSig = headers.get("Grip-Sig");
         boolean trusted = clientSig != null && context.signing().trusted(clientSig);
+        context.metrics().requestProxied();
         exchange = new ProxyExchange(this, context, request, info, route.get(), trusted);
         exchange.start();
     }
@@ -245,7 +250,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---- called by the exchange -------------------------------------------------------------------------------
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return ctx.channel();
     }
 
@@ -292,21 +298,29 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         nextRequestOrClose();
     }
 
-    /** {@code ex} is spent: from now on the connection carries only {@code stream}. */
-    void streamHeld(ProxyExchange ex, HeldStream stream) {
+    /** {@code ex} is spent: from now on the connection carries only a held stream. */
+    void streamHeld(ProxyExchange ex, Runnable closeListener) {
         if (exchange == ex) {
             exchange = null;
-            held = stream;
+            streamHeld = true;
+            heldCloseListener = closeListener;
             requestHandlers.remove(ctx.pipeline());
         }
     }
 
-    void heldStreamDone(HeldStream done) {
-        if (held != done) {
+    @Override
+    public void streamEnded() {
+        if (!streamHeld) {
             return;
         }
-        held = null;
+        streamHeld = false;
+        heldCloseListener = null;
         nextRequestOrClose();
+    }
+
+    @Override
+    public void onClose(Runnable listener) {
+        heldCloseListener = listener;
     }
 
     private void nextRequestOrClose() {
@@ -319,9 +333,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Cuts the connection off: a response already started cannot be completed. */
-    void abort() {
+    @Override
+    public void abort() {
         exchange = null;
-        held = null;
+        streamHeld = false;
+        heldCloseListener = null;
         ctx.close();
     }
 
@@ -337,15 +353,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        context.metrics().connectionClosed(ServerMetrics.ConnectionKind.HTTP);
         ProxyExchange ex = exchange;
         exchange = null;
         if (ex != null) {
             ex.onClientClosed();
         }
-        HeldStream stream = held;
-        held = null;
-        if (stream != null) {
-            stream.onClientClosed();
+        Runnable listener = heldCloseListener;
+        streamHeld = false;
+        heldCloseListener = null;
+        if (listener != null) {
+            listener.run();
         }
         ctx.fireChannelInactive();
     }

@@ -49,13 +49,17 @@ public interface GripExchange extends StreamOutput {
      */
     void startStream(HttpResponse head);
 
+    /** For a started stream: chunked (HTTP/1.1) rather than close-delimited (HTTP/1.0). */
+    boolean chunkedStream();
+
     /**
      * Promises that the request and the instruction will not be needed again (a stream hold without next link):
-     * returns the small output that carries the stream from now on, and lets go of everything else (the request,
-     * the instruction, this exchange, the request decoding handlers and the response encoder: they come back when
-     * the stream ends). This object is spent afterwards.
+     * returns the client connection, which carries the stream from now on (its holder frames the bytes), and lets
+     * go of everything else (the request, the instruction, this exchange, the request decoding handlers and the
+     * response encoder: they come back when the stream ends). The close listener given to
+     * {@link #onClientClose} goes with the connection. This object is spent afterwards.
      */
-    StreamOutput compact();
+    HeldConnection compact();
 
     /**
      * Sends the original request to the origin again, with {@code extraHeaders} (e.g. {@code Grip-Last}) added;

@@ -18,7 +18,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
-import org.pushpin.server.Transport;
+import org.pushpin.transport.Transport;
 
 /**
  * Opens origin connections on the caller's event loop (so the client and origin sockets share a thread) with

@@ -3,25 +3,35 @@ package org.pushpin.proxy;
 import java.util.Objects;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.RouteSource;
-import org.pushpin.server.Transport;
+import org.pushpin.transport.Transport;
 
-/** What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off. */
+/**
+ * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
+ * metrics.
+ */
 public final class ProxyContext {
     private final PushpinConfig config;
     private final RouteSource routes;
     private final RequestSigning signing;
     private final GripHandoff gripHandoff;
     private final OriginConnector connector;
+    private final ServerMetrics metrics;
 
     /** @throws ConfigException when a configured signing key cannot be read */
-    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, Transport transport)
-            throws ConfigException {
+    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, Transport transport,
+                        ServerMetrics metrics) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.signing = ConfiguredSigning.create(config);
         this.gripHandoff = Objects.requireNonNull(gripHandoff, "gripHandoff");
         this.connector = new OriginConnector(transport);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     public PushpinConfig config() {

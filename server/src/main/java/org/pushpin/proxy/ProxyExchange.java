@@ -701,17 +701,21 @@ final class ProxyExchange implements OriginListener {
     }
 
     /**
-     * A stream hold that will never repeat the request: hands the stream to a {@link HeldStream} and lets go of
+     * A stream hold that will never repeat the request: hands the connection to the hold (see {@link HeldConnection}) and lets go of
      * everything else — the request, the instruction, this exchange, the request decoding handlers and the response
      * encoder (nothing is read from the connection meanwhile; they come back when the stream ends). Most of what an
      * idle held connection would otherwise keep.
      */
-    StreamOutput compactForStream() {
-        HeldStream stream = new HeldStream(client, responseChunked, debug(), closeListener);
+    HeldConnection compactForStream() {
         done = true;
         releaseBuffers();
-        client.streamHeld(this, stream);
-        return stream;
+        client.streamHeld(this, closeListener);
+        return client;
+    }
+
+    /** Whether the started response is chunked (HTTP/1.1) rather than close-delimited. */
+    boolean responseChunked() {
+        return responseChunked;
     }
 
     void endHeldStream() {

@@ -77,7 +77,12 @@ final class ProxyGripExchange implements GripExchange {
     }
 
     @Override
-    public StreamOutput compact() {
+    public boolean chunkedStream() {
+        return exchange.responseChunked();
+    }
+
+    @Override
+    public HeldConnection compact() {
         instruct = null;
         return exchange.compactForStream();
     }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a route changes in the request sent to the origin: the path and the Host header. Pure functions, checked
- * against Pushpin 1.36 (config.md §7).
+ * against Pushpin 1.36 (docs/configuration.md#path-and-host-rewriting).
  *
  * <p>Route {@code header=} props are applied by the proxy from {@link Route#headers()} (see there).
  */

@@ -6,9 +6,9 @@ import java.util.Optional;
 public interface RouteTable {
 
     /**
-     * Pushpin's matching rules (config.md §7): the exact host's rules if any exist, else the {@code *} rules;
-     * keep those whose proto, ssl and path_beg match; prefer a rule with {@code proto}, then the longest
-     * {@code path_beg}, then one with {@code ssl}.
+     * Pushpin's matching rules (docs/configuration.md#matching): the exact host's rules if any exist, else the
+     * {@code *} rules; keep those whose proto, ssl and path_beg match; prefer a rule with {@code proto}, then the
+     * longest {@code path_beg}, then one with {@code ssl}.
      *
      * <p>Pushpin's pick is order-sensitive in one corner: a later rule with {@code ssl} replaces an earlier match
      * without it even if that one had a longer {@code path_beg} (verified against 1.36, kept).

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Parses routes files and {@code --route} lines into a {@link RouteTable}, with Pushpin 1.36's rules and warning
- * texts (config.md §7). A bad line is skipped with a warning; the good lines are kept.
+ * texts (docs/configuration.md#routes-file). A bad line is skipped with a warning; the good lines are kept.
  */
 public final class RoutesParser {
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Listeners on Netty's in-JVM transport ({@link LocalServerChannel}): a program in the same JVM connects a
  * {@code LocalChannel} and goes through the very same client pipeline as a socket client. Such connections use no
- * file descriptor, which is how one JVM holds a million (DESIGN.md "The million on a 2-core machine").
+ * file descriptor, which is how one JVM holds a million (docs/scaling.md).
  *
  * <p>A local channel registers only on a loop driven by {@link LocalIoHandler}, not on an epoll or NIO loop, so
  * these connections get a group of their own, one loop per core, created by the first listener. Requests arriving

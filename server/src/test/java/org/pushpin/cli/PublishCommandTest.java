@@ -30,7 +30,7 @@ import org.pushpin.ingest.ControlApiServer;
 import org.pushpin.ingest.RecordingPublisher;
 import org.pushpin.message.Action;
 import org.pushpin.message.PublishItem;
-import org.pushpin.server.Transport;
+import org.pushpin.transport.Transport;
 
 /** {@code pushpin-publish}: what it sends (byte for byte as 1.36's tool), its errors, interop both ways. */
 @Timeout(60)

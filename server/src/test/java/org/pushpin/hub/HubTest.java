@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,11 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.Action;
-import org.pushpin.message.HttpResponseFormat;
 import org.pushpin.message.HttpStreamFormat;
 import org.pushpin.message.PublishItem;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.testing.Await;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,21 @@ class HubTest {
     private static EventLoop loopA;
     private static EventLoop loopB;
     private Hub hub;
+    private ServerMetrics metrics;
     private ListAppender<ILoggingEvent> handlerLog;
+
+    /** A kind that encodes each item into a fresh object and counts how often it was asked. */
+    static final class CountingKind implements DeliveryKind<Object> {
+        final java.util.concurrent.atomic.AtomicInteger encoded = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Object encode(PublishItem item) {
+            encoded.incrementAndGet();
+            return item.httpStream() == null ? null : new Object();
+        }
+    }
+
+    private final CountingKind kind = new CountingKind();
 
     @BeforeAll
     static void startLoops() {
@@ -68,7 +82,8 @@ class HubTest {
     }
 
     private Hub hub(HandlerConfig c) {
-        hub = new Hub(c);
+        metrics = new ServerMetrics();
+        hub = new Hub(c, List.of(kind), new EmbeddedBroker(), metrics);
         handlerLog = new ListAppender<>();
         handlerLog.start();
         ((Logger) LoggerFactory.getLogger("handler")).addAppender(handlerLog);
@@ -92,18 +107,22 @@ class HubTest {
     static final class Recorder implements Subscriber {
         final EventLoop loop;
         final List<String> ids = new CopyOnWriteArrayList<>();
-        final List<SharedContent> shared = new CopyOnWriteArrayList<>();
+        final List<Object> shared = new CopyOnWriteArrayList<>();
         final List<Boolean> onOwnLoop = new CopyOnWriteArrayList<>();
         volatile Consumer<PublishItem> hook = i -> { };
 
-        Recorder(EventLoop loop) {
+        final DeliveryKind<Object> kind;
+
+        Recorder(EventLoop loop, DeliveryKind<Object> kind) {
             this.loop = loop;
+            this.kind = kind;
         }
 
         @Override
-        public void deliver(String channel, PublishItem item, SharedContent content) {
+        public void deliver(String channel, Published published) {
+            PublishItem item = published.item();
             ids.add(item.id());
-            shared.add(content);
+            shared.add(published.encoded(kind));
             onOwnLoop.add(loop.inEventLoop());
             hook.accept(item);
         }
@@ -114,7 +133,7 @@ class HubTest {
     }
 
     private Recorder subscribe(EventLoop loop, String channel) {
-        Recorder r = new Recorder(loop);
+        Recorder r = new Recorder(loop, kind);
         on(loop, () -> hub.subscribe(loop, channel, r));
         return r;
     }
@@ -143,40 +162,16 @@ class HubTest {
         hub.publish(List.of(item));
         await("all delivered", () -> subs.stream().allMatch(r -> r.ids.size() == 1));
         assertThat(other.ids).isEmpty();
-        SharedContent first = subs.get(0).shared.get(0);
+        Object first = subs.get(0).shared.get(0);
+        assertThat(first).isNotNull();
         for (Recorder r : subs) {
             assertThat(r.onOwnLoop).containsExactly(true);
+            // Encoded once: every loop got the very same encoding.
             assertThat(r.shared.get(0)).isSameAs(first);
         }
-        // Encoded once: every loop got the very same read-only direct bytes (a socket write takes them as they are).
-        ByteBuf buf = first.httpStream();
-        assertThat(buf.isReadOnly()).isTrue();
-        assertThat(buf.isDirect()).isTrue();
-        assertThat(first.httpStreamChunk().toString(UTF_8)).isEqualTo("7\r\ndata 1\n\r\n");
-        // Receivers write retained duplicates and release them; the shared buffer lives on.
-        ByteBuf dup = buf.retainedDuplicate();
-        dup.skipBytes(2);
-        dup.release();
-        assertThat(buf.release()).isFalse();
-        assertThat(buf.readableBytes()).isEqualTo(item.httpStream().content().length);
-        assertThat(buf.toString(UTF_8)).isEqualTo("data 1\n");
-        await("counted", () -> hub.deliveries() == 5);
+        assertThat(kind.encoded).hasValue(1);
+        await("counted", () -> metrics.deliveries() == 5);
         assertThat(messages()).contains("publish channel=c receivers=5");
-    }
-
-    @Test
-    void encodesOnlyStreamContent() {
-        byte[] body = "hello\n".getBytes(UTF_8);
-        PublishItem responseOnly = new PublishItem("c", null, null, Map.of(), false, -1,
-                new HttpResponseFormat(Action.SEND, 200, null, List.of(), body, null, List.of()),
-                new HttpStreamFormat(Action.CLOSE, null, List.of()), null);
-        assertThat(Hub.encode(responseOnly)).isSameAs(SharedContent.NONE);
-        byte[] big = new byte[300];
-        java.util.Arrays.fill(big, (byte) 'x');
-        SharedContent s = Hub.encode(new PublishItem("c", null, null, Map.of(), false, -1, null,
-                new HttpStreamFormat(Action.SEND, big, List.of()), null));
-        assertThat(s.httpStream().readableBytes()).isEqualTo(300);
-        assertThat(s.httpStreamChunk().toString(UTF_8)).isEqualTo("12c\r\n" + "x".repeat(300) + "\r\n");
     }
 
     @Test
@@ -185,7 +180,7 @@ class HubTest {
         hub.publish(List.of(stream("nobody", "1", null)));
         sync();
         assertThat(messages()).contains("publish channel=nobody receivers=0");
-        assertThat(hub.itemsFannedOut()).isEqualTo(1);
+        assertThat(metrics.itemsFannedOut()).isEqualTo(1);
     }
 
     @Test
@@ -217,7 +212,7 @@ class HubTest {
     @Test
     void subscribeOffTheLoopIsRefused() {
         hub();
-        assertThatThrownBy(() -> hub.subscribe(loopA, "c", new Recorder(loopA)))
+        assertThatThrownBy(() -> hub.subscribe(loopA, "c", new Recorder(loopA, kind)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -231,7 +226,7 @@ class HubTest {
         await("delivered", () -> r.ids.size() == 2 && r2.ids.size() == 1);
         sync();
         assertThat(r.ids).containsExactly("1", "2");
-        assertThat(hub.duplicatesDropped()).isEqualTo(2);
+        assertThat(metrics.dropped(ServerMetrics.Drop.DUPLICATE_ID)).isEqualTo(2);
     }
 
     @Test
@@ -250,7 +245,7 @@ class HubTest {
         assertThat(r.ids).containsExactly("1", "2", "3", "4");
         assertThat(r2.ids).containsExactly("1", "2", "3", "4");
         assertThat(hub.lastId("c")).isEqualTo("4");
-        assertThat(hub.sequencerDropped()).isZero();
+        assertThat(metrics.dropped(ServerMetrics.Drop.SEQUENCE)).isZero();
     }
 
     @Test
@@ -265,7 +260,7 @@ class HubTest {
         hub.publish(List.of(stream("c", "3b", "2")));
         sync();
         assertThat(hub.waitingItems()).isEqualTo(1);
-        assertThat(hub.sequencerDropped()).isEqualTo(1);
+        assertThat(metrics.dropped(ServerMetrics.Drop.SEQUENCE)).isEqualTo(1);
         await("released", () -> r.ids.size() == 2);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(300);
         assertThat(r.ids).containsExactly("1", "3");
@@ -344,7 +339,7 @@ class HubTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(900);
         assertThat(events).containsExactly("first c", "last c");
         assertThat(hub.lastId("c")).isNull();
-        assertThat(hub.sequencerDropped()).as("the waiting item is dropped with the channel").isEqualTo(1);
+        assertThat(metrics.dropped(ServerMetrics.Drop.SEQUENCE)).as("the waiting item is dropped with the channel").isEqualTo(1);
     }
 
     @Test
@@ -393,10 +388,10 @@ class HubTest {
         hub.publish(List.of(stream("c", "2", null)));
         sync();
         assertThat(hub.queuedDeliveries()).isEqualTo(2);
-        assertThat(hub.droppedDeliveries()).isEqualTo(4);
+        assertThat(metrics.dropped(ServerMetrics.Drop.MESSAGE_HWM)).isEqualTo(4);
         gate.countDown();
         await("drained", () -> hub.queuedDeliveries() == 0);
-        assertThat(hub.deliveries()).isEqualTo(2);
+        assertThat(metrics.deliveries()).isEqualTo(2);
         assertThat(subs.stream().mapToInt(r -> r.ids.size()).sum()).isEqualTo(2);
         assertThat(messages()).anyMatch(m -> m.startsWith("exceeded publish hwm (2)"));
         assertThat(messages()).contains("publish channel=c receivers=3");

@@ -18,7 +18,7 @@ class LoopChannelTest {
         Runnable onDeliver = () -> { };
 
         @Override
-        public void deliver(String channel, org.pushpin.message.PublishItem item, SharedContent shared) {
+        public void deliver(String channel, Published published) {
             got++;
             onDeliver.run();
         }
@@ -26,7 +26,7 @@ class LoopChannelTest {
 
     private static Set<Sub> delivered(LoopChannel lc, List<Sub> all) {
         all.forEach(s -> s.got = 0);
-        lc.deliver(null, null, Integer.MAX_VALUE);
+        lc.deliver(null, Integer.MAX_VALUE);
         Set<Sub> out = new HashSet<>();
         for (Sub s : all) {
             assertThat(s.got).isLessThanOrEqualTo(1);
@@ -86,7 +86,7 @@ class LoopChannelTest {
             }
             lc.add(late);
         };
-        int count = lc.deliver(null, null, Integer.MAX_VALUE);
+        int count = lc.deliver(null, Integer.MAX_VALUE);
         assertThat(all.get(0).got).isEqualTo(1);
         for (int i = 1; i < n; i++) {
             assertThat(all.get(i).got).as("subscriber %d", i).isEqualTo(i % 2 == 0 ? 1 : 0);
@@ -116,6 +116,6 @@ class LoopChannelTest {
         for (int i = 0; i < 5; i++) {
             lc.add(new Sub());
         }
-        assertThat(lc.deliver(null, null, 3)).isEqualTo(3);
+        assertThat(lc.deliver(null, 3)).isEqualTo(3);
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.message.ReferenceBodies;
-import org.pushpin.server.Transport;
+import org.pushpin.transport.Transport;
 
 /** The control API over real sockets, byte for byte against what Pushpin 1.36 answered (publishing.md §2). */
 @Timeout(30)

@@ -5,7 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pushpin.hub.Publisher;
+import org.pushpin.publish.Publisher;
 import org.pushpin.message.PublishItem;
 
 /** A {@link Publisher} that remembers what it was given (the real hub lives elsewhere). */

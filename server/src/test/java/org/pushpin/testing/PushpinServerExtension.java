@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.pushpin.config.ConfigLoader;
 import org.pushpin.config.PushpinConfig;
 import org.pushpin.config.StartOptions;
-import org.pushpin.server.PushpinServer;
+import org.pushpin.app.PushpinServer;
 
 /**
  * Starts a real pushpin-java server for a test: writes {@code pushpin.conf} and {@code routes} into a fresh

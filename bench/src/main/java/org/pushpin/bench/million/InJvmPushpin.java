@@ -20,7 +20,7 @@ import org.pushpin.config.ConfigLoader;
 import org.pushpin.config.StartOptions;
 import org.pushpin.message.PublishItem;
 import org.pushpin.message.PublishParser;
-import org.pushpin.server.PushpinServer;
+import org.pushpin.app.PushpinServer;
 import org.slf4j.LoggerFactory;
 
 /**

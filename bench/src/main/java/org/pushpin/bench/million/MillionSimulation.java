@@ -101,7 +101,7 @@ public final class MillionSimulation {
         List<PublishItem> items = InJvmPushpin.onePerRoom(rooms, text);
         long base = clients.messages.sum();
         long t = System.nanoTime();
-        pushpin.server().hub().publish(items);
+        pushpin.server().publisher().publish(items);
         long got;
         while ((got = clients.messages.sum() - base) < expected && System.nanoTime() - t < WAIT_NANOS) {
             Thread.sleep(1);

@@ -10,9 +10,10 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Decides whether a client's {@code Grip-Sig} makes it trusted (grip.md §1.1, 1.36 {@code validate_token}): the
- * header's {@code alg} is the key's, the signature is valid with {@code upstream_key}, the claims are a JSON object,
- * and {@code exp} is present, positive and later than now. {@code iss} is not checked, nor {@code nbf}/{@code aud}.
+ * Decides whether a client's {@code Grip-Sig} makes it trusted (docs/grip.md#trusted-clients, 1.36
+ * {@code validate_token}): the header's {@code alg} is the key's, the signature is valid with {@code upstream_key}, the
+ * claims are a JSON object, and {@code exp} is present, positive and later than now. {@code iss} is not checked, nor
+ * {@code nbf}/{@code aud}.
  *
  * <p>{@code exp} is read as 1.36 reads it with {@code QVariant::toInt}: a number (rounded) or a numeric string; any
  * other value counts as 0. One difference: 1.36 narrows it to 32 bits, which wraps values after 2038 into the past;

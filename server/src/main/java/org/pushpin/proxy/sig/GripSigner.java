@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Makes the {@code Grip-Sig} token Pushpin puts on proxied requests (grip.md §1.1): a JWS with header exactly
+ * Makes the {@code Grip-Sig} token Pushpin puts on proxied requests (docs/grip.md#grip-sig): a JWS with header exactly
  * {@code {"typ":"JWT","alg":"HS256"}} (or ES256 / RS256 per key) and claims {@code {"exp":<now+3600>,"iss":<iss>}},
  * byte for byte as 1.36 writes them (keys sorted, as its serde_json map does).
  *

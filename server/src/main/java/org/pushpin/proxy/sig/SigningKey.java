@@ -23,7 +23,7 @@ import java.util.Objects;
 
 /**
  * A {@code sig_key} / {@code upstream_key} / route {@code sig_key} value, read as Pushpin 1.36 reads it
- * ({@code Jwt::EncodingKey::fromConfigString}, grip.md §1.1):
+ * ({@code Jwt::EncodingKey::fromConfigString}, docs/grip.md#grip-sig):
  * <ul>
  *   <li>{@code base64:<b64>}: binary HMAC secret (HS256), decoded leniently as Qt does;</li>
  *   <li>{@code file:<path>}: a file, relative to the config directory unless absolute; PEM content is a key (EC

@@ -1,4 +1,4 @@
-package org.pushpin.proxy;
+package org.pushpin.hold;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;

@@ -1,63 +1,67 @@
-package org.pushpin.server;
+package org.pushpin.app;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.pushpin.config.ListenSpec;
+import org.pushpin.broker.Broker;
+import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.config.PushpinConfig;
-import org.pushpin.proxy.ProxyContext;
 import org.pushpin.hold.HoldHandoff;
 import org.pushpin.hub.Hub;
 import org.pushpin.ingest.ControlApiServer;
-import org.pushpin.routing.RouteSources;
+import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.proxy.ProxyContext;
+import org.pushpin.publish.Input;
+import org.pushpin.publish.Publisher;
 import org.pushpin.routing.RouteSource;
+import org.pushpin.routing.RouteSources;
 import org.pushpin.routing.RoutesFile;
+import org.pushpin.server.Listeners;
+import org.pushpin.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: every listener of the config on one set of event loops (one per core), and on demand
- * in-JVM listeners ({@link #listenInJvm}) on a second set.
+ * The running server and the one place that wires it: metrics, broker, hub, holds, proxy, client listeners and
+ * publish inputs. Nothing below this package builds another part; each gets what it needs from here.
+ *
+ * <pre>
+ * inputs (control API, ...) ─▶ Publisher = Hub ─▶ Broker ─▶ Hub fanout ─▶ holds (Subscriber, DeliveryKind)
+ * listeners ─▶ client pipeline ─▶ proxy ─▶ GripHandoff = HoldHandoff ─▶ holds ─ subscribe ─▶ Hub
+ * </pre>
  */
 public final class PushpinServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushpinServer.class);
 
+    private final ServerMetrics metrics = new ServerMetrics();
     private final EventLoopGroup group;
     private final RouteSource routes;
-    private final List<Channel> listeners = new ArrayList<>();
-    private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
-    private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
-    private final List<Path> socketFiles = new ArrayList<>();
-    private final InJvmListeners inJvm;
-    private ProxyContext context;
-    private ConnectionLimiter limiter;
+    private final List<Input> inputs = new ArrayList<>();
+    private Listeners listeners;
     private Hub hub;
     private ControlApiServer control;
     private EventLoopGroup controlGroup;
 
-    private PushpinServer(EventLoopGroup group, RouteSource routes, int threads) {
+    private PushpinServer(EventLoopGroup group, RouteSource routes) {
         this.group = group;
         this.routes = routes;
-        this.inJvm = new InJvmListeners(threads);
     }
 
     /**
      * Binds every listener of {@code config} (port 0 = ephemeral), the HTTP control API when
-     * {@code push_in_http_port} is set, and starts serving: GRIP holds subscribe through one hub that every
-     * publish input feeds.
+     * {@code push_in_http_port} is set, and starts serving with the in-process broker.
      */
     public static PushpinServer start(PushpinConfig config) throws Exception {
+        return start(config, new EmbeddedBroker());
+    }
+
+    /** As {@link #start(PushpinConfig)}, with publishes shared through {@code broker} (closed with the server). */
+    public static PushpinServer start(PushpinConfig config, Broker broker) throws Exception {
         Transport transport = Transport.best();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         EventLoopGroup group = transport.newGroup(threads, new DefaultThreadFactory("pushpin-io", true));
@@ -65,12 +69,13 @@ public final class PushpinServer implements AutoCloseable {
         PushpinServer server = null;
         try {
             routes = RouteSources.open(config.proxy());
-            server = new PushpinServer(group, routes, threads);
-            Hub hub = new Hub(config.handler());
+            server = new PushpinServer(group, routes);
+            Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), broker, server.metrics);
             server.hub = hub;
-            server.context = new ProxyContext(config, routes, new HoldHandoff(hub), transport);
-            server.limiter = new ConnectionLimiter(config.runner().clientMaxconn());
-            server.bindAll(config, transport);
+            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics), transport,
+                    server.metrics);
+            server.listeners = new Listeners(group, transport, context, config.runner().clientMaxconn(), threads);
+            server.listeners.bindAll(config.runner());
             // Publishers get their own loop: a busy fanout on the client loops must not keep a publish waiting for
             // its answer (as Pushpin's handler is apart from its connection manager). The hub queue is in between.
             EventLoopGroup controlLoop = group;
@@ -79,12 +84,14 @@ public final class PushpinServer implements AutoCloseable {
                         new DefaultThreadFactory("pushpin-control", true));
             }
             server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
+            server.inputs.add(server.control);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
             } else {
+                broker.close();
                 if (routes instanceof AutoCloseable c) {
                     c.close();
                 }
@@ -92,58 +99,6 @@ public final class PushpinServer implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private void bindAll(PushpinConfig config, Transport transport) throws Exception {
-        for (ListenSpec spec : config.runner().httpPorts()) {
-            httpAddresses.add(bind(transport, spec, new ClientPipelineInitializer(context, limiter, null), limiter));
-        }
-        for (ListenSpec spec : config.runner().httpsPorts()) {
-            TlsCertificates certs = new TlsCertificates(config.runner().certsDir(), spec.port());
-            if (!certs.hasDefault()) {
-                LOG.warn("no default certificate default_{}.crt in {}: clients without SNI will fail",
-                        spec.port(), config.runner().certsDir());
-            }
-            httpsAddresses.add(bind(transport, spec, new ClientPipelineInitializer(context, limiter, certs), limiter));
-        }
-        for (Path path : config.runner().localPorts()) {
-            bindLocal(transport, path, new ClientPipelineInitializer(context, limiter, null), limiter);
-        }
-    }
-
-    private InetSocketAddress bind(Transport transport, ListenSpec spec, ClientPipelineInitializer init,
-                                   ConnectionLimiter limiter) throws InterruptedException {
-        InetSocketAddress addr = spec.host() == null ? new InetSocketAddress(spec.port())
-                : new InetSocketAddress(spec.host(), spec.port());
-        Channel ch = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(init)
-                .bind(addr).sync().channel();
-        listeners.add(ch);
-        limiter.addListener(ch);
-        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-        LOG.info("listening on {}", bound);
-        return bound;
-    }
-
-    private void bindLocal(Transport transport, Path path, ClientPipelineInitializer init,
-                           ConnectionLimiter limiter) throws InterruptedException, IOException {
-        Files.deleteIfExists(path);
-        Channel ch = new ServerBootstrap()
-                .group(group)
-                .channel(transport.domainServerChannel())
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(init)
-                .bind(transport.domainAddress(path)).sync().channel();
-        listeners.add(ch);
-        limiter.addListener(ch);
-        socketFiles.add(path);
-        LOG.info("listening on unix:{}", path);
     }
 
     /**
@@ -155,7 +110,7 @@ public final class PushpinServer implements AutoCloseable {
      * {@link #close()}.
      */
     public LocalAddress listenInJvm(String name) throws InterruptedException {
-        return inJvm.bind(name, new ClientPipelineInitializer(context, limiter, null), limiter);
+        return listeners.listenInJvm(name);
     }
 
     /**
@@ -163,7 +118,7 @@ public final class PushpinServer implements AutoCloseable {
      * so that a client and its server end can share a loop.
      */
     public EventLoopGroup inJvmLoops() {
-        return inJvm.group();
+        return listeners.inJvmLoops();
     }
 
     /**
@@ -172,7 +127,7 @@ public final class PushpinServer implements AutoCloseable {
      * one loop and hand bytes over without a task between threads; null for another loop.
      */
     public LocalAddress inJvmAddressOn(EventLoop loop) {
-        return inJvm.addressOn(loop);
+        return listeners.inJvmAddressOn(loop);
     }
 
     /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */
@@ -184,12 +139,12 @@ public final class PushpinServer implements AutoCloseable {
 
     /** The bound plain HTTP addresses, in config order (actual ports when 0 was asked). */
     public List<InetSocketAddress> httpAddresses() {
-        return List.copyOf(httpAddresses);
+        return listeners.httpAddresses();
     }
 
     /** The bound TLS addresses, in config order. */
     public List<InetSocketAddress> httpsAddresses() {
-        return List.copyOf(httpsAddresses);
+        return listeners.httpsAddresses();
     }
 
     /** The bound HTTP control API address, or null when {@code push_in_http_port} is unset. */
@@ -197,24 +152,33 @@ public final class PushpinServer implements AutoCloseable {
         return control == null ? null : control.address();
     }
 
-    /** The hub every publish goes through (for in-process publishers and statistics). */
+    /** Where in-process publishers hand their items (the same entry point as every input's). */
+    public Publisher publisher() {
+        return hub;
+    }
+
+    /** The hub (for in-process tools that look at subscriptions). */
     public Hub hub() {
         return hub;
     }
 
-    /** Stops accepting, closes every connection and the event loops; waits until done. */
+    /** This server's counters. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the inputs, then accepting, closes every connection and the event loops; waits until done. */
     @Override
     public void close() {
-        if (control != null) {
-            control.close();
+        for (Input in : inputs) {
+            in.close();
         }
         if (controlGroup != null) {
             controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
-        for (Channel l : listeners) {
-            l.close().awaitUninterruptibly();
+        if (listeners != null) {
+            listeners.close();
         }
-        inJvm.close();
         if (routes instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -225,13 +189,6 @@ public final class PushpinServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (hub != null) {
             hub.close();
-        }
-        for (Path p : socketFiles) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                LOG.debug("removing {}", p, e);
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.pushpin.server;
+package org.pushpin.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

@@ -1,23 +1,28 @@
-package org.pushpin.proxy;
+package org.pushpin.hold;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
+import org.pushpin.proxy.HeldConnection;
+import org.pushpin.proxy.StreamOutput;
 
 /**
- * A stream hold's connection once nothing but the stream is left of the exchange (see
- * {@link GripExchange#compact()}): the client connection, the framing and a few flags — what an idle held stream
- * costs. The response encoder is out of the pipeline meanwhile, so the bytes are framed here: published content
- * arrives already framed once for everyone ({@link #writeShared}) and goes out as a duplicate, with no copy and no
- * per-message wrapper. Writes are flushed by the loop's {@link LoopFlusher}, once per burst.
+ * The writer of a stream hold once nothing but the stream is left of the exchange (see
+ * {@link org.pushpin.proxy.GripExchange#compact()}): the client connection, the framing and a few flags — what an
+ * idle held stream costs. The response encoder is out of the pipeline meanwhile, so the bytes are framed here:
+ * published content arrives already framed once for everyone ({@link #writeShared}, see {@link HttpStreamBytes})
+ * and goes out as a duplicate, with no copy and no per-message wrapper. Writes are flushed by the loop's
+ * {@link LoopFlusher}, once per burst.
+ *
+ * <p>It is the connection's close listener itself ({@link #run()}), so holding a stream costs no extra object.
  */
-final class HeldStream implements StreamOutput {
+final class HeldStream implements StreamOutput, Runnable {
     private static final ByteBuf CRLF = constant("\r\n");
     private static final ByteBuf LAST_CHUNK = constant("0\r\n\r\n");
 
-    private final ClientConnection client;
+    private final HeldConnection client;
     /** HTTP/1.1: chunked; HTTP/1.0: close-delimited, the bytes as they are. */
     private final boolean chunked;
     private final boolean debug;
@@ -25,11 +30,12 @@ final class HeldStream implements StreamOutput {
     private boolean flushQueued;
     private Runnable closeListener;
 
-    HeldStream(ClientConnection client, boolean chunked, boolean debug, Runnable closeListener) {
+    HeldStream(HeldConnection client, boolean chunked, boolean debug, Runnable closeListener) {
         this.client = client;
         this.chunked = chunked;
         this.debug = debug;
         this.closeListener = closeListener;
+        client.onClose(this);
     }
 
     @Override
@@ -99,7 +105,7 @@ final class HeldStream implements StreamOutput {
             ch.write(LAST_CHUNK.duplicate(), ch.voidPromise());
         }
         ch.flush();
-        client.heldStreamDone(this);
+        client.streamEnded();
     }
 
     @Override
@@ -115,8 +121,9 @@ final class HeldStream implements StreamOutput {
         this.closeListener = listener;
     }
 
-    /** The client connection closed. */
-    void onClientClosed() {
+    /** The client connection closed while the stream held it. */
+    @Override
+    public void run() {
         if (!done) {
             done = true;
             if (closeListener != null) {
@@ -131,6 +138,7 @@ final class HeldStream implements StreamOutput {
     }
 
     private static ByteBuf constant(String s) {
-        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(s.length()).writeBytes(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+        return Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer(s.length()).writeBytes(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
     }
 }

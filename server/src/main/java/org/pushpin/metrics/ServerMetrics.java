@@ -1,0 +1,145 @@
+package org.pushpin.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters of one server instance: every part that counts gets this object from the composition root, and
+ * the stats socket and Prometheus (later) read it. No static state, so two servers in one JVM count apart.
+ *
+ * <p>Cost: {@link LongAdder}s, so a count from an event loop touches a cell of its own (no shared cache line
+ * between loops); hot paths count in batches (a fanout adds its deliveries once per loop, not once per
+ * connection). Reading sums the cells: a moment's value, not a snapshot across counters.
+ */
+public final class ServerMetrics {
+    /** Client connections, by protocol. */
+    public enum ConnectionKind { HTTP, WEBSOCKET }
+
+    /** Held connections, by hold mode. */
+    public enum HoldKind { STREAM, RESPONSE, WEBSOCKET }
+
+    /** Why a delivery (or a published item) did not reach a connection. */
+    public enum Drop {
+        /** A stream client had more than its limit waiting to be written; the connection was cut. */
+        SLOW_CLIENT,
+        /** {@code message_hwm}: more deliveries queued than allowed; counted per delivery. */
+        MESSAGE_HWM,
+        /** {@code message_rate}: reserved; our limiter delays deliveries over the rate instead of dropping them. */
+        MESSAGE_RATE,
+        /** An item whose id was seen within {@code id_cache_ttl}; counted per item. */
+        DUPLICATE_ID,
+        /** An item that waited for its {@code prev-id} and was given up; counted per item. */
+        SEQUENCE
+    }
+
+    private final LongAdder[] connectionsOpen = adders(ConnectionKind.values().length);
+    private final LongAdder[] connectionsTotal = adders(ConnectionKind.values().length);
+    private final LongAdder[] held = adders(HoldKind.values().length);
+    private final LongAdder[] drops = adders(Drop.values().length);
+    private final LongAdder subscriptions = new LongAdder();
+    private final LongAdder requestsProxied = new LongAdder();
+    private final LongAdder itemsReceived = new LongAdder();
+    private final LongAdder itemsFannedOut = new LongAdder();
+    private final LongAdder deliveries = new LongAdder();
+
+    // ---- counting ----
+
+    public void connectionOpened(ConnectionKind kind) {
+        connectionsOpen[kind.ordinal()].increment();
+        connectionsTotal[kind.ordinal()].increment();
+    }
+
+    public void connectionClosed(ConnectionKind kind) {
+        connectionsOpen[kind.ordinal()].decrement();
+    }
+
+    /** A client connection changed protocol (an HTTP connection upgraded to WebSocket). */
+    public void connectionUpgraded(ConnectionKind from, ConnectionKind to) {
+        connectionsOpen[from.ordinal()].decrement();
+        connectionsOpen[to.ordinal()].increment();
+    }
+
+    public void holdStarted(HoldKind kind) {
+        held[kind.ordinal()].increment();
+    }
+
+    public void holdEnded(HoldKind kind) {
+        held[kind.ordinal()].decrement();
+    }
+
+    public void subscribed() {
+        subscriptions.increment();
+    }
+
+    public void unsubscribed() {
+        subscriptions.decrement();
+    }
+
+    /** A client request was routed and forwarded to an origin (or the test target). */
+    public void requestProxied() {
+        requestsProxied.increment();
+    }
+
+    /** Items accepted from a publish input. */
+    public void itemsReceived(int n) {
+        itemsReceived.add(n);
+    }
+
+    /** One item left sequencing and was fanned out to this instance's subscribers. */
+    public void itemFannedOut() {
+        itemsFannedOut.increment();
+    }
+
+    public void delivered(int n) {
+        deliveries.add(n);
+    }
+
+    public void dropped(Drop reason, long n) {
+        drops[reason.ordinal()].add(n);
+    }
+
+    // ---- reading (any thread) ----
+
+    public long connectionsOpen(ConnectionKind kind) {
+        return connectionsOpen[kind.ordinal()].sum();
+    }
+
+    public long connectionsTotal(ConnectionKind kind) {
+        return connectionsTotal[kind.ordinal()].sum();
+    }
+
+    public long held(HoldKind kind) {
+        return held[kind.ordinal()].sum();
+    }
+
+    public long subscriptions() {
+        return subscriptions.sum();
+    }
+
+    public long requestsProxied() {
+        return requestsProxied.sum();
+    }
+
+    public long itemsReceived() {
+        return itemsReceived.sum();
+    }
+
+    public long itemsFannedOut() {
+        return itemsFannedOut.sum();
+    }
+
+    public long deliveries() {
+        return deliveries.sum();
+    }
+
+    public long dropped(Drop reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+}
