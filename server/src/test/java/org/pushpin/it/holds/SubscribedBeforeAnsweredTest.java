@@ -8,7 +8,7 @@ import static org.pushpin.it.holds.Holds.stream;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +49,11 @@ class SubscribedBeforeAnsweredTest {
 
     private final Gate gate = new Gate();
 
-    /** Holds the logging thread at the armed channel's "subscribe" line until the publish was logged. */
-    static final class Gate extends AppenderBase<ILoggingEvent> {
+    /**
+     * Holds the logging thread at the armed channel's "subscribe" line until the publish was logged. Unsynchronized:
+     * the hub thread must get through to log the publish while the event loop waits here.
+     */
+    static final class Gate extends UnsynchronizedAppenderBase<ILoggingEvent> {
         volatile String holdAtChannel;
         volatile String releaseOnPublishTo;
         final CountDownLatch published = new CountDownLatch(1);
