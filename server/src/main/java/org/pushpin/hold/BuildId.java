@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code build-id} content filter (grip.md §6), as Pushpin 1.36 renders it (checked on the reference):
+ * The {@code build-id} content filter (docs/grip.md#build-id), as Pushpin 1.36 renders it (checked on the reference):
  * it needs the subscription meta {@code id_format}; in the content {@code %(text)I} becomes {@code text},
  * {@code %I} becomes the default id, {@code %%} a single {@code %}; with meta {@code id_encoding=hex} ids are written
  * in hex. The initial body has no default id ({@code %I} there is an error); for a published item the default id is

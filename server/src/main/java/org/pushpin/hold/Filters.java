@@ -6,7 +6,7 @@ import java.util.Map;
 import org.pushpin.message.PublishItem;
 
 /**
- * The delivery filters of grip.md §6 that decide whether a subscriber gets an item at all (skip-self, skip-users,
+ * The delivery filters (docs/grip.md#filters) that decide whether a subscriber gets an item at all (skip-self, skip-users,
  * require-sub), and var-subst, the one content filter applied here. Unknown filter names are ignored.
  */
 final class Filters {
@@ -46,7 +46,7 @@ final class Filters {
         return true;
     }
 
-    /** The content filters among a subscription's filters, in order (grip.md §6). */
+    /** The content filters among a subscription's filters, in order (docs/grip.md#filters). */
     private static final List<String> CONTENT_FILTERS = List.of("build-id", "var-subst");
 
     /**

@@ -58,7 +58,7 @@ final class ResponseHold extends Hold {
         return prefix == null ? name : prefix + name;
     }
 
-    /** The retry shortly after a channel's first subscription (docs/grip.md#long-polls): once per hold. */
+    /** The retry shortly after a channel's first subscription (docs/grip.md#retries): once per hold. */
     @Override
     void updateAfterFirstSubscription() {
         if (!retried) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.pushpin.message.PublishItem;
 
 /**
- * One million held SSE connections in one JVM (DESIGN.md "The million on a 2-core machine"): our server, its origin
+ * One million held SSE connections in one JVM (docs/scaling.md, docs/benchmarks.md#a-million-connections-in-one-jvm): our server, its origin
  * and the clients all in this process over the in-JVM transport. Connects N clients (room {@code i % rooms}, at
  * most {@code -Dmillion.inFlight} waiting for their initial body), then reports the connect time, the live heap
  * per connection (after a full GC, before and after; the client side's share measured apart, see
