@@ -19,7 +19,7 @@ import org.pushpin.timer.TimerWheel;
  * timer entry in the loop's wheel. Subclasses say what a delivery and the timer do for their hold mode.
  * What an idle hold keeps: this object, its channel names (shared with the instruction) and its meta.
  */
-abstract class Hold extends TimerWheel.Timer implements Subscriber {
+abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("handler");
 
     /** The exchange; null once a stream hold let go of it (see {@link GripExchange#compact()}). */
@@ -68,7 +68,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
     final void subscribe() {
         subscribed = true;
         context.metrics.holdStarted(kind());
-        out.onClientClose(this::end);
+        out.onClientClose(this);
         String url = LOG.isInfoEnabled() ? url() : null;
         for (int i = 0; i < channels.length; i++) {
             String c = channels[i];
@@ -85,6 +85,12 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber {
         String host = exchange.request().headers().get("Host");
         return (exchange.channel().pipeline().get("tls") != null ? "https://" : "http://")
                 + (host == null || host.isEmpty() ? "localhost" : host) + exchange.request().uri();
+    }
+
+    /** The client connection closed: the hold ends (the hold is its own close listener, no object per hold). */
+    @Override
+    public final void run() {
+        end();
     }
 
     /** Leaves every channel and the timer wheel; idempotent. */

@@ -177,7 +177,9 @@ final class StreamHold extends Hold {
             return;
         }
         if (link == null) {
-            out = new HeldStream(exchange.compact(), exchange.chunkedStream(), exchange.debug(), this::end);
+            boolean chunked = exchange.chunkedStream();
+            boolean debug = exchange.debug();
+            out = new HeldStream(exchange.compact(), chunked, debug, this);
             exchange = null;
         } else {
             TimerWheel.of(loop).schedule(link, link.timeoutMillis);
