@@ -115,7 +115,7 @@ report=$(cat <<MD
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)
-- JDK: $(java -version 2>&1 | head -1); ours: \`$PP_OURS_CMD\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (message_rate 2500, log_level 2)
+- JDK: $(java -version 2>&1 | head -1); ours: \`${PP_OURS_CMD//$repo\//}\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'), stock config (message_rate 2500, log_level 2)
 - N=$N SSE clients (\`GET /sse/i\`, one origin answer each: \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`, \`text/event-stream\`, 7-byte initial body), source addresses 127.0.0.1-16; RSS = sum of VmRSS over the server's whole process tree, measured 2 s after a 200-connection warm-up and 2 s after all N got their initial body; live heap (ours) = \`jcmd PID GC.run\` then \`GC.heap_info\` "used", ours' RSS read after that full GC; then one publish of one item per room, lost = deliveries that did not arrive; deliver s = the last delivery's latency
 - command: \`$cmd\`
 ${note_line}

@@ -98,7 +98,7 @@ cmd="scripts/bench-side-by-side.sh $N"
 for v in BENCH_REFERENCE BENCH_OURS BENCH_ROOMS BENCH_JAVA_OPTS BENCH_LOADGEN_ARGS; do
   [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
 done
-notes=(--note "ours: \`$PP_OURS_CMD\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'); both with handler.message_rate and handler.message_hwm = 1000000000"
+notes=(--note "ours: \`${PP_OURS_CMD//$repo\//}\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'); both with handler.message_rate and handler.message_hwm = 1000000000"
   --note "N=$N SSE clients (\`GET /sse/i\` → \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`), source addresses 127.0.0.1-16, one server at a time; load generator \`org.pushpin.bench.load.LoadGen\` on the same machine; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)")
 [ -n "${BENCH_NOTE:-}" ] && notes+=(--note "$BENCH_NOTE")
 report_args=(--results "$results" --command "$cmd" "${notes[@]}")

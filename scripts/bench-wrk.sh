@@ -151,7 +151,7 @@ if [ "$PIN" = 1 ]; then
 else
   pin_text="no CPU pinning: wrk, origin and proxy share all $(nproc) cores"
 fi
-if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`$PP_OURS_CMD\` with JAVA_OPTS=\`$OURS_JAVA_OPTS\` in its environment"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
+if [ -n "${PP_OURS_CMD:-}" ]; then ours_text="\`${PP_OURS_CMD//$repo\//}\` with JAVA_OPTS=\`$OURS_JAVA_OPTS\` in its environment"; else ours_text="bin/pushpin with JAVA_OPTS=\`$OURS_JAVA_OPTS\`"; fi
 note_line=""
 if [ -n "${BENCH_NOTE:-}" ]; then note_line="- note: $BENCH_NOTE
 "; fi
