@@ -28,7 +28,10 @@ import org.pushpin.message.PublishItem;
 import org.pushpin.message.ReferenceBodies;
 import org.pushpin.transport.Transport;
 
-/** The control API over real sockets, byte for byte against what Pushpin 1.36 answered (publishing.md §2). */
+/**
+ * The control API over real sockets, byte for byte against what Pushpin 1.36 answered
+ * (docs/publishing.md#http-control-api).
+ */
 @Timeout(30)
 class ControlApiServerTest {
     static EventLoopGroup group;

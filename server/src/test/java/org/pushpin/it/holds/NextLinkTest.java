@@ -17,7 +17,7 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** {@code Grip-Link: <uri>; rel=next} as a client and the origin see it (grip.md §5). */
+/** {@code Grip-Link: <uri>; rel=next} as a client and the origin see it (docs/grip.md#next-links). */
 class NextLinkTest {
     @RegisterExtension
     @Order(1)

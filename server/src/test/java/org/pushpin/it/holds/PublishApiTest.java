@@ -26,9 +26,9 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Publishing end to end through the HTTP control API (publishing.md §1, §2, §4, §6) to stream holds: nothing is
- * stored, id de-duplication, prev-id sequencing, subscription filters (grip.md §6), the Debian
- * {@code pushpin-publish}, and bad publishes.
+ * Publishing end to end through the HTTP control API (docs/publishing.md#http-control-api) to stream holds: nothing
+ * is stored (docs/publishing.md#delivery), id de-duplication and prev-id sequencing (docs/publishing.md#sequencing),
+ * subscription filters (docs/grip.md#filters), the Debian {@code pushpin-publish}, and bad publishes.
  */
 @Timeout(30)
 class PublishApiTest {

@@ -21,7 +21,7 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Response holds (long-polling) as the client sees them (grip.md §5 "Response hold"): silence until a publish or the
+ * Response holds (long-polling) as the client sees them (docs/grip.md#response-hold): silence until a publish or the
  * timeout, {@code http-response} merged over the origin's hold response, {@code body-patch}, client disconnects.
  */
 @Timeout(30)

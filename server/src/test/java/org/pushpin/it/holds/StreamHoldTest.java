@@ -23,8 +23,8 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Stream holds as the client sees them (grip.md §5 "Stream hold", §3 Grip-Keep-Alive): the response starts at once,
- * {@code http-stream} publishes are appended in order, {@code close} ends it, keep-alives fill idle time.
+ * Stream holds as the client sees them (docs/grip.md#stream-hold, docs/grip.md#grip-keep-alive): the response starts
+ * at once, {@code http-stream} publishes are appended in order, {@code close} ends it, keep-alives fill idle time.
  */
 @Timeout(30)
 class StreamHoldTest {
