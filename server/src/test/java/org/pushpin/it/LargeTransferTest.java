@@ -156,7 +156,10 @@ class LargeTransferTest {
         }
     }
 
-    /** Waits until {@code counter} stops growing for half a second (at most 20 s); returns where it stopped. */
+    /**
+     * Waits until {@code counter} stops growing for half a second (at most 20 s); returns where it stopped. A stall is
+     * the absence of progress, which nothing signals, so this must be a timed wait.
+     */
     private static long awaitPlateau(AtomicLong counter) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long last = -1;
