@@ -16,8 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The header form of an instruction (grip.md §3). Error messages marked (v) were read off a debug-mode 502 of the
- * reference 1.36; the rest follow its source.
+ * The header form of an instruction (docs/grip.md#instruction-headers). Error messages marked (v) were read off a
+ * debug-mode 502 of the reference 1.36; the rest follow its source.
  */
 class InstructHeadersTest {
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The {@code application/grip-instruct} form (grip.md §4). Every error message below was read off a debug-mode 502
- * of the reference 1.36, as were the conversions marked (v).
+ * The {@code application/grip-instruct} form (docs/grip.md#json-instruction-body). Every error message below was read
+ * off a debug-mode 502 of the reference 1.36, as were the conversions marked (v).
  */
 class InstructJsonTest {
     private static final String CT = "Content-Type: application/grip-instruct";

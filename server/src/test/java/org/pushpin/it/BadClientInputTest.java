@@ -26,9 +26,10 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Malformed and hostile client input (behaviours.md §2, RFC 9112). 1.36 drops such a connection, 1.40+ answers
- * 400: either is accepted here. What is never accepted: a 2xx/5xx answer, the request reaching the origin, or
- * other clients being disturbed. After every test a normal request on a new connection must still work.
+ * Malformed and hostile client input (docs/compatibility.md#deliberately-different, RFC 9112). 1.36 drops such a
+ * connection, 1.40+ answers 400: either is accepted here. What is never accepted: a 2xx/5xx answer, the request
+ * reaching the origin, or other clients being disturbed. After every test a normal request on a new connection must
+ * still work.
  */
 @Timeout(30)
 class BadClientInputTest {

@@ -19,9 +19,9 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Per-connection limits (config.md §3, behaviours.md §2): the request head must fit {@code client_buffer_size}
- * and have at most 64 headers (1.36 drops the connection, 1.40+ answers 400: either is accepted, a forwarded
- * request is not); {@code client_maxconn} makes excess connections wait.
+ * Per-connection limits (docs/configuration.md#runner-keys, docs/compatibility.md#deliberately-different): the request
+ * head must fit {@code client_buffer_size} and have at most 64 headers (1.36 drops the connection, 1.40+ answers 400:
+ * either is accepted, a forwarded request is not); {@code client_maxconn} makes excess connections wait.
  */
 @Timeout(30)
 class ClientLimitsTest {

@@ -21,8 +21,9 @@ import org.pushpin.testing.SelfSignedCert;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * The headers Pushpin rewrites on the way to the origin and back (grip.md §1 table, config.md §4 X-Forwarded-*,
- * behaviours.md §3), except the Grip-* ones ({@link GripSignatureTest}).
+ * The headers Pushpin rewrites on the way to the origin and back (docs/grip.md#requests-to-the-origin, X-Forwarded-*
+ * in docs/configuration.md#proxy-keys, docs/compatibility.md#same-as-136), except the Grip-* ones
+ * ({@link GripSignatureTest}).
  */
 @Timeout(30)
 class ForwardedHeadersTest {

@@ -30,7 +30,10 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** Plain proxying (behaviours.md §2, §3): what goes through to the origin and what comes back, framing included. */
+/**
+ * Plain proxying (docs/compatibility.md#same-as-136, #deliberately-different): what goes through to the origin and
+ * what comes back, framing included.
+ */
 @Timeout(30)
 class ForwardingTest {
 
@@ -451,6 +454,6 @@ class ForwardingTest {
         }
         OriginRequest seen = origin.awaitRequest("/fwd/expect");
         assertThat(seen.bodyText()).isEqualTo("hello world");
-        assertThat(seen.hasHeader("Expect")).as("Expect is hop-by-hop (grip.md §1)").isFalse();
+        assertThat(seen.hasHeader("Expect")).as("Expect is hop-by-hop (docs/grip.md#requests-to-the-origin)").isFalse();
     }
 }

@@ -20,7 +20,7 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * GRIP answers without a hold or a next link (grip.md §2-§5 "No hold, no link"): instruction headers applied and
+ * GRIP answers without a hold or a next link (docs/grip.md#no-hold): instruction headers applied and
  * removed, {@code application/grip-instruct} responses, size limits and instruction errors.
  */
 @Timeout(30)

@@ -25,8 +25,9 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * The Grip-* side of forwarding (grip.md §1, §1.1): client Grip-* headers removed, Grip-Sig and Grip-Feature added,
- * per-route signing, and passthrough for trusted clients ({@code upstream_key}) and {@code no_grip} routes.
+ * The Grip-* side of forwarding (docs/grip.md#requests-to-the-origin, #grip-sig): client Grip-* headers removed,
+ * Grip-Sig and Grip-Feature added, per-route signing, and passthrough for trusted clients ({@code upstream_key}) and
+ * {@code no_grip} routes.
  */
 @Timeout(30)
 class GripSignatureTest {
@@ -210,7 +211,7 @@ class GripSignatureTest {
         }
         OriginRequest seen = origin.awaitRequest("/sig/nogrip");
         // nothing is added on a no_grip route; the client is still untrusted, so its Grip-* headers are removed
-        // (grip.md §1 intro; what 1.36 does)
+        // (docs/grip.md#passthrough; what 1.36 does)
         assertThat(gripHeaderNames(seen)).isEmpty();
     }
 }

@@ -24,7 +24,7 @@ import org.pushpin.testing.TestOrigin;
 
 /**
  * 1 GiB up and 1 GiB down through a server whose heap is 96 MiB (and whose direct memory Netty bounds by the
- * same figure): bodies must be streamed with backpressure, never held (behaviours.md §3, "no size limit").
+ * same figure): bodies must be streamed with backpressure, never held (docs/architecture.md, "Backpressure both ways").
  * A reader that stops must stop the writer on the other side within a bound far below the transfer size.
  * The server runs in a child JVM ({@code org.pushpin.cli.PushpinMain --config}); client and origin generate and
  * check the bytes on the fly (count and CRC32), holding none of them.
@@ -156,7 +156,10 @@ class LargeTransferTest {
         }
     }
 
-    /** Waits until {@code counter} stops growing for half a second (at most 20 s); returns where it stopped. */
+    /**
+     * Waits until {@code counter} stops growing for half a second (at most 20 s); returns where it stopped. A stall is
+     * the absence of progress, which nothing signals, so this must be a timed wait.
+     */
     private static long awaitPlateau(AtomicLong counter) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long last = -1;

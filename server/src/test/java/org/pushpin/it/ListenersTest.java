@@ -22,7 +22,10 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.SelfSignedCert;
 import org.pushpin.testing.TestOrigin;
 
-/** Listening sockets (config.md §3): several http ports, IPv6, TLS with SNI certificates, unix sockets. */
+/**
+ * Listening sockets (docs/configuration.md#runner-keys): several http ports, IPv6, TLS with SNI certificates, unix
+ * sockets.
+ */
 @Timeout(30)
 class ListenersTest {
     static final SelfSignedCert DEFAULT_CERT = SelfSignedCert.generate("default-cert");

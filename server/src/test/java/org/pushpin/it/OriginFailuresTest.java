@@ -28,8 +28,8 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Origins that refuse, stall, talk garbage or break off (behaviours.md §1, §3). The client gets a 502 when
- * nothing was sent yet, a cut-off response when the failure comes later, and other clients never notice.
+ * Origins that refuse, stall, talk garbage or break off (docs/compatibility.md#error-answers). The client gets a 502
+ * when nothing was sent yet, a cut-off response when the failure comes later, and other clients never notice.
  */
 @Timeout(30)
 class OriginFailuresTest {

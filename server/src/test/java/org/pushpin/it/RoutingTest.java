@@ -17,7 +17,10 @@ import org.pushpin.testing.RawResponse;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** The routes file as a client sees it (config.md §7, behaviours.md §1): matching, rewriting, failover, reload. */
+/**
+ * The routes file as a client sees it (docs/configuration.md#routes-file, docs/compatibility.md#error-answers):
+ * matching, rewriting, failover, reload.
+ */
 @Timeout(30)
 class RoutingTest {
 

@@ -3,6 +3,10 @@ package org.pushpin.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +18,12 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
-/** Uses the real 250 ms poll and 1 s reload delay, so each change is seen within about 1.3 s. */
+/**
+ * Uses the real 250 ms poll and 1 s reload delay, so each change is seen within about 1.3 s; the tests that show a
+ * reload leaving the table alone use short delays and wait for the reload's warning instead.
+ */
 class RoutesFileTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(3);
@@ -30,6 +38,34 @@ class RoutesFileTest {
                 throw new AssertionError("not seen within " + WITHIN);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** The warnings {@link RoutesFile} logs while it is open (the sign that a reload attempt is over). */
+    private static final class Warnings implements AutoCloseable {
+        private final Logger logger = (Logger) LoggerFactory.getLogger(RoutesFile.class);
+        private final Level level = logger.getLevel();
+        private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+        Warnings() {
+            logger.setLevel(Level.WARN); // whatever level an earlier test in this JVM gave the root logger
+            events.start();
+            logger.addAppender(events);
+        }
+
+        void await(String message) throws InterruptedException {
+            RoutesFileTest.await(() -> {
+                synchronized (events) { // the watcher thread appends under this lock
+                    return events.list.stream()
+                            .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().equals(message));
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(events);
+            logger.setLevel(level);
         }
     }
 
@@ -95,9 +131,9 @@ class RoutesFileTest {
     void deletedFileKeepsTheOldTableAndARecreatedOneIsLoaded() throws Exception {
         Path file = dir.resolve("routes");
         Files.writeString(file, "*,id=one 127.0.0.1:1\n");
-        try (RoutesFile routes = RoutesFile.open(file)) {
+        try (Warnings warnings = new Warnings(); RoutesFile routes = RoutesFile.open(file, 20, 20)) {
             Files.delete(file);
-            Thread.sleep(1600); // past the poll and the reload delay: nothing may change
+            warnings.await("unable to open routes file: " + file); // the reload that found no file is done
             assertThat(idFor(routes, "a")).contains("one");
 
             Files.writeString(file, "*,id=again 127.0.0.1:1\n");
@@ -109,11 +145,10 @@ class RoutesFileTest {
     void unreadableFileKeepsTheOldTable() throws Exception {
         Path file = dir.resolve("routes");
         Files.writeString(file, "*,id=one 127.0.0.1:1\n");
-        try (RoutesFile routes = RoutesFile.open(file)) {
+        try (Warnings warnings = new Warnings(); RoutesFile routes = RoutesFile.open(file, 20, 20)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
             assumeTrue(!Files.isReadable(file), "running as a user who can read anything");
-            Files.writeString(dir.resolve("unused"), "x");
-            Thread.sleep(1600);
+            warnings.await("unable to open routes file: " + file); // the reload that could not read it is done
             assertThat(idFor(routes, "a")).contains("one");
         }
     }
@@ -167,7 +202,8 @@ class RoutesFileTest {
         await(() -> watchThreads() == 0);
         Files.writeString(file, "*,id=two 127.0.0.1:1\n");
         routes.reload(); // no-op once closed
-        Thread.sleep(1600);
+        // Only the watcher thread swaps tables, and it has ended (and reload() started no other): nothing to wait for.
+        assertThat(watchThreads()).isZero();
         assertThat(idFor(routes, "a")).contains("one");
     }
 

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Publishes to a server's HTTP control API ({@code POST /publish}, publishing.md §2) with the JDK HttpClient.
- * Items are built with {@link #item(String)}; {@link #publish} fails the test unless the server answers 200.
+ * Publishes to a server's HTTP control API ({@code POST /publish}, docs/publishing.md#http-control-api) with the JDK
+ * HttpClient. Items are built with {@link #item(String)}; {@link #publish} fails the test unless the server answers
+ * 200.
  */
 public final class Publish {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -78,7 +79,7 @@ public final class Publish {
         return new Item(channel);
     }
 
-    /** A publish item, rendered as JSON (publishing.md §1). */
+    /** A publish item, rendered as JSON (docs/publishing.md#publish-items). */
     public static final class Item {
         private final String channel;
         private String id;

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,20 +74,25 @@ class TimerWheelTest {
 
     @Test
     void firesOnceAfterAtLeastTheDelay() throws Exception {
-        TimerWheel w = wheel();
-        CountDownLatch latch = new CountDownLatch(1);
-        Probe p = new Probe(latch);
-        long start = System.nanoTime();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        TimerWheel w = TimerWheel.withClock(loop, now::get);
+        Probe p = new Probe(new CountDownLatch(1));
         onLoop(() -> {
             w.schedule(p, 300);
             return null;
         });
         assertThat(p.isScheduled()).isTrue();
-        assertThat(latch.await(3, TimeUnit.SECONDS)).isTrue();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(p.firedAt - start)).isGreaterThanOrEqualTo(300);
-        Thread.sleep(600);
-        assertThat(p.fired.get()).isEqualTo(1);
+        advanceAndTick(w, now, 299);
+        assertThat(p.fired.get()).as("not before the delay").isZero();
+        advanceAndTick(w, now, 1 + TimerWheel.TICK_MILLIS);
+        assertThat(p.fired.get()).as("by the first tick after the delay").isEqualTo(1);
         assertThat(p.isScheduled()).isFalse();
+        // Later ticks, up to a whole turn of the wheel later, do not fire it again.
+        for (int i = 0; i < 4; i++) {
+            advanceAndTick(w, now, TimerWheel.TICK_MILLIS);
+        }
+        advanceAndTick(w, now, 1024 * TimerWheel.TICK_MILLIS);
+        assertThat(p.fired.get()).isEqualTo(1);
         assertThat(onLoop(w::size)).isZero();
         assertThat(onLoop(w::ticking)).as("no tick task while empty").isFalse();
     }
@@ -105,7 +111,8 @@ class TimerWheelTest {
 
     @Test
     void cancelPreventsFiring() throws Exception {
-        TimerWheel w = wheel();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        TimerWheel w = TimerWheel.withClock(loop, now::get);
         Probe p = new Probe(new CountDownLatch(1));
         Probe keep = new Probe(new CountDownLatch(1));
         onLoop(() -> {
@@ -116,9 +123,13 @@ class TimerWheelTest {
             return null;
         });
         assertThat(p.isScheduled()).isFalse();
-        assertThat(keep.latch.await(2, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
+        assertThat(onLoop(w::size)).isEqualTo(1);
+        advanceAndTick(w, now, TimerWheel.TICK_MILLIS);
+        assertThat(keep.fired.get()).isEqualTo(1);
+        // A whole turn later (every slot passed once), the cancelled one has still not fired.
+        advanceAndTick(w, now, 1024 * TimerWheel.TICK_MILLIS);
         assertThat(p.fired.get()).isZero();
+        assertThat(onLoop(w::size)).isZero();
     }
 
     @Test
@@ -249,8 +260,9 @@ class TimerWheelTest {
             return null;
         });
         assertThat(near.latch.await(2, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
-        assertThat(far.fired.get()).isZero();
+        // "far" shares the slot of "near" (or an earlier one: it was scheduled first), so the tick that fired "near"
+        // has passed over it; once that tick is done (onLoop runs after it), "far" must still be waiting.
+        assertThat(onLoop(far.fired::get)).isZero();
         assertThat(far.isScheduled()).isTrue();
         assertThat(onLoop(w::size)).isEqualTo(1);
         assertThat(onLoop(w::ticking)).isTrue();
@@ -263,7 +275,7 @@ class TimerWheelTest {
 
     @Test
     void wrapsAroundTheWheelWithADrivenClock() throws Exception {
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        AtomicLong now = new AtomicLong(1_000_000_000L);
         TimerWheel w = TimerWheel.withClock(loop, now::get);
         long turnMillis = 1024 * TimerWheel.TICK_MILLIS;
         Probe near = new Probe(new CountDownLatch(1));
@@ -289,8 +301,7 @@ class TimerWheelTest {
         assertThat(onLoop(w::size)).isZero();
     }
 
-    private void advanceAndTick(TimerWheel w, java.util.concurrent.atomic.AtomicLong now, long millis)
-            throws Exception {
+    private void advanceAndTick(TimerWheel w, AtomicLong now, long millis) throws Exception {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
         onLoop(() -> {
             w.tick();

@@ -25,10 +25,10 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Broken hold instructions (grip.md §3-§5): the client gets {@code 502 Error while proxying to origin.} and no hold;
- * debug routes say why. Complements {@code GripRelayTest#badInstructions} (which covers Grip-Hold/Grip-Status/
- * Grip-Timeout syntax and instruct JSON basics) with what only holds use: keep-alive, next link, channels,
- * JSON hold fields; and filter errors while a stream runs.
+ * Broken hold instructions (docs/grip.md#instruction-errors): the client gets {@code 502 Error while proxying to
+ * origin.} and no hold; debug routes say why. Complements {@code GripRelayTest#badInstructions} (which covers
+ * Grip-Hold/Grip-Status/Grip-Timeout syntax and instruct JSON basics) with what only holds use: keep-alive, next
+ * link, channels, JSON hold fields; and filter errors while a stream runs.
  */
 @Timeout(30)
 class BadInstructTest {

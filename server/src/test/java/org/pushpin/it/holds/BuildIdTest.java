@@ -17,7 +17,9 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** The build-id content filter (grip.md §6); initial-body cases as Pushpin 1.36 renders them (checked on it). */
+/**
+ * The build-id content filter (docs/grip.md#build-id); initial-body cases as Pushpin 1.36 renders them (checked on it).
+ */
 class BuildIdTest {
     @RegisterExtension
     @Order(1)
@@ -79,7 +81,7 @@ class BuildIdTest {
         origin.on("/bid/plain", Holds.stream("", a, b));
         Publish pub = pushpin.publisher();
         // A plain stream holds both channels first: the build-id stream is then not their first subscriber, so
-        // it does not fetch its next link ~1 s later (grip.md §5) while the test publishes.
+        // it does not fetch its next link ~1 s later (docs/grip.md#next-links) while the test publishes.
         try (HeldStream plain = HeldStream.open(pushpin.httpPort(), Req.get("/bid/plain"))) {
             sync(pub, a, plain);
             sync(pub, b, plain);

@@ -3,6 +3,7 @@ package org.pushpin.it.holds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pushpin.testing.Header;
@@ -83,20 +84,20 @@ final class Holds {
     }
 
     /**
-     * Publishes {@code item} to a long-poll until the client answers (the subscription may not be in place the
-     * moment the origin answered), and returns the response.
+     * Publishes {@code items} (in one request) to a long-poll until the client answers (the subscription may not be
+     * in place the moment the origin answered), and returns the response.
      */
-    static RawResponse publishUntilAnswered(Publish pub, RawClient client, Publish.Item item) throws Exception {
+    static RawResponse publishUntilAnswered(Publish pub, RawClient client, Publish.Item... items) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            pub.publish(item);
+            pub.publish(items);
             RawClient.Outcome o = client.outcome(Duration.ofMillis(300));
             if (o instanceof RawClient.Responded r) {
                 return r.response();
             }
             assertThat(o).as("long-poll connection").isInstanceOf(RawClient.Silent.class);
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the long-poll never answered a publish of " + item);
+                throw new AssertionError("the long-poll never answered a publish of " + Arrays.toString(items));
             }
         }
     }

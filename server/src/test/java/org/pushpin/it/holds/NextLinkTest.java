@@ -17,7 +17,7 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** {@code Grip-Link: <uri>; rel=next} as a client and the origin see it (grip.md §5). */
+/** {@code Grip-Link: <uri>; rel=next} as a client and the origin see it (docs/grip.md#next-links). */
 class NextLinkTest {
     @RegisterExtension
     @Order(1)
@@ -54,13 +54,19 @@ class NextLinkTest {
                 .header("Grip-Link", "</link/next>; rel=next"));
         origin.on("/link/next", stream("next\n", second));
         origin.on("/link/plain", stream("", first));
+        origin.on("/link/probe", stream("", first).header("Grip-Link", "</link/probe-next>; rel=next"));
+        origin.on("/link/probe-next", Reply.ok(""));
         Publish pub = pushpin.publisher();
 
         // A stream with a link also fetches it ~1 s after its channel's first subscription; a plain stream
-        // subscribed first keeps that from happening here, so only the hint fetches the link.
-        try (HeldStream plain = HeldStream.open(pushpin.httpPort(), Req.get("/link/plain"))) {
+        // subscribed first, and still subscribed after that moment, keeps that from happening to the stream under
+        // test, so only the hint fetches its link. A probe stream with a link, subscribed along with the plain one,
+        // shows when that moment has passed: it fetches its own link then.
+        try (HeldStream plain = HeldStream.open(pushpin.httpPort(), Req.get("/link/plain"));
+                HeldStream probe = HeldStream.open(pushpin.httpPort(), Req.get("/link/probe"))) {
             sync(pub, first, plain);
-            Thread.sleep(1500);
+            origin.awaitRequest("/link/probe-next", WAIT);
+            assertThat(probe.awaitEnd(WAIT)).as("the probe's link answer ends it: " + probe).isTrue();
             hintFetchesTheLink(pub, first, second);
         }
     }

@@ -25,7 +25,7 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
-/** {@code POST /recover} (grip.md §7) as a long-polling client and the origin see it. */
+/** {@code POST /recover} (docs/grip.md#recover) as a long-polling client and the origin see it. */
 class RecoverTest {
     @RegisterExtension
     @Order(1)

@@ -21,7 +21,7 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Response holds (long-polling) as the client sees them (grip.md §5 "Response hold"): silence until a publish or the
+ * Response holds (long-polling) as the client sees them (docs/grip.md#response-hold): silence until a publish or the
  * timeout, {@code http-response} merged over the origin's hold response, {@code body-patch}, client disconnects.
  */
 @Timeout(30)
@@ -165,12 +165,14 @@ class ResponseHoldTest {
 
         try (RawClient c = poll("/lp-fmt")) {
             origin.awaitRequest("/lp-fmt");
+            // Stream-only items and then a response item, in one publish: per-channel order means that, had a
+            // stream item answered the long-poll, it would have done so before the response item could.
+            Publish.Item[] items = new Publish.Item[6];
             for (int i = 0; i < 5; i++) {
-                pub.stream(ch, "stream only\n");
+                items[i] = Publish.item(ch).stream("stream only\n");
             }
-            assertThat(c.outcome(Duration.ofMillis(1200))).isInstanceOf(RawClient.Silent.class);
-
-            RawResponse resp = publishUntilAnswered(pub, c, Publish.item(ch).response("response\n"));
+            items[5] = Publish.item(ch).response("response\n");
+            RawResponse resp = publishUntilAnswered(pub, c, items);
             assertThat(resp.bodyText()).isEqualTo("response\n");
         }
     }
@@ -203,6 +205,7 @@ class ResponseHoldTest {
         origin.awaitRequest("/gone");
         assertThat(early.outcome(Duration.ofMillis(300))).isInstanceOf(RawClient.Silent.class);
         early.close();
+        // Time for the server to see the close before the publish; nothing a client can observe marks that moment.
         Thread.sleep(200);
         pub.publish(Publish.item(ch).response("to nobody\n"));
 

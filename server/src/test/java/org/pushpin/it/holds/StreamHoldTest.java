@@ -23,8 +23,8 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * Stream holds as the client sees them (grip.md §5 "Stream hold", §3 Grip-Keep-Alive): the response starts at once,
- * {@code http-stream} publishes are appended in order, {@code close} ends it, keep-alives fill idle time.
+ * Stream holds as the client sees them (docs/grip.md#stream-hold, docs/grip.md#grip-keep-alive): the response starts
+ * at once, {@code http-stream} publishes are appended in order, {@code close} ends it, keep-alives fill idle time.
  */
 @Timeout(30)
 class StreamHoldTest {
@@ -260,7 +260,8 @@ class StreamHoldTest {
 
         try (HeldStream s = open("/ka-idle")) {
             sync(pub, ch, s);
-            // a write at least every 400 ms; an idle keep-alive needs 1-2 s of silence
+            // A write at least every 400 ms; an idle keep-alive needs 1-2 s of silence. The pacing is the point, so
+            // these are real waits: 3.2 s of it is past the latest an unpostponed keep-alive would come (2.25 s).
             for (int i = 0; i < 8; i++) {
                 pub.stream(ch, "m\n");
                 Thread.sleep(400);
@@ -280,12 +281,17 @@ class StreamHoldTest {
 
         try (HeldStream s = open("/ka-interval")) {
             sync(pub, ch, s);
-            for (int i = 0; i < 8; i++) {
+            // A write every 400 ms, so an idle keep-alive (1-2 s of silence) never comes; the interval one must come
+            // while the writes go on: it is due at most 2 s (plus a 250 ms tick) after the stream began.
+            int sent = 0;
+            while (sent < 8 && !s.sinceMark().contains("KA\n")) {
                 pub.stream(ch, "m\n");
+                sent++;
                 Thread.sleep(400);
             }
-            s.awaitSinceMark(t -> t.contains("KA\n"), Duration.ofSeconds(1));
-            assertThat(s.sinceMark().replace("KA\n", "")).isEqualTo("m\n".repeat(8));
+            assertThat(s.sinceMark()).as("a keep-alive while publishes came every 400 ms").contains("KA\n");
+            String messages = "m\n".repeat(sent);
+            s.awaitSinceMark(t -> t.replace("KA\n", "").equals(messages), WAIT);
         }
     }
 
@@ -296,6 +302,8 @@ class StreamHoldTest {
 
         try (HeldStream s = open("/no-ka")) {
             s.awaitExactly("quiet\n", WAIT);
+            // Keep-alives are driven by time alone, so only a wait shows that none comes: 1.5 s is past the latest
+            // one of the shortest timeout (1 s, plus a 250 ms tick) would have come.
             Thread.sleep(1500);
             assertThat(s.text()).isEqualTo("quiet\n");
         }
