@@ -11,8 +11,8 @@ import org.pushpin.message.PublishItem;
  * @param contentType  null for {@code text/plain}
  * @param extraHeaders headers before {@code Content-Type} (Pushpin's order: {@code Allow} first)
  * @param items        the {@code items=} count for the log line, or -1 for none
- * @param publish      items to hand to the publisher after the response was written
- * @param recover      whether to run {@code recover} after the response was written
+ * @param publish      items to hand to the publisher (before the response is written)
+ * @param recover      whether to run {@code recover} (before the response is written)
  */
 record ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
                     String body, int items, List<PublishItem> publish, boolean recover) {
