@@ -28,7 +28,7 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public HttpRequest request() {
-        return exchange.request;
+        return exchange.request();
     }
 
     @Override
@@ -38,7 +38,7 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public Route route() {
-        return exchange.route;
+        return exchange.route();
     }
 
     @Override
