@@ -118,7 +118,7 @@ final class GripResponse {
         if (nextLink) {
             int code = head.status().code();
             if (code < 200 || code >= 300) {
-                exchange.nextLinkFailed();
+                exchange.retries().linkFailed();
                 return;
             }
         } else if (requestBytes > BUFFER_MAX) {
@@ -143,7 +143,6 @@ final class GripResponse {
         CompositeByteBuf buffered = body;
         body = null;
         if (nextLink) {
-            // A next-link answer too large to inspect: the stream cannot go on correctly.
             buffered.release();
             exchange.nextLinkTooLarge();
             return;

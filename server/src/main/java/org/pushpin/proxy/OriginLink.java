@@ -3,9 +3,7 @@ package org.pushpin.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -17,9 +15,10 @@ import org.pushpin.routing.Target;
  * The origin side of one {@link ProxyExchange}: which target of the route it talks to and over which connection.
  * The connection is leased from the client loop's {@link OriginPool} or opened on that loop (so both sockets share
  * a thread), the route's targets are tried in order until one connects, and a pooled connection the origin closed
- * just as it was reused is replaced once by a fresh one. Interim (1xx) responses are skipped here; the final
- * response and its body go on to the exchange. When the exchange is finished with it, the connection goes back to
- * the pool if it can carry another request, else it is closed.
+ * just as it was reused is replaced once by a fresh one. Once connected, the {@link ClientRequest} goes out and its
+ * body follows as the client sends it. Interim (1xx) responses are skipped here; the final response and its body go
+ * on to the exchange. When the exchange is finished with it, the connection goes back to the pool if it can carry
+ * another request, else it is closed.
  */
 final class OriginLink implements OriginListener {
     /** A failed write to the origin closes it; the exchange hears of it through {@link #onOriginClosed}. */
@@ -31,8 +30,9 @@ final class OriginLink implements OriginListener {
     };
 
     private final ProxyExchange exchange;
-    private final EventLoop loop;
-    private final OriginConnector connector;
+    private final ClientConnection client;
+    private final ClientRequest request;
+    private final ProxyContext context;
     private final List<Target> targets;
     private Target target;
     private int targetIndex;
@@ -44,11 +44,12 @@ final class OriginLink implements OriginListener {
     private boolean skippingInterim;
     private boolean responseComplete;
 
-    OriginLink(ProxyExchange exchange, EventLoop loop, OriginConnector connector, List<Target> targets) {
+    OriginLink(ProxyExchange exchange, ClientConnection client, ClientRequest request, ProxyContext context) {
         this.exchange = exchange;
-        this.loop = loop;
-        this.connector = connector;
-        this.targets = targets;
+        this.client = client;
+        this.request = request;
+        this.context = context;
+        this.targets = request.route().targets();
     }
 
     /** The target the exchange goes to (the built-in test target too); null before the first was tried. */
@@ -67,11 +68,6 @@ final class OriginLink implements OriginListener {
         }
         target = first;
         return true;
-    }
-
-    /** The origin's final response head (interim ones are skipped); null until it came. */
-    HttpResponse response() {
-        return response;
     }
 
     boolean connected() {
@@ -104,7 +100,7 @@ final class OriginLink implements OriginListener {
 
     /** Opens a new connection to {@code key}; when it fails, {@code failover} tries the route's next target. */
     private void connectNew(OriginKey key, int index, boolean failover) {
-        connector.connect(loop, key).addListener((ChannelFuture f) -> {
+        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
             if (exchange.isDone()) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -131,29 +127,24 @@ final class OriginLink implements OriginListener {
         return String.join(", ", tried);
     }
 
+    /** Sends the request; a body still coming is read from the client, and follows as it comes. */
     private void attach(Channel ch, boolean reused) {
         channel = ch;
         this.reused = reused;
         ch.pipeline().get(OriginHandler.class).attach(this);
-        exchange.sendRequest();
+        if (request.complete()) {
+            // No body (or a retry, whose body was kept): the encoder also needs the end of the message before it
+            // takes the next request.
+            ch.write(request.toOrigin(context, target), ch.voidPromise());
+            ch.writeAndFlush(request.end()).addListener(WRITE_FAILED);
+        } else {
+            ch.writeAndFlush(request.toOrigin(context, target)).addListener(WRITE_FAILED);
+            client.read();
+        }
         ch.read();
     }
 
     // ---- to the origin ----------------------------------------------------------------------------------------
-
-    /** Sends a request head whose body follows. */
-    void send(HttpRequest head) {
-        channel.writeAndFlush(head).addListener(WRITE_FAILED);
-    }
-
-    /**
-     * Sends a complete request: the encoder also needs the end of the message (even an empty one) before it takes
-     * the next request.
-     */
-    void send(HttpRequest head, LastHttpContent end) {
-        channel.write(head, channel.voidPromise());
-        channel.writeAndFlush(end).addListener(WRITE_FAILED);
-    }
 
     /** Sends a part of the request body; returns whether the connection is still writable. */
     boolean send(HttpContent content) {
@@ -171,7 +162,7 @@ final class OriginLink implements OriginListener {
     // ---- letting go -------------------------------------------------------------------------------------------
 
     /** Gives the connection back to the pool when it can carry another request, else closes it. */
-    void release(boolean requestComplete) {
+    void release() {
         Channel ch = channel;
         if (ch == null) {
             return;
@@ -180,7 +171,7 @@ final class OriginLink implements OriginListener {
         OriginHandler handler = ch.pipeline().get(OriginHandler.class);
         handler.detach();
         boolean reusable = response != null && HttpUtil.isKeepAlive(response);
-        if (requestComplete && responseComplete && reusable) {
+        if (request.complete() && responseComplete && reusable) {
             OriginPool.current().release(handler.key(), ch);
         } else {
             ch.close();
@@ -253,7 +244,7 @@ final class OriginLink implements OriginListener {
         if (exchange.isDone()) {
             return;
         }
-        if (reused && response == null && exchange.repeatable()) {
+        if (reused && response == null && request.bytes() == 0 && request.complete() && !exchange.answering()) {
             // A pooled connection the origin closed just as we reused it: try once more on a fresh one.
             channel = null;
             connectNew(key(target), targetIndex, false);

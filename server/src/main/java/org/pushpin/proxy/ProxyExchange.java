@@ -3,48 +3,29 @@ package org.pushpin.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import org.pushpin.grip.HoldMode;
 import org.pushpin.grip.Instruct;
-import org.pushpin.routing.Route;
-import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
 
 /**
  * One client request forwarded to an origin and its response relayed back, with backpressure both ways: the client
  * is read only while the origin connection is writable, the origin only while the client connection is writable.
- * Lives on the client connection's event loop. Holds the request (its head, the body kept for retries) and the
- * exchange's lifecycle, from the head to the end of the response or its hand-over to a hold, and wires the parts
- * that do the work: the {@link OriginLink} (the origin connection), the {@link ResponseRelay} (the response to the
- * client), a {@link GripResponse} for an instruction, {@link Retries} for asking the origin again.
+ * Lives on the client connection's event loop. Holds the exchange's lifecycle, from the request head to the end of
+ * the response or its hand-over to a hold, and wires the parts that do the work: the {@link ClientRequest}, the
+ * {@link OriginLink} (the origin connection), the {@link ResponseRelay} (the response to the client), a
+ * {@link GripResponse} for an instruction, {@link Retries} for asking the origin again.
  */
 final class ProxyExchange implements TestTarget.Responder {
     private final ClientConnection client;
     private final ProxyContext context;
-    private final HttpRequest request;
-    /** What the log and the origin request need of the client request besides its head. */
-    private final RequestInfo info;
-    private final Route route;
-    private final boolean passthrough;
-    private final boolean trusted;
+    private final ClientRequest request;
     private final OriginLink origin;
     private final ResponseRelay relay;
-    private boolean requestComplete;
-    private long requestBytes;
-    /** The first {@link GripResponse#BUFFER_MAX} bytes of the request body, for retries. */
-    private CompositeByteBuf requestBody;
     /** The origin's GRIP answer while its body is buffered, else null. */
     private GripResponse grip;
     /** Set once the origin is to be asked again (a retry or a next link). */
@@ -54,33 +35,16 @@ final class ProxyExchange implements TestTarget.Responder {
     private boolean accepted;
     private Runnable closeListener;
 
-    ProxyExchange(ClientConnection client, ProxyContext context, HttpRequest request, RequestInfo info, Route route,
-                  boolean trusted) {
+    ProxyExchange(ClientConnection client, ProxyContext context, ClientRequest request) {
         this.client = client;
         this.context = context;
         this.request = request;
-        this.info = info;
-        this.route = route;
-        this.trusted = trusted;
-        this.passthrough = route.noGrip() || trusted;
-        // A request without a body is complete with its head; the empty last part the decoder still emits is
-        // dropped by the connection between requests.
-        this.requestComplete = request instanceof LastHttpContent
-                || (!HttpUtil.isContentLengthSet(request) && !HttpUtil.isTransferEncodingChunked(request));
-        this.origin = new OriginLink(this, client.channel().eventLoop(), context.connector(), route.targets());
-        this.relay = new ResponseRelay(this, client, origin, info, request.method().equals(HttpMethod.HEAD));
+        this.origin = new OriginLink(this, client, request, context);
+        this.relay = new ResponseRelay(this, client, origin, request.info(), request.isHead());
     }
 
     boolean debug() {
-        return context.config().proxy().debug() || route.debug();
-    }
-
-    HttpRequest request() {
-        return request;
-    }
-
-    Route route() {
-        return route;
+        return context.config().proxy().debug() || request.route().debug();
     }
 
     Target target() {
@@ -91,10 +55,6 @@ final class ProxyExchange implements TestTarget.Responder {
         return client;
     }
 
-    ByteBuf requestBody() {
-        return requestBody == null ? Unpooled.EMPTY_BUFFER : requestBody;
-    }
-
     boolean isDone() {
         return done;
     }
@@ -103,7 +63,7 @@ final class ProxyExchange implements TestTarget.Responder {
 
     void start() {
         if (origin.testTarget()) {
-            if (requestComplete) {
+            if (request.complete()) {
                 answerTest();
             } else {
                 client.read();
@@ -114,81 +74,27 @@ final class ProxyExchange implements TestTarget.Responder {
     }
 
     private void answerTest() {
-        TestTarget.answer(RouteRewrite.originPath(route, info.uri()), this);
+        TestTarget.answer(request.originPath(), this);
     }
 
-    /** The origin connection is ready: the request goes out; a body still coming is read from the client. */
-    void sendRequest() {
-        if (requestComplete) {
-            // No body (or a retry, whose body was kept).
-            origin.send(originRequest(), requestEnd());
-        } else {
-            origin.send(originRequest());
-            client.read();
-        }
+    /** Whether an answer is on its way to the client: relayed, or a GRIP answer being buffered. */
+    boolean answering() {
+        return relay.started() || grip != null;
     }
 
-    private HttpRequest originRequest() {
-        String gripSig = !passthrough ? context.signing().sign(route) : null;
-        HttpHeaders headers = OriginRequestHeaders.build(request.headers(), context.config().proxy(), route,
-                origin.target(), info.clientIp(), info.tls(), trusted, gripSig);
-        URI link = nextLink();
-        List<Map.Entry<String, String>> extraHeaders = retries != null ? retries.extraHeaders() : null;
-        return link != null ? OriginRequests.forLink(link, headers, extraHeaders)
-                : OriginRequests.forRequest(request, info.uri(), route, headers, extraHeaders);
-    }
-
-    private LastHttpContent requestEnd() {
-        return retries != null && retries.repeatsRequest() && requestBody != null
-                ? new DefaultLastHttpContent(requestBody.retainedDuplicate()) : LastHttpContent.EMPTY_LAST_CONTENT;
-    }
-
-    /**
-     * Whether a connection the origin closed before answering can be replaced by a fresh one: nothing of the
-     * request body was sent (there was none) and nothing of an answer came.
-     */
-    boolean repeatable() {
-        return !relay.started() && grip == null && requestBytes == 0 && requestComplete;
-    }
-
-    /**
-     * Sends the original request to the origin again (Pushpin's retry: same route, the kept body, plus
-     * {@code extraHeaders} such as {@code Grip-Last}); the answer is handled as the first one was. Only before any
-     * response byte went to the client.
-     */
-    void retry(List<Map.Entry<String, String>> extraHeaders) {
-        if (done || relay.started()) {
-            return;
-        }
-        retries().repeatRequest(extraHeaders);
-        accepted = false;
-        log(info.status(), 0, "retry");
-        askOrigin();
-    }
-
-    /**
-     * Fetches a next link (Grip-Link rel=next) for a started stream: a GET through the same route, its answer
-     * buffered and handed to the GRIP hand-off as a continuation of the stream.
-     */
-    void fetchLink(URI link, List<Map.Entry<String, String>> extraHeaders) {
-        retries().fetchLink(link, extraHeaders);
-    }
-
-    /** The next link being fetched, or null. */
-    private URI nextLink() {
-        return retries != null ? retries.link() : null;
-    }
-
-    private Retries retries() {
+    /** What asks the origin again for this exchange (a retry, a next link); made when first needed. */
+    Retries retries() {
         if (retries == null) {
-            retries = new Retries(this, client.channel().eventLoop());
+            retries = new Retries(this, request, relay, client.channel().eventLoop());
         }
         return retries;
     }
 
-    /** Whether a started stream is still open (a next link of it may be fetched). */
-    boolean streaming() {
-        return !done && relay.started();
+    /** The request is sent again (Pushpin's retry): logged, and its answer is to be handed over anew. */
+    void retrying() {
+        accepted = false;
+        log(request.info().status(), 0, "retry");
+        askOrigin();
     }
 
     /** Asks the origin again (a retry or a next link); a hold's close listener belongs to the previous answer. */
@@ -204,13 +110,7 @@ final class ProxyExchange implements TestTarget.Responder {
             content.release();
             return;
         }
-        int n = content.content().readableBytes();
-        requestBytes += n;
-        keepForRetry(content.content());
-        boolean last = content instanceof LastHttpContent;
-        if (last) {
-            requestComplete = true;
-        }
+        boolean last = request.received(content, client.channel().alloc());
         Target target = origin.target();
         if (target != null && target.kind() == Target.Kind.TEST) {
             content.release();
@@ -230,18 +130,6 @@ final class ProxyExchange implements TestTarget.Responder {
         }
     }
 
-    private void keepForRetry(ByteBuf data) {
-        if (requestBytes - data.readableBytes() >= GripResponse.BUFFER_MAX || !data.isReadable()) {
-            return;
-        }
-        if (requestBody == null) {
-            requestBody = client.channel().alloc().compositeBuffer();
-        }
-        int room = GripResponse.BUFFER_MAX - requestBody.readableBytes();
-        int take = Math.min(room, data.readableBytes());
-        requestBody.addComponent(true, data.copy(data.readerIndex(), take));
-    }
-
     /**
      * The client's body turned out unreadable: the origin request is abandoned (its connection closed, so the
      * origin never sees a complete request). Returns true when a response had already started, so the client
@@ -252,7 +140,7 @@ final class ProxyExchange implements TestTarget.Responder {
         done = true;
         origin.close();
         releaseBuffers();
-        log(started ? info.status() : 400, relay.bytes(), "error");
+        log(started ? request.info().status() : 400, relay.bytes(), "error");
         return started;
     }
 
@@ -279,14 +167,14 @@ final class ProxyExchange implements TestTarget.Responder {
     // ---- origin side (through the OriginLink) -----------------------------------------------------------------
 
     void onOriginWritabilityChanged(boolean writable) {
-        if (writable && !requestComplete && !done) {
+        if (writable && !request.complete() && !done) {
             client.read();
         }
     }
 
     /** The origin's final response head: an instruction (or a next link's answer) is buffered, else relayed. */
     void onOriginResponse(HttpResponse response) {
-        if (nextLink() != null || (!passthrough && GripResponse.isInstruct(response.headers()))) {
+        if (request.link() != null || (!request.passthrough() && GripResponse.isInstruct(response.headers()))) {
             grip = gripResponse(response, client.channel().alloc().compositeBuffer());
         } else {
             relay.start(response, null);
@@ -295,18 +183,9 @@ final class ProxyExchange implements TestTarget.Responder {
 
     /** A GRIP answer to the request, or to the next link being fetched; {@code body} buffers it (or is null). */
     private GripResponse gripResponse(HttpResponse head, CompositeByteBuf body) {
-        URI link = nextLink();
-        return new GripResponse(this, head, link != null ? link : requestUri(), link != null,
+        URI link = request.link();
+        return new GripResponse(this, head, link != null ? link : request.uri(), link != null,
                 context.config().handler().connectionSubscriptionMax(), body);
-    }
-
-    /** What relative links of an instruction resolve against: the request's URL (a stand-in if it won't parse). */
-    private URI requestUri() {
-        try {
-            return URI.create(info.url());
-        } catch (IllegalArgumentException e) {
-            return URI.create((info.tls() ? "https://" : "http://") + "localhost/");
-        }
     }
 
     void onOriginContent(HttpContent content) {
@@ -324,8 +203,8 @@ final class ProxyExchange implements TestTarget.Responder {
         if (g.overLimit()) {
             g.relayInstead(last);
         } else {
-            origin.release(requestComplete);
-            g.handOff(requestBytes);
+            origin.release();
+            g.handOff(request.bytes());
         }
     }
 
@@ -345,26 +224,25 @@ final class ProxyExchange implements TestTarget.Responder {
         if (debug()) {
             relay.writeDebugNote(debugMessage);
         }
-        log(info.status(), relay.bytes(), "error");
+        log(request.info().status(), relay.bytes(), "error");
         client.abort();
     }
 
     // ---- what a GRIP answer comes to --------------------------------------------------------------------------
 
+    /** The instruction goes to the GRIP hand-off, which decides what the client gets. */
     void handOff(Instruct instruct) {
-        context.gripHandoff().accept(new ProxyGripExchange(this, instruct));
+        context.gripHandoff().accept(new ProxyGripExchange(this, request, relay, instruct));
     }
 
     /** An instruction too large to buffer: its body is relayed as it comes and a stream hold takes over at its end. */
     void relayInstead(HttpResponse originHead, Instruct instruct, ByteBuf buffered, boolean last) {
-        HttpResponse head = RelayGripHandoff.head(client.version(), instruct.response());
-        relay.start(originHead, head);
-        relay.continueAfterBuffer(buffered, last, instruct.holdMode() == HoldMode.STREAM ? instruct : null);
+        relay.startFromBuffer(originHead, instruct, buffered, last);
     }
 
     /** The origin's body went through: the origin is let go, then the exchange ends or the hold takes it over. */
     void relayed(Instruct handover) {
-        origin.release(requestComplete);
+        origin.release();
         if (handover != null) {
             handOff(handover);
         } else {
@@ -372,21 +250,15 @@ final class ProxyExchange implements TestTarget.Responder {
         }
     }
 
-    /** A next link answered non-2xx: asked again later, or the stream ends. */
-    void nextLinkFailed() {
-        if (!retries.retryLinkLater(relay.bytes())) {
-            endHeldStream();
-        }
-    }
-
+    /** A next link's answer too large to inspect: the stream cannot go on correctly. */
     void nextLinkTooLarge() {
-        origin.release(requestComplete);
+        origin.release();
         endHeldStream();
     }
 
     @Override
     public void instruct(HttpResponse head, ByteBuf body) {
-        gripResponse(head, null).handOff(body, requestBytes);
+        gripResponse(head, null).handOff(body, request.bytes());
     }
 
     // ---- ending -----------------------------------------------------------------------------------------------
@@ -394,8 +266,8 @@ final class ProxyExchange implements TestTarget.Responder {
     void failBeforeResponse(String debugMessage) {
         if (relay.started()) {
             // A next link of a stream already under way failed: the stream can only end (debug: saying why).
-            if (debug()) {
-                writeHeld(Unpooled.copiedBuffer("\n\n" + debugMessage + "\n", StandardCharsets.UTF_8));
+            if (debug() && !done) {
+                relay.write(Unpooled.copiedBuffer("\n\n" + debugMessage + "\n", StandardCharsets.UTF_8));
             }
             endHeldStream();
             return;
@@ -418,7 +290,7 @@ final class ProxyExchange implements TestTarget.Responder {
             response.release();
             return;
         }
-        origin.release(requestComplete);
+        origin.release();
         finish(relay.respond(response), logSuffix);
     }
 
@@ -426,16 +298,13 @@ final class ProxyExchange implements TestTarget.Responder {
         done = true;
         releaseBuffers();
         if (!accepted) {
-            log(info.status(), bytes, logSuffix);
+            log(request.info().status(), bytes, logSuffix);
         }
         client.exchangeDone(this);
     }
 
     private void releaseBuffers() {
-        if (requestBody != null) {
-            requestBody.release();
-            requestBody = null;
-        }
+        request.release();
         if (grip != null) {
             grip.release();
             grip = null;
@@ -443,14 +312,7 @@ final class ProxyExchange implements TestTarget.Responder {
     }
 
     private void log(int status, long bytes, String suffix) {
-        if (!RequestLog.enabled()) {
-            return;
-        }
-        var proxy = context.config().proxy();
-        Target target = origin.target();
-        RequestLog.log(request.method().name(), info.url(), target != null ? target.address() : null,
-                proxy.logFrom() ? info.clientIp() : null, route.id(), status, bytes, suffix,
-                proxy.logUserAgent() ? request.headers().get("User-Agent") : null);
+        request.log(context.config().proxy(), origin.target(), status, bytes, suffix);
     }
 
     // ---- held by a GRIP hold (through ProxyGripExchange) ------------------------------------------------------
@@ -459,60 +321,18 @@ final class ProxyExchange implements TestTarget.Responder {
         this.closeListener = listener;
     }
 
-    private void accept(int status) {
+    /** Handed to a hold: logged at once with the status that goes out (once, however often the hold says so). */
+    void accept(int status) {
         if (!accepted) {
             accepted = true;
-            info.status(status);
+            request.info().status(status);
             log(status, 0, "accept");
         }
     }
 
-    void held() {
-        accept(200);
-    }
-
-    boolean streamStarted() {
-        return relay.started();
-    }
-
-    /** Whether the started response is chunked (HTTP/1.1) rather than close-delimited. */
-    boolean responseChunked() {
-        return relay.chunked();
-    }
-
-    void startHeldStream(HttpResponse head) {
-        if (done) {
-            return;
-        }
-        if (relay.started()) {
-            // Handed over after an oversized body was relayed: the head is already out.
-            accept(info.status());
-            return;
-        }
-        accept(head.status().code());
-        relay.startStream(head);
-    }
-
-    void writeHeld(ByteBuf data) {
-        if (done) {
-            data.release();
-            return;
-        }
-        relay.write(data);
-    }
-
-    /** Shared published content for a stream that still has its encoder (one with a next link): it frames. */
-    void writeHeldShared(ByteBuf content) {
-        if (content != null && content.isReadable()) {
-            writeHeld(content.retainedDuplicate());
-        }
-    }
-
     /**
-     * A stream hold that will never repeat the request: hands the connection to the hold (see
-     * {@link HeldConnection}) and lets go of everything else — the request, the instruction, this exchange, the
-     * request decoding handlers and the response encoder (nothing is read from the connection meanwhile; they come
-     * back when the stream ends). Most of what an idle held connection would otherwise keep.
+     * A stream hold that will never repeat the request ({@link GripExchange#compact()}): the connection and the
+     * close listener go to the hold, everything else is let go. Most of what an idle held connection would keep.
      */
     HeldConnection compactForStream() {
         done = true;

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import org.pushpin.grip.HoldMode;
 import org.pushpin.grip.Instruct;
 
 /**
@@ -117,11 +118,13 @@ final class ResponseRelay {
     }
 
     /**
-     * Continues a relay that was started from buffered GRIP bytes: the rest of the origin body streams through, and
-     * {@code handover} (when not null) takes the open stream over at its end.
+     * Relays the answer to an instruction too large to buffer: the instruction's response head, then the bytes
+     * buffered so far ({@code last} when they were all of it) and the rest of the origin body as it comes; a stream
+     * hold takes the open stream over at its end.
      */
-    void continueAfterBuffer(ByteBuf buffered, boolean last, Instruct handover) {
-        this.handover = handover;
+    void startFromBuffer(HttpResponse originHead, Instruct instruct, ByteBuf buffered, boolean last) {
+        start(originHead, RelayGripHandoff.head(client.version(), instruct.response()));
+        this.handover = instruct.holdMode() == HoldMode.STREAM ? instruct : null;
         bytes += buffered.readableBytes();
         if (last) {
             complete(new DefaultLastHttpContent(buffered.retain()));
