@@ -60,7 +60,7 @@ final class GripResponse {
         return false;
     }
 
-    static List<Map.Entry<String, String>> entries(HttpHeaders headers) {
+    private static List<Map.Entry<String, String>> entries(HttpHeaders headers) {
         List<Map.Entry<String, String>> list = new ArrayList<>(headers.size());
         for (Map.Entry<String, String> e : headers) {
             list.add(Map.entry(e.getKey(), e.getValue()));
@@ -69,7 +69,7 @@ final class GripResponse {
     }
 
     /** A stream hold, or a next link without hold, and no build-id filter: the body may pass unbuffered. */
-    static boolean streamable(Instruct instruct) {
+    private static boolean streamable(Instruct instruct) {
         boolean streamingHold = instruct.holdMode() == HoldMode.STREAM
                 || (instruct.holdMode() == HoldMode.NONE && instruct.nextLink() != null);
         return streamingHold && instruct.channels().stream().noneMatch(c -> c.filters().contains("build-id"));
