@@ -175,7 +175,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         String clientSig = headers.get("Grip-Sig");
         boolean trusted = clientSig != null && context.signing().trusted(clientSig);
         context.metrics().requestProxied();
-        exchange = new ProxyExchange(this, context, request, info, route.get(), trusted);
+        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route.get(), trusted));
         exchange.start();
     }
 

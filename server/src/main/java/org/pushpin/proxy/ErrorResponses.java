@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** Pushpin's own answers (spec behaviours.md §1): text/plain, a Content-Length and a trailing newline. */
+/** Pushpin's own answers (docs/compatibility.md#error-answers): text/plain, a Content-Length and a trailing newline. */
 public final class ErrorResponses {
     public static final String PROXY_ERROR = "Error while proxying to origin.";
 

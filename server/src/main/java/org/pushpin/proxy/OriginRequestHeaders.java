@@ -14,7 +14,10 @@ import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteRewrite;
 import org.pushpin.routing.Target;
 
-/** The headers Pushpin puts on a forwarded request (spec grip.md §1), from the client's own headers. */
+/**
+ * The headers Pushpin puts on a forwarded request (docs/grip.md#requests-to-the-origin), from the client's own
+ * headers.
+ */
 final class OriginRequestHeaders {
     static final String GRIP_FEATURE = "status, session, link:next, filter:skip-self, filter:skip-users, "
             + "filter:require-sub, filter:build-id, filter:var-subst";

@@ -5,19 +5,28 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
 
-/** The {@link GripExchange} view of a {@link ProxyExchange} whose origin answered with an instruction. */
+/**
+ * The {@link GripExchange} view of a {@link ProxyExchange} whose origin answered with an instruction: what a hold
+ * does with the client's response (hold it, stream to it, answer it, repeat the request), in terms of the
+ * exchange's lifecycle and its {@link ResponseRelay}.
+ */
 final class ProxyGripExchange implements GripExchange {
     private final ProxyExchange exchange;
+    private final ClientRequest request;
+    private final ResponseRelay relay;
     private Instruct instruct;
 
-    ProxyGripExchange(ProxyExchange exchange, Instruct instruct) {
+    ProxyGripExchange(ProxyExchange exchange, ClientRequest request, ResponseRelay relay, Instruct instruct) {
         this.exchange = exchange;
+        this.request = request;
+        this.relay = relay;
         this.instruct = instruct;
     }
 
@@ -28,17 +37,17 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public HttpRequest request() {
-        return exchange.request;
+        return request.head();
     }
 
     @Override
     public ByteBuf requestBody() {
-        return exchange.requestBody().asReadOnly();
+        return request.keptBody().asReadOnly();
     }
 
     @Override
     public Route route() {
-        return exchange.route;
+        return request.route();
     }
 
     @Override
@@ -68,17 +77,26 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public void hold() {
-        exchange.held();
+        exchange.accept(200);
     }
 
     @Override
     public void startStream(HttpResponse head) {
-        exchange.startHeldStream(head);
+        if (exchange.isDone()) {
+            return;
+        }
+        if (relay.started()) {
+            // Handed over after an oversized body was relayed: the head is already out.
+            exchange.accept(request.info().status());
+            return;
+        }
+        exchange.accept(head.status().code());
+        relay.startStream(head);
     }
 
     @Override
     public boolean chunkedStream() {
-        return exchange.responseChunked();
+        return relay.chunked();
     }
 
     @Override
@@ -89,12 +107,19 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public void write(ByteBuf data) {
-        exchange.writeHeld(data);
+        if (exchange.isDone()) {
+            data.release();
+            return;
+        }
+        relay.write(data);
     }
 
+    /** For a stream that still has its encoder (one with a next link): the encoder frames {@code content}. */
     @Override
     public void writeShared(ByteBuf content, ByteBuf chunk) {
-        exchange.writeHeldShared(content);
+        if (content != null && content.isReadable()) {
+            write(content.retainedDuplicate());
+        }
     }
 
     @Override
@@ -114,17 +139,17 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public void retry(List<Map.Entry<String, String>> extraHeaders) {
-        exchange.retry(extraHeaders);
+        exchange.retries().retry(extraHeaders);
     }
 
     @Override
     public boolean streamStarted() {
-        return exchange.streamStarted();
+        return relay.started();
     }
 
     @Override
-    public void fetchLink(java.net.URI link, List<Map.Entry<String, String>> extraHeaders) {
-        exchange.fetchLink(link, extraHeaders);
+    public void fetchLink(URI link, List<Map.Entry<String, String>> extraHeaders) {
+        exchange.retries().fetchLink(link, extraHeaders);
     }
 
     @Override

@@ -10,31 +10,40 @@ final class RequestLog {
     private RequestLog() {
     }
 
-    static void log(ProxyExchange exchange, int status, long bytes, String suffix) {
+    /** Whether request lines are logged at all: the caller need not gather what {@link #log} prints otherwise. */
+    static boolean enabled() {
+        return LOG.isInfoEnabled();
+    }
+
+    /**
+     * @param target    the target's address, or null when none was tried
+     * @param clientIp  printed as {@code from=} when not null ({@code log_from})
+     * @param routeId   the route's id, or null
+     * @param suffix    what the request came to when not a plain answer ({@code error}, {@code accept},
+     *                  {@code retry}), or null
+     * @param userAgent printed as {@code ua=} when not null ({@code log_user_agent})
+     */
+    static void log(String method, String url, String target, String clientIp, String routeId, int status,
+                    long bytes, String suffix, String userAgent) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        StringBuilder line = new StringBuilder(128)
-                .append(exchange.request.method().name()).append(' ').append(exchange.info.url());
-        if (exchange.target() != null) {
-            line.append(" -> ").append(exchange.target().address());
+        StringBuilder line = new StringBuilder(128).append(method).append(' ').append(url);
+        if (target != null) {
+            line.append(" -> ").append(target);
         }
-        var proxy = exchange.context().config().proxy();
-        if (proxy.logFrom() && exchange.info.clientIp() != null) {
-            line.append(" from=").append(exchange.info.clientIp());
+        if (clientIp != null) {
+            line.append(" from=").append(clientIp);
         }
-        if (exchange.route.id() != null) {
-            line.append(" route=").append(exchange.route.id());
+        if (routeId != null) {
+            line.append(" route=").append(routeId);
         }
         line.append(" code=").append(status).append(' ').append(bytes);
         if (suffix != null) {
             line.append(' ').append(suffix);
         }
-        if (proxy.logUserAgent()) {
-            String ua = exchange.request.headers().get("User-Agent");
-            if (ua != null) {
-                line.append(" ua=").append(ua);
-            }
+        if (userAgent != null) {
+            line.append(" ua=").append(userAgent);
         }
         LOG.info(line.toString());
     }

@@ -1,5 +1,6 @@
 package org.pushpin.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
@@ -8,24 +9,30 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.pushpin.routing.RouteRewrite;
 
 /**
- * The built-in {@code test} target (spec websocket.md §4): answers without an origin. {@code /response} and
- * {@code /stream} answer with GRIP instructions that go through the same hand-off as an origin's.
+ * The built-in {@code test} target (docs/configuration.md#targets): answers without an origin. {@code /response}
+ * and {@code /stream} answer with GRIP instructions that go through the same hand-off as an origin's.
  */
 final class TestTarget {
+    /** Where the test target's answer goes. */
+    interface Responder {
+        /** A plain-text answer of Pushpin's own. */
+        void respondText(int code, String reason, String text);
+
+        /** A GRIP instruction, as if an origin had answered {@code head} and {@code body}. */
+        void instruct(HttpResponse head, ByteBuf body);
+    }
+
     private TestTarget() {
     }
 
-    static void answer(ProxyExchange exchange) {
-        QueryStringDecoder q = new QueryStringDecoder(RouteRewrite.originPath(exchange.route, exchange.info.uri()));
+    /** Answers a request for {@code originPath} (path and query, as the route rewrites them for an origin). */
+    static void answer(String originPath, Responder responder) {
+        QueryStringDecoder q = new QueryStringDecoder(originPath);
         String path = q.path();
-        var alloc = exchange.client().channel().alloc();
-        var version = exchange.client().version();
         switch (path) {
-            case "/" -> exchange.respond(ErrorResponses.text(alloc, version, 200, "OK",
-                    "Hello from the Pushpin test handler!"), null);
+            case "/" -> responder.respondText(200, "OK", "Hello from the Pushpin test handler!");
             case "/response", "/stream" -> {
                 List<String> channels = q.parameters().getOrDefault("channel", List.of("test"));
                 HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -35,10 +42,9 @@ final class TestTarget {
                     r.headers().add("Grip-Channel", c);
                 }
                 String body = path.equals("/stream") ? "[stream opened]\n" : "nothing for now\n";
-                GripResponse.handle(exchange, r, Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+                responder.instruct(r, Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
             }
-            default -> exchange.respond(ErrorResponses.text(alloc, version, 404, "Not Found",
-                    "no such test resource"), null);
+            default -> responder.respondText(404, "Not Found", "no such test resource");
         }
     }
 }
