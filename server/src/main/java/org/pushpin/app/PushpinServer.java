@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * publish inputs. Nothing below this package builds another part; each gets what it needs from here.
  *
  * <pre>
- * inputs (control API, ...) ─▶ Publisher = Hub ─▶ Broker ─▶ Hub fanout ─▶ holds (Subscriber, DeliveryKind)
+ * inputs (control API, ...) ─▶ Publisher = Hub ─▶ Broker ─▶ Hub fanout ─▶ holds (Subscriber,
+ *                                                                          DeliveryKind)
  * listeners ─▶ client pipeline ─▶ proxy ─▶ GripHandoff = HoldHandoff ─▶ holds ─ subscribe ─▶ Hub
  * </pre>
  */

@@ -10,7 +10,8 @@ import java.util.List;
  * @param httpsPorts       TLS listeners ({@code https_ports}); empty when {@code --port} is given
  * @param localPorts       unix socket paths ({@code local_ports}); empty when {@code --port} is given
  * @param certsDir         where TLS certificates are looked up: {@code <config dir>/runner/certs}
- * @param logLevel         0 error, 1 warning, 2 info, 3 debug ({@code --loglevel}/{@code --verbose} win over {@code log_level})
+ * @param logLevel         0 error, 1 warning, 2 info, 3 debug ({@code --loglevel}/{@code --verbose} win over
+ *                         {@code log_level})
  * @param logFile          {@code --logfile}, or null for standard output
  */
 public record RunnerConfig(

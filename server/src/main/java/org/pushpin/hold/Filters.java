@@ -6,8 +6,8 @@ import java.util.Map;
 import org.pushpin.message.PublishItem;
 
 /**
- * The delivery filters (docs/grip.md#filters) that decide whether a subscriber gets an item at all (skip-self, skip-users,
- * require-sub), and var-subst, the one content filter applied here. Unknown filter names are ignored.
+ * The delivery filters (docs/grip.md#filters) that decide whether a subscriber gets an item at all (skip-self,
+ * skip-users, require-sub), and var-subst, the one content filter applied here. Unknown filter names are ignored.
  */
 final class Filters {
     private Filters() {

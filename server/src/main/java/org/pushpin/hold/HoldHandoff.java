@@ -39,8 +39,8 @@ public final class HoldHandoff implements GripHandoff {
                         hold.updateAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
-        // recover (docs/publishing.md#recover): every HTTP hold updates: long-polls ask the origin again, streams with a next
-        // link fetch it.
+        // recover (docs/publishing.md#recover): every HTTP hold updates: long-polls ask the origin again, streams
+        // with a next link fetch it.
         hub.onRecover(() -> {
             for (String channel : hub.channelNames()) {
                 hub.forEachSubscriber(channel, s -> {

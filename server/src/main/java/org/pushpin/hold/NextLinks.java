@@ -12,8 +12,8 @@ import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.RelayGripHandoff;
 
 /**
- * {@code Grip-Link: <uri>; rel=next} (docs/grip.md#next-links): the response is a stream made of the first answer's body and
- * then each linked answer's body, fetched in turn, until an answer has no next link (the stream ends) or holds
+ * {@code Grip-Link: <uri>; rel=next} (docs/grip.md#next-links): the response is a stream made of the first answer's
+ * body and then each linked answer's body, fetched in turn, until an answer has no next link (the stream ends) or holds
  * a stream (it stays open on that answer's channels).
  */
 final class NextLinks {

@@ -20,9 +20,9 @@ import org.pushpin.message.HttpResponseFormat;
 import org.pushpin.proxy.GripExchange;
 
 /**
- * The response a long-poll client gets from an {@code http-response} publish (docs/grip.md#response-hold): the published status,
- * the origin's hold-response headers with same-named published ones replacing them, and the published body — or
- * the origin's JSON body with the published RFC 6902 {@code body-patch} applied.
+ * The response a long-poll client gets from an {@code http-response} publish (docs/grip.md#response-hold): the
+ * published status, the origin's hold-response headers with same-named published ones replacing them, and the
+ * published body — or the origin's JSON body with the published RFC 6902 {@code body-patch} applied.
  */
 final class PublishedResponse {
     private static final ObjectMapper JSON = new ObjectMapper();

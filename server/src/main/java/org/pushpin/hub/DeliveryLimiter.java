@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code message_rate} and {@code message_hwm} (docs/publishing.md#rate-limits), counted in deliveries (receivers) as Pushpin
- * does. Runs on the hub's thread, except the counters.
+ * {@code message_rate} and {@code message_hwm} (docs/publishing.md#rate-limits), counted in deliveries (receivers) as
+ * Pushpin does. Runs on the hub's thread, except the counters.
  *
  * <p>The high-water mark bounds the weight of deliveries admitted but not yet run: queued here for the rate, or
  * handed to an event loop that has not got to them yet. What does not fit is dropped, counted and logged

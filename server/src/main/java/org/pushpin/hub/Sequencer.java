@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Id de-duplication and {@code prev-id} ordering (docs/publishing.md#sequencing), with Pushpin 1.36's rules. Everything runs
- * on the hub's one thread ({@code executor}), so nothing here locks; only {@link #lastId} and {@link #forgetLastId}
- * may be called from other threads (holds check a channel's last id when they start).
+ * Id de-duplication and {@code prev-id} ordering (docs/publishing.md#sequencing), with Pushpin 1.36's rules.
+ * Everything runs on the hub's one thread ({@code executor}), so nothing here locks; only {@link #lastId} and
+ * {@link #forgetLastId} may be called from other threads (holds check a channel's last id when they start).
  *
  * <p>Differences from Pushpin: a waiting item is released exactly {@code message_wait} ms after it arrived (Pushpin
  * checks once a second, so up to a second later); the last-id table is capped at 1,000,000 channels by evicting an

@@ -8,8 +8,9 @@ import org.pushpin.message.PublishItem;
 import org.pushpin.message.PublishParser;
 
 /**
- * The control API's routes (docs/publishing.md#http-control-api), as Pushpin 1.36's handler answers them. Only the 200 answers of
- * {@code /publish} and {@code /recover} follow the negotiated type; every other answer is text/plain. Plain Java.
+ * The control API's routes (docs/publishing.md#http-control-api), as Pushpin 1.36's handler answers them. Only the
+ * 200 answers of {@code /publish} and {@code /recover} follow the negotiated type; every other answer is text/plain.
+ * Plain Java.
  */
 final class ControlApi {
     static final String JSON = "application/json";

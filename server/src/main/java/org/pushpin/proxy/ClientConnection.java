@@ -129,7 +129,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         toOriginForm(request);
-        if (!request.uri().startsWith("/") && !(request.uri().equals("*") && request.method().name().equals("OPTIONS"))) {
+        boolean optionsStar = request.uri().equals("*") && request.method().name().equals("OPTIONS");
+        if (!request.uri().startsWith("/") && !optionsStar) {
             badRequest("Failed to parse request: invalid request target");
             return;
         }
@@ -152,7 +153,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         String hostHeader = headers.get(HttpHeaderNames.HOST);
         String host = hostHeader == null || hostHeader.isEmpty() ? "localhost" : hostHeader;
         var proxy = context.config().proxy();
-        boolean tls = tlsConnection || (proxy.acceptXForwardedProtocol() && OriginRequestHeaders.clientSaysTls(headers));
+        boolean tls = tlsConnection
+                || (proxy.acceptXForwardedProtocol() && OriginRequestHeaders.clientSaysTls(headers));
         RequestInfo info = new RequestInfo(request.uri(), host, tls, clientIp());
         boolean websocket = headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
 
