@@ -150,9 +150,15 @@ final class StreamHold extends Hold {
         if (link == null) {
             for (org.pushpin.grip.Channel c : exchange.instruct().channels()) {
                 if (c.prevId() != null) {
-                    // Sequencing a stream needs a next link to recover gaps from; Pushpin ends such a stream.
+                    // Sequencing a stream needs a next link to recover gaps from; Pushpin ends such a stream
+                    // after its initial body.
                     startStream();
-                    endWithError("channel '" + c.name() + "' specifies prev-id, but no next link found");
+                    if (body.length > 0) {
+                        out.write(Unpooled.wrappedBuffer(body));
+                    }
+                    if (!out.isDone()) {
+                        endWithError("channel '" + c.name() + "' specifies prev-id, but no next link found");
+                    }
                     return;
                 }
             }

@@ -356,4 +356,16 @@ class StreamHoldTest {
             assertThat(s.sinceMark()).isEqualTo("hi al\n");
         }
     }
+
+    @Test
+    void aPrevIdWithoutNextLinkEndsTheStreamAfterItsInitialBody() throws Exception {
+        String ch = channel("prev-no-link");
+        origin.on("/prev-no-link", stream("initial\n", ch + "; prev-id=7"));
+
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/prev-no-link"))) {
+            assertThat(s.status()).isEqualTo(200);
+            assertThat(s.awaitEnd(WAIT)).as("a stream with prev-id and no next link ends: " + s).isTrue();
+            assertThat(s.text()).isEqualTo("initial\n");
+        }
+    }
 }
