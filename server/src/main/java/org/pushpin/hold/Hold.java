@@ -4,7 +4,6 @@ import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
-import org.pushpin.hub.Hub;
 import org.pushpin.hub.Published;
 import org.pushpin.hub.Subscriber;
 import org.pushpin.message.Format;
@@ -26,8 +25,8 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     GripExchange exchange;
     /** Where the response goes: the exchange itself, or what {@link GripExchange#compact()} left of it. */
     StreamOutput out;
+    /** The hub and the metrics, shared by every hold of the server: one field per hold. */
     final HoldContext context;
-    final Hub hub;
     final EventLoop loop;
     /** Full channel names (route prefix included), as subscribed. */
     final String[] channels;
@@ -43,7 +42,6 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.exchange = exchange;
         this.out = exchange;
         this.context = context;
-        this.hub = context.hub;
         this.loop = exchange.channel().eventLoop();
         List<Channel> list = exchange.instruct().channels();
         String prefix = exchange.route().prefix() == null ? "" : exchange.route().prefix();
@@ -73,7 +71,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         for (int i = 0; i < channels.length; i++) {
             String c = channels[i];
             // Keep the hub's copy of the name: one String per channel on this loop instead of one per hold.
-            channels[i] = hub.subscribe(loop, c, this);
+            channels[i] = context.hub.subscribe(loop, c, this);
             if (url != null) {
                 LOG.info("subscribe {} channel={}", url, c);
             }
@@ -105,7 +103,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         if (subscribed) {
             context.metrics.holdEnded(kind());
             for (String c : channels) {
-                hub.unsubscribe(loop, c, this, lingers());
+                context.hub.unsubscribe(loop, c, this, lingers());
             }
         }
     }

@@ -43,9 +43,9 @@ final class ResponseHold extends Hold {
         for (Channel c : exchange.instruct().channels()) {
             if (c.prevId() != null) {
                 String full = prefixed(c.name());
-                String last = hub.lastId(full);
+                String last = context.hub.lastId(full);
                 if (last != null && !last.equals(c.prevId())) {
-                    hub.forgetLastId(full);
+                    context.hub.forgetLastId(full);
                     mismatch = true;
                 }
             }

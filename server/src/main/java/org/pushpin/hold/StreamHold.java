@@ -165,7 +165,7 @@ final class StreamHold extends Hold {
         }
         subscribe();
         byte[] initial = body;
-        hub.whenInForce(loop, channels, () -> begin(initial));
+        context.hub.whenInForce(loop, channels, () -> begin(initial));
     }
 
     /** The subscriptions are in force: the head and the initial body go out. */

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -357,20 +358,20 @@ public final class Hub implements Publisher, AutoCloseable {
 
     private void firstSubscribed(ChannelIndex ci) {
         String channel = ci.channel;
-        if (!ci.inForce()) {
-            try {
-                broker.subscribe(channel).whenComplete((ok, e) -> {
+        try {
+            CompletionStage<Void> inForce = broker.subscribe(channel);
+            if (!ci.inForce()) {
+                inForce.whenComplete((ok, e) -> {
                     if (e != null) {
                         LOG.warn("broker subscription to {} failed; holding without it", channel, e);
                     }
                     ci.nowInForce();
                 });
-            } catch (RuntimeException e) {
-                LOG.warn("broker subscription to {} failed; holding without it", channel, e);
-                ci.nowInForce();
             }
-        } else {
-            broker.subscribe(channel);
+        } catch (RuntimeException e) {
+            // Holds waiting for the channel go ahead: on this instance's own publishes they still work.
+            LOG.warn("broker subscription to {} failed; holding without it", channel, e);
+            ci.nowInForce();
         }
         for (Consumer<String> l : firstListeners) {
             try {
