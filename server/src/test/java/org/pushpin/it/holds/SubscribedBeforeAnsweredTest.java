@@ -18,6 +18,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pushpin.testing.HeldStream;
 import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
@@ -100,24 +102,15 @@ class SubscribedBeforeAnsweredTest {
         return s;
     }
 
-    @Test
-    void aStreamOnTwoChannelsGetsAPublishOnTheSecondMadeRightAfterItsBody() throws Exception {
+    /** A stream on two channels, HTTP/1.1 (chunked) and HTTP/1.0 (close-delimited), published to on the second. */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1", "HTTP/1.0"})
+    void aStreamGetsAPublishOnItsSecondChannelMadeRightAfterItsBody(String version) throws Exception {
         String a = channel("first");
         String b = channel("second");
+        String path = "/two-" + b;
         Publish pub = pushpin.publisher();
-        try (HeldStream s = openGated("/two", Req.get("/two"), a, b)) {
-            pub.stream(b, "right after\n");
-            s.awaitText("right after\n", WAIT);
-            assertThat(s.text()).isEqualTo("initial\nright after\n");
-        }
-    }
-
-    @Test
-    void anHttp10StreamGetsAPublishMadeRightAfterItsBody() throws Exception {
-        String a = channel("h10-first");
-        String b = channel("h10-second");
-        Publish pub = pushpin.publisher();
-        try (HeldStream s = openGated("/h10", Req.get("/h10").http10(), a, b)) {
+        try (HeldStream s = openGated(path, Req.get(path).version(version), a, b)) {
             pub.stream(b, "right after\n");
             s.awaitText("right after\n", WAIT);
             assertThat(s.text()).isEqualTo("initial\nright after\n");
