@@ -56,15 +56,22 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, ControlRequest req) {
-        ControlReply reply = ControlApi.handle(req);
+        ControlReply reply = handOver(ControlApi.handle(req));
         if (LOG.isInfoEnabled()) {
             String uri = new String(req.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             LOG.info("control: {} {} code={} {}{}", req.method(), uri, reply.code(), reply.body().length(),
                     reply.items() > -1 ? " items=" + reply.items() : "");
         }
-        // Hand the items over before answering: publish() only queues them (delivery still follows the 200), and a
-        // publisher that waits for each 200 then sees its items delivered in the order it sent them, even when its
-        // next request lands on another event loop.
+        respond(ctx, reply, req.http10());
+    }
+
+    /**
+     * Hands the items over before answering: publish() only queues them (delivery still follows the 200), and a
+     * publisher that waits for each 200 then sees its items delivered in the order it sent them, even when its next
+     * request lands on another event loop. A hand-over that fails (a broker that cannot take the publish) is answered
+     * with a 503, never with a 200: nothing is lost without the publisher hearing of it.
+     */
+    private ControlReply handOver(ControlReply reply) {
         try {
             if (!reply.publish().isEmpty()) {
                 publisher.publish(reply.publish());
@@ -72,10 +79,11 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             if (reply.recover()) {
                 publisher.recover();
             }
+            return reply;
         } catch (RuntimeException e) {
             LOG.warn("control: publishing failed", e);
+            return ControlReply.text(503, "Service Unavailable", "Publish failed: " + e.getMessage() + "\n");
         }
-        respond(ctx, reply, req.http10());
     }
 
     private void respond(ChannelHandlerContext ctx, ControlReply reply, boolean http10) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.message.ReferenceBodies;
+import org.pushpin.publish.Publisher;
 import org.pushpin.transport.Transport;
 
 /**
@@ -258,5 +259,36 @@ class ControlApiServerTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(b);
         return out.toByteArray();
+    }
+
+    @Test
+    void aPublishThePublisherCannotTakeIsAnsweredWithAnErrorNotA200() throws Exception {
+        Publisher refusing = new Publisher() {
+            @Override
+            public void publish(List<PublishItem> items) {
+                throw new IllegalStateException("broker unreachable");
+            }
+
+            @Override
+            public void recover() {
+                throw new IllegalStateException("broker unreachable");
+            }
+        };
+        ControlApiServer failing = ControlApiServer.start(group, Transport.best(), config(0, 10_000, 1_000_000),
+                refusing);
+        try {
+            byte[] body = "{\"items\":[{\"channel\":\"a\",\"formats\":{\"http-stream\":{\"content\":\"x\"}}}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            String resp = latin1(exchange(failing.address(), ("POST /publish HTTP/1.1\r\nContent-Length: "
+                    + body.length + "\r\n\r\n" + new String(body, StandardCharsets.ISO_8859_1))
+                    .getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(resp).startsWith("HTTP/1.1 503 Service Unavailable\r\n");
+            assertThat(resp).endsWith("\r\n\r\nPublish failed: broker unreachable\n");
+            String recover = latin1(exchange(failing.address(),
+                    "POST /recover HTTP/1.1\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(recover).startsWith("HTTP/1.1 503 ");
+        } finally {
+            failing.close();
+        }
     }
 }
