@@ -16,6 +16,7 @@ import org.pushpin.hub.Hub;
 import org.pushpin.ingest.ControlApiServer;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.ProxyContext;
+import org.pushpin.proxy.WsSessions;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.pushpin.routing.RouteSource;
@@ -73,8 +74,8 @@ public final class PushpinServer implements AutoCloseable {
             server = new PushpinServer(group, routes);
             Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), broker, server.metrics);
             server.hub = hub;
-            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics), transport,
-                    server.metrics);
+            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics),
+                    WsSessions.NONE, transport, server.metrics);
             server.listeners = new Listeners(group, transport, context, config.runner().clientMaxconn(), threads);
             server.listeners.bindAll(config.runner());
             // Publishers get their own loop: a busy fanout on the client loops must not keep a publish waiting for

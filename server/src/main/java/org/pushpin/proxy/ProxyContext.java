@@ -9,23 +9,25 @@ import org.pushpin.transport.Transport;
 
 /**
  * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
- * metrics.
+ * WebSocket sessions, the metrics.
  */
 public final class ProxyContext {
     private final PushpinConfig config;
     private final RouteSource routes;
     private final RequestSigning signing;
     private final GripHandoff gripHandoff;
+    private final WsSessions wsSessions;
     private final OriginConnector connector;
     private final ServerMetrics metrics;
 
     /** @throws ConfigException when a configured signing key cannot be read */
-    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, Transport transport,
-                        ServerMetrics metrics) throws ConfigException {
+    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, WsSessions wsSessions,
+                        Transport transport, ServerMetrics metrics) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.signing = ConfiguredSigning.create(config);
         this.gripHandoff = Objects.requireNonNull(gripHandoff, "gripHandoff");
+        this.wsSessions = Objects.requireNonNull(wsSessions, "wsSessions");
         this.connector = new OriginConnector(transport);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -48,6 +50,10 @@ public final class ProxyContext {
 
     GripHandoff gripHandoff() {
         return gripHandoff;
+    }
+
+    WsSessions wsSessions() {
+        return wsSessions;
     }
 
     OriginConnector connector() {
