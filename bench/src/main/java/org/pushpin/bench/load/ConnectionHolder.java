@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Opens and holds client connections: client {@code i} asks for {@code /<mode>/i} (so the origin puts it in
- * {@code room-(i % rooms)}) on port {@code ports[i % P]} from source address {@code 127.0.0.(1 + i / P % K)}, so
+ * Opens and holds client connections ({@link HeldClient}s or {@link WsClient}s): client {@code i} asks for
+ * {@code /<mode>/i} (so the origin puts it in {@code room-(i % rooms)}) on port {@code ports[i % P]} from source address {@code 127.0.0.(1 + i / P % K)}, so
  * that many connections fit in the ephemeral port range. Connects are paced by a rate and bounded by a number of
  * requests in flight (sent but not yet held), and progress is printed once a second.
  */
@@ -29,14 +30,14 @@ final class ConnectionHolder {
     }
 
     /** How long a client may take from connect to held before it counts as failed. */
-    private static final long HOLD_TIMEOUT_S = 20;
+    static final long HOLD_TIMEOUT_S = 20;
 
     private final Bootstrap bootstrap;
     private final List<Integer> ports;
     private final int sources;
     private final Mode mode;
     private final Deliveries deliveries;
-    private final List<HeldClient> clients = new ArrayList<>();
+    private final List<Connection> clients = new ArrayList<>();
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
@@ -102,14 +103,17 @@ final class ConnectionHolder {
     }
 
     private void connect(int i) {
-        HeldClient c = new HeldClient(i, mode, this, deliveries);
+        int p = ports.size();
+        int port = ports.get(i % p);
+        Connection c = mode.websocket()
+                ? new WsClient(i, URI.create("ws://127.0.0.1:" + port + mode.pathPrefix + i), this, deliveries)
+                : new HeldClient(i, mode, this, deliveries);
         synchronized (clients) {
             clients.add(c);
         }
-        int p = ports.size();
-        InetSocketAddress target = new InetSocketAddress("127.0.0.1", ports.get(i % p));
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
         InetSocketAddress local = new InetSocketAddress("127.0.0." + (1 + (i / p) % sources), 0);
-        ChannelFuture f = bootstrap.clone().handler(c).connect(target, local);
+        ChannelFuture f = bootstrap.clone().handler(c.handler()).connect(target, local);
         c.bind(f.channel());
         f.addListener(x -> {
             if (!x.isSuccess()) {
@@ -120,18 +124,38 @@ final class ConnectionHolder {
                 HOLD_TIMEOUT_S, TimeUnit.SECONDS);
     }
 
-    void held(HeldClient c) {
+    void held(Connection c) {
         held.incrementAndGet();
         inFlight.release();
     }
 
-    void failed(HeldClient c, String why) {
+    void failed(Connection c, String why) {
         failed.incrementAndGet();
         failures.merge(why, 1, Integer::sum);
         inFlight.release();
     }
 
-    void dropped(HeldClient c) {
+    /** A WebSocket counted held at its origin's ready that never got a published probe: failed after all. */
+    void unconfirmed(WsClient c) {
+        held.decrementAndGet();
+        failed.incrementAndGet();
+        failures.merge("no probe: subscription not in force", 1, Integer::sum);
+    }
+
+    /** WebSockets that are ready (the origin subscribed them) but have not yet got a published probe. */
+    List<WsClient> unconfirmed() {
+        List<WsClient> waiting = new ArrayList<>();
+        synchronized (clients) {
+            for (Connection c : clients) {
+                if (c instanceof WsClient w && w.isReady() && !w.isConfirmed()) {
+                    waiting.add(w);
+                }
+            }
+        }
+        return waiting;
+    }
+
+    void dropped(Connection c) {
         dropped.incrementAndGet();
     }
 
@@ -143,9 +167,9 @@ final class ConnectionHolder {
     int[] heldPerRoom(int rooms) {
         int[] n = new int[rooms];
         synchronized (clients) {
-            for (HeldClient c : clients) {
+            for (Connection c : clients) {
                 if (c.isHeld()) {
-                    n[c.index % rooms]++;
+                    n[c.index() % rooms]++;
                 }
             }
         }
@@ -173,13 +197,13 @@ final class ConnectionHolder {
     }
 
     void closeAll() throws InterruptedException {
-        List<HeldClient> all;
+        List<Connection> all;
         synchronized (clients) {
             all = new ArrayList<>(clients);
             clients.clear();
         }
         List<ChannelFuture> closed = new ArrayList<>(all.size());
-        for (HeldClient c : all) {
+        for (Connection c : all) {
             closed.add(c.close());
         }
         for (ChannelFuture f : closed) {

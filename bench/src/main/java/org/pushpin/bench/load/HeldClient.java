@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +17,12 @@ import java.util.Locale;
  * again on the same keep-alive connection after each complete response, which {@link ConnectionHolder} counts as
  * a reconnect.
  */
-final class HeldClient extends ChannelInboundHandlerAdapter {
+final class HeldClient extends ChannelInboundHandlerAdapter implements Connection {
     private static final ByteBuf HEAD_END = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
     private static final int MAX_HEAD = 16 * 1024;
 
-    final int index;
+    private final int index;
     private final Mode mode;
     private final ConnectionHolder holder;
     private final StampScanner scanner;
@@ -39,15 +40,28 @@ final class HeldClient extends ChannelInboundHandlerAdapter {
         this.scanner = new StampScanner(sink);
     }
 
-    Channel channel() {
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public ChannelHandler handler() {
+        return this;
+    }
+
+    @Override
+    public Channel channel() {
         return channel;
     }
 
-    void bind(Channel channel) {
+    @Override
+    public void bind(Channel channel) {
         this.channel = channel;
     }
 
-    boolean isHeld() {
+    @Override
+    public boolean isHeld() {
         return held && channel.isActive();
     }
 
@@ -146,7 +160,8 @@ final class HeldClient extends ChannelInboundHandlerAdapter {
      * This client will never be held (a bad answer, its hold timer, a failed connect); closes it. Every caller runs
      * on the channel's event loop, so the flag needs no atomics.
      */
-    void fail(String why) {
+    @Override
+    public void fail(String why) {
         if (!finished) {
             finished = true;
             holder.failed(this, why);
@@ -154,8 +169,8 @@ final class HeldClient extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Closes the connection on purpose (the end of a run). */
-    ChannelFuture close() {
+    @Override
+    public ChannelFuture close() {
         closing = true;
         return channel.close();
     }

@@ -24,6 +24,7 @@ final class LoadRun {
     private final Set<Phase> phases;
     private final ConnectionHolder holder;
     private final Publisher publisher;
+    private final PublishBody body;
     private final Deliveries deliveries;
     private final PlainProbe plain;
     private final ProcessTree tree; // null without --pid
@@ -36,6 +37,7 @@ final class LoadRun {
         this.phases = options.phases();
         this.holder = holder;
         this.publisher = publisher;
+        this.body = new PublishBody(options.mode);
         this.deliveries = deliveries;
         this.plain = plain;
         this.tree = tree;
@@ -105,9 +107,10 @@ final class LoadRun {
     /** A few held clients and a publish, so that first-use allocations are not counted as per-connection cost. */
     private void warmUp() throws Exception {
         holder.open(WARM_UP_BASE, Math.min(WARM_UP, o.n), 0, o.maxInFlight, 0, null);
+        confirmSubscriptions();
         LatencyHistogram h = deliveries.restart();
         long expected = Arrays.stream(holder.heldPerRoom(o.rooms)).sum();
-        publisher.publish(PublishBody.rooms(0, o.rooms, 1));
+        publisher.publish(body.rooms(0, o.rooms, 1));
         await(h, expected, 10_000);
         holder.closeAll();
         Thread.sleep(2000);
@@ -120,8 +123,17 @@ final class LoadRun {
         int every = tree != null && o.curvePoints > 0 ? Math.max(1, o.n / o.curvePoints) : 0;
         Log.line("connecting %d %s clients to ports %s at %s/s, at most %d in flight", o.n, o.mode, o.ports,
                 o.connectRate > 0 ? String.valueOf(o.connectRate) : "unlimited", o.maxInFlight);
+        long t0 = System.nanoTime();
         double seconds = holder.open(0, o.n, o.connectRate, o.maxInFlight, every,
                 held -> f.curvePoint(held, tree.rssKb(), plain.sample(CURVE_PLAIN_SAMPLES).percentileMs(0.5)));
+        long t1 = System.nanoTime();
+        int unconfirmed = confirmSubscriptions();
+        seconds += (System.nanoTime() - t1) / 1e9;
+        if (o.mode.websocket()) {
+            f.put("probe_s", (System.nanoTime() - t1) / 1e9, "publishing probes until every WebSocket got one");
+            f.put("unconfirmed", unconfirmed, "WebSockets that never got a probe (counted as failed)");
+            Log.line("  %d WebSockets subscribed in %.1f s", holder.held(), (System.nanoTime() - t0) / 1e9);
+        }
         int held = holder.held();
         f.put("n", o.n, "clients asked for");
         f.put("held", held, "clients held");
@@ -131,6 +143,11 @@ final class LoadRun {
         if (tree != null) {
             f.curvePoint(held, tree.rssKb(), plain.sample(CURVE_PLAIN_SAMPLES).percentileMs(0.5));
         }
+    }
+
+    /** WebSockets count as held once a publish reached them ({@link SubscriptionProbe}); HTTP holds already do. */
+    private int confirmSubscriptions() throws IOException, InterruptedException {
+        return o.mode.websocket() ? new SubscriptionProbe(holder, publisher, o.rooms).confirmAll() : 0;
     }
 
     private void idleCpu() throws IOException, InterruptedException {
@@ -151,7 +168,7 @@ final class LoadRun {
             LatencyHistogram h = deliveries.restart();
             long expected = Arrays.stream(holder.heldPerRoom(o.rooms)).sum();
             long t0 = System.nanoTime();
-            publisher.publish(PublishBody.rooms(0, o.rooms, 1));
+            publisher.publish(body.rooms(0, o.rooms, 1));
             await(h, expected, 30_000);
             long received = h.count();
             fanoutLost += expected - received;
@@ -170,7 +187,7 @@ final class LoadRun {
     }
 
     private void throughput() throws IOException, InterruptedException {
-        ThroughputRamp ramp = new ThroughputRamp(publisher, deliveries, o.stepSeconds, o.graceMillis);
+        ThroughputRamp ramp = new ThroughputRamp(publisher, body, deliveries, o.stepSeconds, o.graceMillis);
         int[] perRoom = holder.heldPerRoom(o.rooms);
         int subscribers = Arrays.stream(perRoom).sum();
         ThroughputRamp.Best allRooms = ramp.ramp("all rooms", 0, o.rooms, subscribers, o.rateAll, o.maxSteps);

@@ -1,30 +1,53 @@
 package org.pushpin.bench.load;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 
 /**
  * The JSON of one {@code POST /publish}: one item per listed room (a room may be listed several times), each
- * carrying the same stamp in both formats: {@code http-stream} content {@code data: @STAMP\n\n} (an SSE event, also
- * fine as a plain stream chunk) and {@code http-response} body {@code @STAMP\n} for long-poll clients.
+ * carrying the same stamp. For HTTP holds in two formats: {@code http-stream} content {@code data: @STAMP\n\n} (an
+ * SSE event, also fine as a plain stream chunk) and {@code http-response} body {@code @STAMP\n} for long-poll
+ * clients; for WebSockets as {@code ws-message} content {@code @STAMP}.
  */
 final class PublishBody {
-    private PublishBody() {
+    private final boolean websocket;
+
+    PublishBody(Mode mode) {
+        this.websocket = mode.websocket();
     }
 
     /** Items for rooms {@code first .. first+count-1}, each {@code repeat} times, stamped now. */
-    static byte[] rooms(int first, int count, int repeat) {
+    byte[] rooms(int first, int count, int repeat) {
         String stamp = Long.toString(Stamps.now());
         StringBuilder sb = new StringBuilder(32 + count * repeat * 130).append("{\"items\":[");
         for (int k = 0; k < repeat; k++) {
             for (int r = first; r < first + count; r++) {
-                if (sb.charAt(sb.length() - 1) != '[') {
-                    sb.append(',');
+                item(sb, r);
+                if (websocket) {
+                    sb.append("\"ws-message\":{\"content\":\"@").append(stamp).append("\"}}}");
+                } else {
+                    sb.append("\"http-stream\":{\"content\":\"data: @").append(stamp)
+                            .append("\\n\\n\"},\"http-response\":{\"body\":\"@").append(stamp).append("\\n\"}}}");
                 }
-                sb.append("{\"channel\":\"room-").append(r)
-                        .append("\",\"formats\":{\"http-stream\":{\"content\":\"data: @").append(stamp)
-                        .append("\\n\\n\"},\"http-response\":{\"body\":\"@").append(stamp).append("\\n\"}}}");
             }
         }
         return sb.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A {@value WsClient#PROBE} WebSocket message to each listed room. */
+    static byte[] probe(Collection<Integer> rooms) {
+        StringBuilder sb = new StringBuilder(32 + rooms.size() * 80).append("{\"items\":[");
+        for (int r : rooms) {
+            item(sb, r);
+            sb.append("\"ws-message\":{\"content\":\"").append(WsClient.PROBE).append("\"}}}");
+        }
+        return sb.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void item(StringBuilder sb, int room) {
+        if (sb.charAt(sb.length() - 1) != '[') {
+            sb.append(',');
+        }
+        sb.append("{\"channel\":\"room-").append(room).append("\",\"formats\":{");
     }
 }

@@ -25,12 +25,15 @@ final class ThroughputRamp {
     }
 
     private final Publisher publisher;
+    private final PublishBody body;
     private final Deliveries deliveries;
     private final double stepSeconds;
     private final long graceNanos;
 
-    ThroughputRamp(Publisher publisher, Deliveries deliveries, double stepSeconds, long graceMillis) {
+    ThroughputRamp(Publisher publisher, PublishBody body, Deliveries deliveries, double stepSeconds,
+                   long graceMillis) {
         this.publisher = publisher;
+        this.body = body;
         this.deliveries = deliveries;
         this.stepSeconds = stepSeconds;
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(graceMillis);
@@ -71,7 +74,7 @@ final class ThroughputRamp {
                 continue;
             }
             int batch = (int) Math.min(due - rounds, maxRounds);
-            publisher.publish(PublishBody.rooms(first, count, batch));
+            publisher.publish(body.rooms(first, count, batch));
             rounds += batch;
         }
         long expected = rounds * subscribers;

@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code /stream/i}: {@code Grip-Hold: stream}, {@code text/plain}, the same initial body;</li>
  *   <li>{@code /poll/i}: {@code Grip-Hold: response} (long-poll), {@code text/plain}, an empty body (what the client
  *       gets on timeout);</li>
+ *   <li>{@code /ws/i} (a WebSocket upgrade) and {@code /wsh/i} (WebSocket-over-HTTP): see {@link WsHold};</li>
  *   <li>{@code /plain}: an ordinary short response, no GRIP (plain-request latency probes).</li>
  * </ul>
  * Anything else gets an empty 200 (readiness probes). Bodies are allocated once and shared.
@@ -88,7 +89,8 @@ public final class SseHoldOrigin {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), handler);
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), handler,
+                        WsHold.Frames.INSTANCE);
             }
         };
     }
@@ -108,6 +110,11 @@ public final class SseHoldOrigin {
             String kind = uri.substring(0, slash + 1);
             FullHttpResponse resp;
             switch (kind) {
+                case "/ws/" -> {
+                    WsHold.upgrade(ctx, req, room(uri, slash));
+                    return;
+                }
+                case "/wsh/" -> resp = WsHold.overHttp(req, room(uri, slash));
                 case "/sse/" -> resp = hold(uri, slash, "stream", "text/event-stream", BODY);
                 case "/stream/" -> resp = hold(uri, slash, "stream", "text/plain", BODY);
                 case "/poll/" -> resp = hold(uri, slash, "response", "text/plain", EMPTY);
@@ -117,15 +124,21 @@ public final class SseHoldOrigin {
         }
 
         private FullHttpResponse hold(String uri, int slash, String hold, String type, ByteBuf body) {
+            FullHttpResponse resp = ok(body, type);
+            resp.headers().set("Grip-Hold", hold).set("Grip-Channel", room(uri, slash));
+            return resp;
+        }
+
+        /** {@code room-(i % rooms)} for {@code .../i} (query ignored; not a number: room-0). */
+        private String room(String uri, int slash) {
+            int q = uri.indexOf('?', slash);
             int i;
             try {
-                i = Integer.parseInt(uri.substring(slash + 1));
+                i = Integer.parseInt(uri.substring(slash + 1, q < 0 ? uri.length() : q));
             } catch (NumberFormatException e) {
                 i = 0;
             }
-            FullHttpResponse resp = ok(body, type);
-            resp.headers().set("Grip-Hold", hold).set("Grip-Channel", "room-" + Math.floorMod(i, rooms));
-            return resp;
+            return "room-" + Math.floorMod(i, rooms);
         }
 
         private static FullHttpResponse ok(ByteBuf body, String type) {
