@@ -4,15 +4,27 @@
 # memory (ΔRSS of the whole process tree per connection; ours also live heap per connection after a full GC),
 # connect rate, idle CPU, plain-request latency idle and with N held, fanout to all rooms, and the highest
 # deliveries/s with no loss to all rooms and to one room. While connecting it samples RSS and plain-request latency
-# every N/10 connections. Writes the plot docs/img/side-by-side.png and appends a table to docs/benchmarks.md
-# (section "Side by side with the reference"). Every figure is printed too.
+# every N/10 connections. Then, for each WebSocket mode, each server again from a fresh start with N held
+# WebSockets subscribed by the origin (c:{"type":"subscribe"} over the GRIP extension): passthrough (`/ws/i`,
+# relayed to the origin as a WebSocket) and WebSocket-over-HTTP (`/wsh/i`, a route with over_http): memory per held
+# WebSocket, connect rate, idle CPU, fanout and the highest deliveries/s. Writes the plot
+# docs/img/side-by-side.png (SSE) and appends the tables to docs/benchmarks.md (section "Side by side with the
+# reference"). Every figure is printed too.
 #
 #   scripts/bench-side-by-side.sh [N]      # default 15000 (150 rooms of 100); at most ~19000 (20,000 files/process)
+#   BENCH_SSE=0 BENCH_WS=ws scripts/bench-side-by-side.sh    # the WebSocket passthrough column only
 #
 # Environment (defaults in brackets):
 #   BENCH_REFERENCE [1]: measure the reference (installed from Debian when missing and run as root)
 #   BENCH_OURS [1]: measure ours
 #   BENCH_ROOMS [N/100]: channels room-0..room-(R-1); connection i subscribes to room-(i % R)
+#   BENCH_SSE [1]: measure held SSE connections (the first table)
+#   BENCH_WS ["ws ws_over_http"]: the WebSocket modes to measure ("" = none), each with its own server start
+#   BENCH_WS_N [min(N, 9000)]: WebSockets to hold in passthrough: ours holds each one's client and origin socket
+#       in one process (20,000 files), the reference spreads them over condure and zurl; the same N for both
+#   BENCH_WSH_N [N]: WebSockets to hold over HTTP (the origin side is a few pooled HTTP connections)
+#   BENCH_WS_IN_FLIGHT [100]: WebSocket handshakes in flight at once (the reference answers 502 to some of 200
+#       concurrent ones: 355 of 2,000 in a run at 200, none at 100 or 50)
 #   BENCH_JAVA_OPTS [bin/pushpin's defaults]: JVM options for ours (java $BENCH_JAVA_OPTS -jar server/target/pushpin-server.jar)
 #   BENCH_LOADGEN_ARGS: more options for the load generator, e.g. shorter phases for a smoke test:
 #       "--idle-cpu-s 2 --fanout-rounds 2 --fanout-interval-s 1 --step-s 2 --max-steps 4 --plain-samples 50"
@@ -20,7 +32,7 @@
 #   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
 #   BENCH_PNG [docs/img/side-by-side.png]: where the plot goes ("" = no plot)
 #   BENCH_NOTE: a line added to the report
-# Ports (all in 19000-19999): origin 19091; reference 19080, port_offset 13500 (control API 19061); ours 19081,
+# Ports (all in 19000-19999): origin 19091 (SSE), 19092 (WebSockets, restarted with each N's rooms); reference 19080, port_offset 13500 (control API 19061); ours 19081,
 # port_offset 13600 (control API 19161).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,10 +43,18 @@ N=${1:-15000}
 ROOMS=${BENCH_ROOMS:-$(( N / 100 > 0 ? N / 100 : 1 ))}
 WITH_REF=${BENCH_REFERENCE:-1}
 WITH_OURS=${BENCH_OURS:-1}
+WITH_SSE=${BENCH_SSE:-1}
+WS_MODES=${BENCH_WS-ws ws_over_http}
+WS_N=${BENCH_WS_N:-$(( N < 9000 ? N : 9000 ))}
+WSH_N=${BENCH_WSH_N:-$N}
+WS_ORIGIN_PORT=19092
 DOC=${BENCH_DOC-$repo/docs/benchmarks.md}
 PNG=${BENCH_PNG-$repo/docs/img/side-by-side.png}
 ORIGIN_PORT=19091 REF_PORT=19080 REF_OFFSET=13500 OURS_PORT=19081 OURS_OFFSET=13600
-if [ "$N" -gt 19000 ]; then echo "N=$N: at most ~19000 (each process may open 20,000 files)" >&2; exit 2; fi
+for n in "$N" "$WSH_N"; do
+  if [ "$n" -gt 19000 ]; then echo "N=$n: at most ~19000 (each process may open 20,000 files)" >&2; exit 2; fi
+done
+if [ "$WS_N" -gt 9500 ]; then echo "BENCH_WS_N=$WS_N: at most ~9500 (ours holds 2 files per WebSocket)" >&2; exit 2; fi
 
 pp_need curl curl
 pp_need pushpin pushpin  # also for ours: pp_write_conf starts from /etc/pushpin/pushpin.conf
@@ -63,43 +83,76 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 if pp_port_busy $ORIGIN_PORT; then echo "port $ORIGIN_PORT is already in use" >&2; exit 2; fi
 
-pp_spawn "$work/origin.log" java -Xmx256m -XX:+UseParallelGC -cp "$bench_jar" \
-  org.pushpin.bench.memory.SseHoldOrigin $ORIGIN_PORT "$ROOMS"
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/plain" && break; sleep 0.1; done
 routes="* 127.0.0.1:$ORIGIN_PORT"
 
 rc=0
-run_loadgen() {  # run_loadgen NAME HTTP_PORT OFFSET PID [--jvm]
-  local name=$1 port=$2 offset=$3 pid=$4; shift 4
+run_loadgen() {  # run_loadgen NAME HTTP_PORT OFFSET PID N ROOMS [LOADGEN OPTIONS...]
+  local name=$1 port=$2 offset=$3 pid=$4 n=$5 rooms=$6; shift 6
   # shellcheck disable=SC2086
   java -Xmx1g -XX:+UseParallelGC -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name" \
-    --ports "$port" --control $((5561 + offset)) --pid "$pid" --n "$N" --rooms "$ROOMS" --result "$results" \
+    --ports "$port" --control $((5561 + offset)) --pid "$pid" --n "$n" --rooms "$rooms" --result "$results" \
     "$@" ${BENCH_LOADGEN_ARGS:-} 2>&1 | tee "$work/loadgen-$name.log" || rc=1
 }
 
-if [ "$WITH_REF" = 1 ]; then
-  if ref_start "$work/ref" $REF_PORT $REF_OFFSET "$routes"; then
-    run_loadgen reference $REF_PORT $REF_OFFSET "$(cat "$work/ref/pushpin.pid")"
-    pp_stop_pid "$(cat "$work/ref/pushpin.pid")"
+# measure SERVER NAME ROUTES N ROOMS [LOADGEN OPTIONS...]: a fresh start of the reference or ours, one load
+# generator run, stop.
+measure() {
+  local server=$1 name=$2 routes=$3 n=$4 rooms=$5; shift 5
+  if [ "$server" = reference ]; then
+    if ref_start "$work/$name" $REF_PORT $REF_OFFSET "$routes"; then
+      run_loadgen "$name" $REF_PORT $REF_OFFSET "$(cat "$work/$name/pushpin.pid")" "$n" "$rooms" "$@"
+      pp_stop_pid "$(cat "$work/$name/pushpin.pid")"
+    else
+      pp_log "the reference did not start; see $work/$name/pushpin.log"; rc=1
+    fi
   else
-    pp_log "the reference did not start; see $work/ref/pushpin.log"; rc=1
+    if ours_start "$work/$name" $OURS_PORT $OURS_OFFSET "$routes"; then
+      run_loadgen "$name" $OURS_PORT $OURS_OFFSET "$(cat "$work/$name/pushpin.pid")" "$n" "$rooms" --jvm "$@"
+      pp_stop_pid "$(cat "$work/$name/pushpin.pid")"
+    else
+      pp_log "ours did not start; see $work/$name/pushpin.log"; rc=1
+    fi
   fi
-fi
-if [ "$WITH_OURS" = 1 ]; then
-  if ours_start "$work/ours" $OURS_PORT $OURS_OFFSET "$routes"; then
-    run_loadgen ours $OURS_PORT $OURS_OFFSET "$(cat "$work/ours/pushpin.pid")" --jvm
-    pp_stop_pid "$(cat "$work/ours/pushpin.pid")"
-  else
-    pp_log "ours did not start; see $work/ours/pushpin.log"; rc=1
-  fi
+}
+
+servers=()
+[ "$WITH_REF" = 1 ] && servers+=(reference)
+[ "$WITH_OURS" = 1 ] && servers+=(ours)
+if [ "$WITH_SSE" = 1 ]; then
+  pp_spawn "$work/origin.log" java -Xmx256m -XX:+UseParallelGC -cp "$bench_jar" \
+    org.pushpin.bench.memory.SseHoldOrigin $ORIGIN_PORT "$ROOMS"
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/plain" && break; sleep 0.1; done
+  for server in "${servers[@]}"; do measure "$server" "$server" "$routes" "$N" "$ROOMS"; done
+  pp_stop_pid "$(cat "$work/origin.log.pid")"
 fi
 
+# WebSockets: an origin with the rooms of each N; /wsh/ goes over HTTP, everything else is passthrough. The
+# plain-request phase is left out (the SSE run measures it); 100 per room as in the SSE run unless BENCH_ROOMS.
+ws_routes="*,path_beg=/wsh/ 127.0.0.1:$WS_ORIGIN_PORT,over_http
+* 127.0.0.1:$WS_ORIGIN_PORT"
+ws_notes=()
+for mode in $WS_MODES; do
+  case $mode in ws) n=$WS_N ;; ws_over_http) n=$WSH_N ;; *) echo "BENCH_WS: unknown mode $mode" >&2; exit 2 ;; esac
+  rooms=${BENCH_ROOMS:-$(( n / 100 > 0 ? n / 100 : 1 ))}
+  pp_spawn "$work/origin-$mode.log" java -Xmx512m -XX:+UseParallelGC -cp "$bench_jar" \
+    org.pushpin.bench.memory.SseHoldOrigin $WS_ORIGIN_PORT "$rooms"
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$WS_ORIGIN_PORT/plain" && break; sleep 0.1; done
+  for server in "${servers[@]}"; do
+    measure "$server" "$server-$mode" "$ws_routes" "$n" "$rooms" --mode "$mode" \
+      --max-in-flight "${BENCH_WS_IN_FLIGHT:-100}" --phases memory,cpu,fanout,throughput
+  done
+  pp_stop_pid "$(cat "$work/origin-$mode.log.pid")"
+  ws_notes+=("$mode: N=$n in $rooms rooms")
+done
+
 cmd="scripts/bench-side-by-side.sh $N"
-for v in BENCH_REFERENCE BENCH_OURS BENCH_ROOMS BENCH_JAVA_OPTS BENCH_LOADGEN_ARGS; do
+for v in BENCH_REFERENCE BENCH_OURS BENCH_SSE BENCH_WS BENCH_WS_N BENCH_WSH_N BENCH_WS_IN_FLIGHT BENCH_ROOMS BENCH_JAVA_OPTS \
+         BENCH_LOADGEN_ARGS; do
   [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
 done
-notes=(--note "ours: \`${PP_OURS_CMD//$repo\//}\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'); both with handler.message_rate and handler.message_hwm = 1000000000"
-  --note "N=$N SSE clients (\`GET /sse/i\` → \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`), source addresses 127.0.0.1-16, one server at a time; load generator \`org.pushpin.bench.load.LoadGen\` on the same machine; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)")
+notes=(--note "ours: \`${PP_OURS_CMD//$repo\//}\`; reference: Debian pushpin $(pushpin --version 2>/dev/null | awk '{print $2}'); both with handler.message_rate and handler.message_hwm = 1000000000")
+[ "$WITH_SSE" = 1 ] && notes+=(--note "N=$N SSE clients (\`GET /sse/i\` → \`Grip-Hold: stream\`, \`Grip-Channel: room-(i % $ROOMS)\`), source addresses 127.0.0.1-16, one server at a time; load generator \`org.pushpin.bench.load.LoadGen\` on the same machine; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)")
+[ ${#ws_notes[@]} -gt 0 ] && notes+=(--note "WebSockets (\`org.pushpin.bench.load.WsClient\`, Netty's client codecs), each mode from a fresh start of each server, origin \`SseHoldOrigin\` subscribing each with \`c:{\"type\":\"subscribe\",\"channel\":\"room-(i % R)\"}\`; held = a published probe arrived: $(IFS=';'; echo "${ws_notes[*]}")")
 [ -n "${BENCH_NOTE:-}" ] && notes+=(--note "$BENCH_NOTE")
 report_args=(--results "$results" --command "$cmd" "${notes[@]}")
 [ -n "$DOC" ] && report_args+=(--doc "$DOC")

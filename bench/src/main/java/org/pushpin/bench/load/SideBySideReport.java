@@ -7,7 +7,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleBinaryOperator;
@@ -77,6 +79,34 @@ public final class SideBySideReport implements Callable<Integer> {
                     Target.atMostTimesRef(1, "≤ ref")),
             new Row("lost deliveries, all phases", "lost", "%.0f", Target.atMost(0, "0")));
 
+    /**
+     * The WebSocket tables (one per mode, results named {@code reference-<mode>} / {@code ours-<mode>}): memory,
+     * fanout and throughput; the targets of issue 9.
+     */
+    private static final List<Row> WS_ROWS = List.of(
+            new Row("machine load average (1 min) at the start", "load_avg_1m", "%.2f", Target.NONE),
+            new Row("held WebSockets (subscription in force)", "held", "%.0f", Target.NONE),
+            new Row("WebSockets opened, subscribed and held per second", "held_per_s", "%.0f", Target.NONE),
+            new Row("RSS before → after (MB)", "rss_after_kb", "%s", Target.NONE),
+            new Row("ΔRSS per held WebSocket (B)", "rss_per_conn_b", "%.0f",
+                    Target.atMostTimesRef(0.1, "≤ 1/10 of ref")),
+            new Row("live heap per held WebSocket (B)", "heap_per_conn_b", "%.0f",
+                    Target.atMost(2048, "≤ 2 KiB")),
+            new Row("idle CPU with N held (% of a core)", "idle_cpu_pct", "%.1f", Target.NONE),
+            new Row("fanout to all rooms p50 (ms)", "fanout_p50_ms", "%.1f", Target.NONE),
+            new Row("fanout to all rooms p99 (ms)", "fanout_p99_ms", "%.1f",
+                    Target.atMostTimesRef(0.2, "≤ 1/5 of ref")),
+            new Row("fanout to all rooms max (ms)", "fanout_max_ms", "%.1f", Target.NONE),
+            new Row("deliveries/s, all rooms, no loss", "deliveries_per_s_all", "%.0f",
+                    Target.atLeastTimesRef(5, "≥ 5× ref")),
+            new Row("deliveries/s, one room, no loss", "deliveries_per_s_one", "%.0f", Target.NONE),
+            new Row("lost deliveries, all phases", "lost", "%.0f", Target.atMost(0, "0")));
+
+    /** The WebSocket modes of the load generator, as they appear in result names, and their table headings. */
+    private static final List<String[]> WS_MODES = List.of(
+            new String[] {"ws", "WebSocket passthrough (`GET /ws/i` upgraded and relayed to the origin)"},
+            new String[] {"ws_over_http", "WebSocket-over-HTTP (`/wsh/i`, route option `over_http`)"});
+
     /** Rows where ours ÷ reference means nothing (a count of the run, the machine, a before → after pair). */
     private static final Set<String> NO_RATIO = Set.of("load_avg_1m", "held", "rss_after_kb");
 
@@ -105,12 +135,17 @@ public final class SideBySideReport implements Callable<Integer> {
                 .append(System.getProperty("java.runtime.version")).append('\n')
                 .append("- command: `").append(command).append("`\n");
         notes.forEach(n -> md.append("- ").append(n).append('\n'));
-        if (png != null && !results.curves.isEmpty()) {
-            SideBySidePlot.write(results.curves, "Plain-request latency and RSS vs held SSE connections", png);
+        Map<String, List<Results.Point>> sseCurves = new LinkedHashMap<>(results.curves);
+        sseCurves.keySet().retainAll(Set.of(REF, OURS));
+        if (png != null && !sseCurves.isEmpty()) {
+            SideBySidePlot.write(sseCurves, "Plain-request latency and RSS vs held SSE connections", png);
             md.append("\n![plain-request latency and RSS vs held connections](img/")
                     .append(png.getFileName()).append(")\n");
         }
-        md.append('\n').append(table(results));
+        if (results.figures.containsKey(REF) || results.figures.containsKey(OURS)) {
+            md.append('\n').append(table(results));
+        }
+        md.append(wsTables(results));
         System.out.println(md);
         if (doc != null) {
             append(doc, md.toString());
@@ -120,13 +155,37 @@ public final class SideBySideReport implements Callable<Integer> {
     }
 
     static String table(Results r) {
+        return table(r, REF, OURS, ROWS);
+    }
+
+    /** A table per WebSocket mode that ran, headed by the mode and N. */
+    static String wsTables(Results r) {
+        StringBuilder sb = new StringBuilder();
+        for (String[] mode : WS_MODES) {
+            String ref = REF + "-" + mode[0];
+            String ours = OURS + "-" + mode[0];
+            if (!r.figures.containsKey(ref) && !r.figures.containsKey(ours)) {
+                continue;
+            }
+            double n = Math.max(orZero(r.get(ref, "n")), orZero(r.get(ours, "n")));
+            sb.append(String.format(Locale.ROOT, "%n%s, N = %,.0f:%n%n", mode[1], n))
+                    .append(table(r, ref, ours, WS_ROWS));
+        }
+        return sb.toString();
+    }
+
+    private static double orZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    static String table(Results r, String refName, String oursName, List<Row> rows) {
         StringBuilder sb = new StringBuilder("| figure | reference 1.36 | ours | ours / ref | target | met |\n")
                 .append("|---|---|---|---|---|---|\n");
-        for (Row row : ROWS) {
-            double ref = r.get(REF, row.key());
-            double ours = r.get(OURS, row.key());
-            String refText = cell(r, REF, row);
-            String oursText = cell(r, OURS, row);
+        for (Row row : rows) {
+            double ref = r.get(refName, row.key());
+            double ours = r.get(oursName, row.key());
+            String refText = cell(r, refName, row);
+            String oursText = cell(r, oursName, row);
             String ratio = Double.isNaN(ref) || Double.isNaN(ours) || ref == 0 || NO_RATIO.contains(row.key())
                     ? "" : String.format(Locale.ROOT, "%.2f", ours / ref);
             String met = "";

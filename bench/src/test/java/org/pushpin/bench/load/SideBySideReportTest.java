@@ -34,6 +34,25 @@ class SideBySideReportTest {
     }
 
     @Test
+    void webSocketResultsGetATableEachWithTheirN() throws IOException {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, String.join("\n",
+                "RESULT name=reference-ws n=9000 held=9000 rss_per_conn_b=50000 fanout_p99_ms=1000 "
+                        + "deliveries_per_s_all=20000 lost=0",
+                "RESULT name=ours-ws n=9000 held=9000 rss_per_conn_b=4000 heap_per_conn_b=1900 fanout_p99_ms=150 "
+                        + "deliveries_per_s_all=90000 lost=0", ""));
+        Results r = Results.read(file);
+        String ws = SideBySideReport.wsTables(r);
+        assertThat(ws).contains("WebSocket passthrough").contains("N = 9,000")
+                .doesNotContain("WebSocket-over-HTTP")
+                .contains("| ΔRSS per held WebSocket (B) | 50000 | 4000 | 0.08 | ≤ 1/10 of ref | yes |")
+                .contains("| live heap per held WebSocket (B) | - | 1900 |  | ≤ 2 KiB | yes |")
+                .contains("| fanout to all rooms p99 (ms) | 1000.0 | 150.0 | 0.15 | ≤ 1/5 of ref | yes |")
+                .contains("| deliveries/s, all rooms, no loss | 20000 | 90000 | 4.50 | ≥ 5× ref | **no** |");
+        assertThat(SideBySideReport.table(r)).contains("| held connections | - | - |");
+    }
+
+    @Test
     void appendsUnderItsHeadingBeforeTheNextSection() throws IOException {
         Path doc = dir.resolve("benchmarks.md");
         Files.writeString(doc,
