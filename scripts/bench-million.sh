@@ -3,8 +3,11 @@
 # clients in one process over Netty's in-JVM transport (org.pushpin.bench.million.MillionSimulation).
 #
 #   scripts/bench-million.sh [N] [ROOMS]     # default 1000000 connections in 10000 rooms (100 per room)
+#   BENCH_MODE=ws scripts/bench-million.sh   # a million WebSockets (passthrough, subscribed by the in-JVM origin)
 #
 # Environment (defaults in brackets):
+#   BENCH_MODE [sse]: sse, or ws (WebSocket passthrough: the origin accepts with the GRIP extension and subscribes
+#     each with c:{"type":"subscribe"}; ws-message publishes)
 #   BENCH_JAVA [java]: the java binary (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   BENCH_JAVA_OPTS [-Xmx12g -XX:+UseParallelGC]: JVM options (add -XX:+UseCompactObjectHeaders on JDK 25)
 #   BENCH_SIM_OPTS []: e.g. -Dmillion.inFlight=2000 -Dmillion.rounds=3 -Dmillion.clientThreads=1 (clients on a loop of
@@ -18,7 +21,7 @@ N=${1:-1000000}
 ROOMS=${2:-$((N >= 100 ? N / 100 : 1))}
 JAVA=${BENCH_JAVA:-java}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx12g -XX:+UseParallelGC}
-SIM_OPTS=${BENCH_SIM_OPTS:-}
+SIM_OPTS="${BENCH_SIM_OPTS:-} -Dmillion.mode=${BENCH_MODE:-sse}"
 DOC=${BENCH_DOC-$repo/docs/benchmarks.md}
 jar=$repo/bench/target/pushpin-bench.jar
 
@@ -34,11 +37,13 @@ result=$(grep '^RESULT' "$log" | tail -1 || true)
 [ -n "$result" ] || { echo "no RESULT line (see $log)" >&2; exit 1; }
 
 cmd="scripts/bench-million.sh $N $ROOMS"
-for v in BENCH_JAVA BENCH_JAVA_OPTS BENCH_SIM_OPTS; do
+for v in BENCH_MODE BENCH_JAVA BENCH_JAVA_OPTS BENCH_SIM_OPTS; do
   [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
 done
 note_line=""; [ -n "${BENCH_NOTE:-}" ] && note_line="- note: $BENCH_NOTE
 "
+[ "${BENCH_MODE:-sse}" = ws ] && note_line="- connections: WebSockets, passthrough (\`GET /ws/i\` upgraded; the in-JVM origin accepts with \`Sec-WebSocket-Extensions: grip\` and sends \`c:{\"type\":\"subscribe\",\"channel\":\"room-(i % ROOMS)\"}\` then \`m:ready\`); publishes are \`ws-message\` items
+$note_line"
 row=$(/usr/bin/python3 - "$result" "$JAVA_OPTS" <<'PY'
 import sys
 r = dict(kv.split('=', 1) for kv in sys.argv[1].split()[1:])

@@ -85,11 +85,16 @@ final class InJvmPushpin implements AutoCloseable {
 
     /** One {@code http-stream} item {@code data: <text>} per room, parsed as the control API would. */
     static List<PublishItem> onePerRoom(int rooms, String text) throws Exception {
+        return onePerRoom(rooms, text, false);
+    }
+
+    /** The same, or with {@code websocket} a {@code ws-message} item with content {@code data: <text>}. */
+    static List<PublishItem> onePerRoom(int rooms, String text, boolean websocket) throws Exception {
         StringBuilder sb = new StringBuilder("{\"items\": [");
         for (int r = 0; r < rooms; r++) {
-            sb.append(r == 0 ? "" : ", ").append("{\"channel\": \"room-").append(r)
-                    .append("\", \"formats\": {\"http-stream\": {\"content\": \"data: ").append(text)
-                    .append("\\n\\n\"}}}");
+            sb.append(r == 0 ? "" : ", ").append("{\"channel\": \"room-").append(r).append("\", \"formats\": ")
+                    .append(websocket ? "{\"ws-message\": {\"content\": \"data: " : "{\"http-stream\": {\"content\": \"data: ")
+                    .append(text).append(websocket ? "\"}}}" : "\\n\\n\"}}}");
         }
         return PublishParser.parseRequest(sb.append("]}").toString().getBytes(StandardCharsets.UTF_8));
     }

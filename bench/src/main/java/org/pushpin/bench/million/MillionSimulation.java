@@ -26,6 +26,12 @@ public final class MillionSimulation {
      */
     private static final int CLIENT_THREADS = Integer.getInteger("million.clientThreads", 0);
     private static final int ROUNDS = Integer.getInteger("million.rounds", 3);
+    /**
+     * {@code -Dmillion.mode=ws}: WebSocket passthrough instead of SSE: each client upgrades {@code /ws/i}, the origin
+     * (in this JVM) accepts with the GRIP extension and subscribes it with a {@code c:} message; publishes are
+     * {@code ws-message} items.
+     */
+    private static final boolean WEBSOCKET = "ws".equals(System.getProperty("million.mode", "sse"));
     private static final int WARM_UP = 2000;
     private static final long WAIT_NANOS = 60_000_000_000L;
 
@@ -35,10 +41,10 @@ public final class MillionSimulation {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rooms = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        log("%d connections, %d rooms; JDK %s; %s", n, rooms, System.getProperty("java.version"),
+        log("%d %s connections, %d rooms; JDK %s; %s", n, WEBSOCKET ? "WebSocket" : "SSE", rooms, System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         HeapMeter heap = new HeapMeter();
-        SseClients clients = new SseClients(Math.max(1, CLIENT_THREADS), IN_FLIGHT);
+        SseClients clients = new SseClients(Math.max(1, CLIENT_THREADS), IN_FLIGHT, WEBSOCKET);
         double clientBytes = clients.calibrateBytesPerClient(Math.min(n, 50_000), heap);
         log("client side: %.0f B of heap per client channel (calibrated)", clientBytes);
         InJvmPushpin pushpin = InJvmPushpin.start(n + WARM_UP + 1000, rooms);
@@ -88,9 +94,9 @@ public final class MillionSimulation {
         System.out.printf(Locale.ROOT, "RESULT n=%d rooms=%d held=%d failed=%d connect_s=%.1f conn_per_s=%.0f "
                         + "heap_before_mb=%d heap_after_mb=%d heap_per_conn_b=%.0f client_per_conn_b=%.0f "
                         + "server_per_conn_b=%.0f fanout_first_s=%.3f fanout_best_s=%.3f lost=%d gc_ms_max=%d "
-                        + "jdk=%s%n", n, rooms, held, failed, connectSeconds, held / connectSeconds, heapBefore >> 20,
+                        + "jdk=%s mode=%s%n", n, rooms, held, failed, connectSeconds, held / connectSeconds, heapBefore >> 20,
                 heapAfter >> 20, perConn, clientBytes, perConn - clientBytes, first, best, lostMax, gcMillis,
-                System.getProperty("java.version"));
+                System.getProperty("java.version"), WEBSOCKET ? "ws" : "sse");
         // the OS takes the million channels back faster than closing them one by one
         System.exit(failed == 0 && lostMax == 0 ? 0 : 1);
     }
@@ -98,7 +104,7 @@ public final class MillionSimulation {
     /** Publishes one message to every room and waits until {@code expected} clients counted it. */
     static Fanout fanout(InJvmPushpin pushpin, SseClients clients, int rooms, long expected, String text)
             throws Exception {
-        List<PublishItem> items = InJvmPushpin.onePerRoom(rooms, text);
+        List<PublishItem> items = InJvmPushpin.onePerRoom(rooms, text, WEBSOCKET);
         long base = clients.messages.sum();
         long t = System.nanoTime();
         pushpin.server().publisher().publish(items);

@@ -29,13 +29,17 @@ import java.util.function.Function;
 /**
  * The client side of the simulations: SSE clients over the in-JVM transport, each nothing but a {@link LocalChannel}
  * whose pipeline holds one shared handler that counts what arrives. Client {@code i} asks {@code GET /sse/i}, so it
- * lands in room {@code i % rooms}. A local channel hands over each buffer exactly as the server wrote it (no
+ * lands in room {@code i % rooms}. With {@code websocket}, client {@code i} sends a WebSocket upgrade for
+ * {@code /ws/i} instead (the origin subscribes it with a {@code c:} message and says {@code m:ready}, which arrives
+ * as a text frame {@code ready}: its "initial body") and counts published messages ({@code data: ...} payloads) in
+ * the server's unmasked frames; it never sends a frame, so it needs no codec and no masking. A local channel hands over each buffer exactly as the server wrote it (no
  * re-segmenting as on a socket), so a marker is never split between two reads and counting it per buffer is exact.
  * Each client binds its own address {@code sse-client-i}: the ones Netty makes up come from 32 random bits and
  * clash within a million.
  */
 final class SseClients implements AutoCloseable {
     private static final byte[] INITIAL = ":init".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WS_READY = "ready".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MESSAGE = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATUS_LINE = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,10 +52,21 @@ final class SseClients implements AutoCloseable {
     private Function<EventLoop, LocalAddress> addressOn;
     private final Counter counter = new Counter();
     private final int inFlight;
+    private final boolean websocket;
+    private final byte[] initial;
+    private final String accepted;
     private Semaphore permits;
 
     /** @param inFlight connections that may wait for their initial body at once */
     SseClients(int threads, int inFlight) {
+        this(threads, inFlight, false);
+    }
+
+    /** @param websocket WebSocket passthrough clients ({@code /ws/i}) instead of SSE */
+    SseClients(int threads, int inFlight, boolean websocket) {
+        this.websocket = websocket;
+        this.initial = websocket ? WS_READY : INITIAL;
+        this.accepted = websocket ? "101" : "200";
         this.ownLoops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("client", true),
                 LocalIoHandler.newFactory());
         this.group = ownLoops;
@@ -99,7 +114,7 @@ final class SseClients implements AutoCloseable {
             into[i] = f.channel();
             f.addListener(x -> {
                 if (x.isSuccess()) {
-                    f.channel().writeAndFlush(request(index), f.channel().voidPromise());
+                    f.channel().writeAndFlush(request(index, websocket), f.channel().voidPromise());
                 } else {
                     failures.increment();
                     permits.release();
@@ -149,9 +164,12 @@ final class SseClients implements AutoCloseable {
         return (after - before) / 2.0 / pairs;
     }
 
-    private static ByteBuf request(int index) {
-        return Unpooled.copiedBuffer("GET /sse/" + index + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n",
-                StandardCharsets.US_ASCII);
+    private static ByteBuf request(int index, boolean websocket) {
+        String head = websocket
+                ? "GET /ws/" + index + " HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                : "GET /sse/" + index + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+        return Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -171,7 +189,7 @@ final class SseClients implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf b = (ByteBuf) msg;
             try {
-                if (startsWith(b, STATUS_LINE) && !startsWith(b, STATUS_LINE.length, "200")) {
+                if (startsWith(b, STATUS_LINE) && !startsWith(b, STATUS_LINE.length, accepted)) {
                     if (failures.sum() == 0) {
                         System.out.println("first refusal: " + b.toString(StandardCharsets.ISO_8859_1));
                     }
@@ -180,7 +198,7 @@ final class SseClients implements AutoCloseable {
                     ctx.close();
                     return;
                 }
-                if (count(b, INITIAL) > 0) {
+                if (count(b, initial) > 0) {
                     initials.increment();
                     permits.release();
                 }
