@@ -23,6 +23,10 @@
 #   BENCH_WS_N [min(N, 9000)]: WebSockets to hold in passthrough: ours holds each one's client and origin socket
 #       in one process (20,000 files), the reference spreads them over condure and zurl; the same N for both
 #   BENCH_WSH_N [N]: WebSockets to hold over HTTP (the origin side is a few pooled HTTP connections)
+#   BENCH_REF_ZURL_MAX [40000]: zurl's max_open_requests for the reference's WebSocket runs. Debian's runner
+#       template fixes it at 2000, and each passthrough WebSocket holds one zurl request open: at 2,000 the
+#       reference stops accepting WebSockets altogether. The runs use a copy of /usr/lib/pushpin with the value
+#       raised (pushpin.conf global.libdir pointing at it); the SSE run keeps the package as installed.
 #   BENCH_WS_IN_FLIGHT [100]: WebSocket handshakes in flight at once (the reference answers 502 to some of 200
 #       concurrent ones: 355 of 2,000 in a run at 200, none at 100 or 50)
 #   BENCH_JAVA_OPTS [bin/pushpin's defaults]: JVM options for ours (java $BENCH_JAVA_OPTS -jar server/target/pushpin-server.jar)
@@ -99,7 +103,9 @@ run_loadgen() {  # run_loadgen NAME HTTP_PORT OFFSET PID N ROOMS [LOADGEN OPTION
 measure() {
   local server=$1 name=$2 routes=$3 n=$4 rooms=$5; shift 5
   if [ "$server" = reference ]; then
-    if ref_start "$work/$name" $REF_PORT $REF_OFFSET "$routes"; then
+    local set=$PP_CONF_SET
+    case $name in *-ws*) set+=$'\n'"global.libdir=$ref_ws_lib" ;; esac
+    if PP_CONF_SET=$set ref_start "$work/$name" $REF_PORT $REF_OFFSET "$routes"; then
       run_loadgen "$name" $REF_PORT $REF_OFFSET "$(cat "$work/$name/pushpin.pid")" "$n" "$rooms" "$@"
       pp_stop_pid "$(cat "$work/$name/pushpin.pid")"
     else
@@ -131,6 +137,14 @@ fi
 ws_routes="*,path_beg=/wsh/ 127.0.0.1:$WS_ORIGIN_PORT,over_http
 * 127.0.0.1:$WS_ORIGIN_PORT"
 ws_notes=()
+ref_ws_lib=$work/ref-ws-lib
+if [ -n "$WS_MODES" ] && [ "$WITH_REF" = 1 ]; then
+  cp -r /usr/lib/pushpin "$ref_ws_lib"
+  sed -i "s/^max_open_requests=.*/max_open_requests=${BENCH_REF_ZURL_MAX:-40000}/" "$ref_ws_lib/runner/zurl.conf.template"
+  grep -q "^max_open_requests=${BENCH_REF_ZURL_MAX:-40000}$" "$ref_ws_lib/runner/zurl.conf.template" ||
+    { pp_log "could not raise zurl's max_open_requests in $ref_ws_lib"; exit 1; }
+  ws_notes+=("reference: zurl max_open_requests raised from Debian's 2000 to ${BENCH_REF_ZURL_MAX:-40000}")
+fi
 for mode in $WS_MODES; do
   case $mode in ws) n=$WS_N ;; ws_over_http) n=$WSH_N ;; *) echo "BENCH_WS: unknown mode $mode" >&2; exit 2 ;; esac
   rooms=${BENCH_ROOMS:-$(( n / 100 > 0 ? n / 100 : 1 ))}
@@ -146,7 +160,7 @@ for mode in $WS_MODES; do
 done
 
 cmd="scripts/bench-side-by-side.sh $N"
-for v in BENCH_REFERENCE BENCH_OURS BENCH_SSE BENCH_WS BENCH_WS_N BENCH_WSH_N BENCH_WS_IN_FLIGHT BENCH_ROOMS BENCH_JAVA_OPTS \
+for v in BENCH_REFERENCE BENCH_OURS BENCH_SSE BENCH_WS BENCH_WS_N BENCH_WSH_N BENCH_WS_IN_FLIGHT BENCH_REF_ZURL_MAX BENCH_ROOMS BENCH_JAVA_OPTS \
          BENCH_LOADGEN_ARGS; do
   [ -n "${!v+x}" ] && cmd="$v='${!v}' $cmd"
 done
