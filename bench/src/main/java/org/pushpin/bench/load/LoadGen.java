@@ -13,13 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The load generator: holds N stream connections through a running server (ours or the reference) whose origin is
- * {@code org.pushpin.bench.memory.SseHoldOrigin}, publishes timestamped messages to the server's HTTP control API
+ * The load generator: holds N stream connections or WebSockets through a running server (ours or the reference)
+ * whose origin is {@code org.pushpin.bench.memory.SseHoldOrigin}, publishes timestamped messages to the server's HTTP control API
  * from this same process and measures what {@link LoadRun} lists. {@code scripts/bench-side-by-side.sh} runs it
  * against both servers.
  *
  * <pre>java -cp bench/target/pushpin-bench.jar org.pushpin.bench.load.LoadGen --name ours --ports 19081 \
- *     --control 19161 --pid 1234 --jvm --n 2000 --rooms 20 [--mode sse|stream|poll] [--result FILE]</pre>
+ *     --control 19161 --pid 1234 --jvm --n 2000 --rooms 20 [--mode sse|stream|poll|ws|ws_over_http] [--result FILE]</pre>
+ * For {@code ws_over_http} the server's routes must send {@code /wsh/} to the origin with {@code over_http}, e.g.
+ * {@code *,path_beg=/wsh/ 127.0.0.1:ORIGIN,over_http} before {@code * 127.0.0.1:ORIGIN}.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Holds N connections through a GRIP proxy and measures memory, latency and throughput.")
@@ -39,7 +41,8 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--rooms", description = "channels room-0..room-(R-1); client i is in room-(i %% R) "
             + "(default: ${DEFAULT-VALUE})")
     int rooms = 10;
-    @Option(names = "--mode", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); ws: WebSocket "
+            + "passthrough to /ws/i, ws_over_http: WebSocket to /wsh/i (a route with over_http)")
     Mode mode = Mode.SSE;
     @Option(names = "--sources", description = "source addresses 127.0.0.1..127.0.0.K (default: ${DEFAULT-VALUE})")
     int sources = 16;
