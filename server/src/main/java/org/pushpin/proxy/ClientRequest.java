@@ -65,6 +65,11 @@ final class ClientRequest {
         return route;
     }
 
+    /** The client presented a valid Grip-Sig signed with {@code upstream_key}. */
+    boolean trusted() {
+        return trusted;
+    }
+
     boolean passthrough() {
         return passthrough;
     }

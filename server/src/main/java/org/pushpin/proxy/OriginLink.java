@@ -85,6 +85,10 @@ final class OriginLink implements OriginListener {
     private void connect(int index) {
         targetIndex = index;
         target = targets.get(index);
+        if (target.overHttp() && !request.trusted() && WsOverHttpGuard.sendsEvents(request.head().headers())) {
+            exchange.respondText(403, "Forbidden", WsOverHttpGuard.MESSAGE);
+            return;
+        }
         if (target.kind() != Target.Kind.ORIGIN) {
             exchange.failBeforeResponse("Error: zhttp service for route is unreachable.");
             return;
