@@ -22,15 +22,19 @@ class WsPassthroughSmokeTest {
     void aTextMessageIsEchoedThroughTheProxy() throws Exception {
         origin = new WsEchoOrigin();
         try (PushpinServerExtension pushpin = PushpinServerExtension.builder()
-                .routes("* localhost:" + origin.port() + ",no_grip").build()) {
+                .routes("* 127.0.0.1:" + origin.port() + ",no_grip").build()) {
             pushpin.beforeAll(null);
             CompletableFuture<String> got = new CompletableFuture<>();
+            StringBuilder text = new StringBuilder(); // the JDK client may hand a message over in parts
             CompletableFuture<Integer> closed = new CompletableFuture<>();
             WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://localhost:" + pushpin.httpPort() + "/"), new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            got.complete(data.toString());
+                            text.append(data);
+                            if (last) {
+                                got.complete(text.toString());
+                            }
                             w.request(1);
                             return null;
                         }
