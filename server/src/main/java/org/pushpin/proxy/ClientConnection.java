@@ -177,8 +177,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         String clientSig = headers.get("Grip-Sig");
         boolean trusted = clientSig != null && context.signing().trusted(clientSig);
         context.metrics().requestProxied();
+        if (websocket && startsWebSocket(request, info, route.get(), trusted)) {
+            return;
+        }
         exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route.get(), trusted));
         exchange.start();
+    }
+
+    /**
+     * The dispatch point for WebSocket upgrades: a passthrough to a WebSocket origin here; {@code over_http} targets
+     * stay on the plain request path for now (false).
+     */
+    private boolean startsWebSocket(HttpRequest request, RequestInfo info, Route route, boolean trusted) {
+        if (route.targets().isEmpty() || route.targets().get(0).overHttp()) {
+            return false;
+        }
+        keepAlive = false;
+        new WsPassthrough(context, new ClientRequest(request, info, route, trusted), ctx.channel(), requestHandlers)
+                .start();
+        return true;
     }
 
     /** Sends a response of our own outside any exchange, then goes on with the next request or closes. */

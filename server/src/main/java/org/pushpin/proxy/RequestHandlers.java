@@ -11,6 +11,9 @@ import io.netty.channel.ChannelPipeline;
 public interface RequestHandlers {
     void remove(ChannelPipeline pipeline);
 
+    /** Takes all of them out for good: the connection now carries WebSocket frames (a WebSocket upgrade). */
+    void removeForUpgrade(ChannelPipeline pipeline);
+
     /** Puts the handlers back ahead of the connection's handler, as they were. */
     void restore(ChannelPipeline pipeline);
 }

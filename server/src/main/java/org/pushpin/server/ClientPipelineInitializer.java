@@ -71,6 +71,16 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
         }
 
         @Override
+        public void removeForUpgrade(ChannelPipeline p) {
+            // bytes the decoder already holds (the client's first frames) go on to the frame decoder behind it
+            for (String name : new String[] {"encoder", "flow", "continue", "decoder"}) {
+                if (p.get(name) != null) {
+                    p.remove(name);
+                }
+            }
+        }
+
+        @Override
         public void restore(ChannelPipeline p) {
             if (p.get("encoder") == null) {
                 // Ahead of (closer to the socket than) 100-continue, whose interim responses it encodes.
