@@ -1,15 +1,15 @@
-// @fanoutio/serve-grip + @fanoutio/grip as a WebSocket-over-HTTP origin: node woh-origin.mjs CONTROL_URI
+// @fanoutio/serve-grip + @fanoutio/grip as a WebSocket-over-HTTP origin: node woh-origin.mjs [CONTROL_URI]
 // On OPEN it accepts and subscribes to the channel named by the `ch` query parameter (default "test"); it echoes
-// each text message back prefixed "echo: "; on CLOSE it closes back. Its own Publisher (serveGrip.getPublisher())
+// each text message back prefixed "echo: "; on CLOSE it closes back with the client's code. Its own Publisher (serveGrip.getPublisher())
 // publishes on command.
 // Events: listening {port}, request {path, connectionId, events: [[type, content]...]}, published, error {message}.
-// Commands: {op: publish, channel, content}.
+// Commands: {op: publish, channel, content} | {op: control, uri} (the control URI, when it was not known at start).
 import http from 'node:http';
 import { ServeGrip } from '@fanoutio/serve-grip';
 import { WebSocketMessageFormat } from '@fanoutio/grip';
 import { emit, onCommand } from './lines.mjs';
 
-const serveGrip = new ServeGrip({ grip: { control_uri: process.argv[2] } });
+let serveGrip = new ServeGrip({ grip: { control_uri: process.argv[2] || 'http://127.0.0.1:1/' } });
 
 const server = http.createServer((req, res) => {
   serveGrip(req, res, (err) => {
@@ -32,9 +32,18 @@ const server = http.createServer((req, res) => {
       ws.subscribe(new URL(req.url, 'http://x').searchParams.get('ch') || 'test');
     }
     while (ws.canRecv()) {
-      const message = ws.recv();
+      let message;
+      try {
+        message = ws.recv();
+      } catch (e) {
+        // recv() throws on DISCONNECT (the client vanished without a close handshake)
+        emit('disconnected', { connectionId: ws.id });
+        break;
+      }
       if (message == null) {
-        ws.close();
+        // close() without a code sends code 0, which the reference relays as is and npm ws rejects as invalid:
+        // answer with the client's own code
+        ws.close(ws.closeCode ?? 1000);
         break;
       }
       ws.send('echo: ' + message);
@@ -45,6 +54,11 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => emit('listening', { port: server.address().port }));
 
 onCommand(async (c) => {
+  if (c.op === 'control') {
+    serveGrip = new ServeGrip({ grip: { control_uri: c.uri } });
+    emit('configured');
+    return;
+  }
   if (c.op !== 'publish') throw new Error('unknown op ' + c.op);
   await serveGrip.getPublisher().publishFormats(c.channel, new WebSocketMessageFormat(c.content));
   emit('published');
