@@ -122,7 +122,6 @@ class WsPassthroughHandshakeTest {
         origin.answering(WsTestOrigin.acceptWith("Sec-WebSocket-Extensions", "grip"));
         HttpHeaders h = new DefaultHttpHeaders().add("Grip-Sig", token);
         try (WsTestClient c = WsTestClient.connect(pushpin.httpPort(), "/trusted", h, null, true)) {
-            assertThat(c.upgradeHeaders.get("Sec-WebSocket-Extensions")).isEqualTo("grip");
             assertThat(origin.nextHandshake().get("Grip-Sig")).isEqualTo(token);
             WsPeer o = origin.nextConnection();
             o.send(new TextWebSocketFrame("c:{\"type\":\"subscribe\",\"channel\":\"x\"}"));
@@ -131,6 +130,11 @@ class WsPassthroughHandshakeTest {
             assertThat(c.peer.next().text()).isEqualTo("c:{\"type\":\"subscribe\",\"channel\":\"x\"}");
             assertThat(c.peer.next().text()).isEqualTo("m:hello");
             assertThat(c.peer.next().text()).isEqualTo("plain");
+            if (!PushpinServerExtension.againstReference()) {
+                // 1.36 drops every Sec-WebSocket-Extensions from the client's 101 (a zurl artefact): a trusted
+                // client, e.g. a Pushpin in front of this one, could not tell that the origin speaks GRIP
+                assertThat(c.upgradeHeaders.get("Sec-WebSocket-Extensions")).isEqualTo("grip");
+            }
         }
     }
 
@@ -172,7 +176,7 @@ class WsPassthroughHandshakeTest {
 
     @Test
     void anOriginWithAWrongAcceptKeyIsA502() throws Exception {
-        assumeFalse(PushpinServerExtension.againstReference(), "checked separately: see the report");
+        assumeFalse(PushpinServerExtension.againstReference(), "1.36 does not check the key: the client gets a 101");
         origin.answering(new WsTestOrigin.WrongKey());
         RawResponse r = RawClient.exchange(pushpin.httpPort(), upgrade("/wrongkey"));
         assertThat(r.status()).isEqualTo(502);

@@ -120,9 +120,15 @@ final class WsTestOrigin implements AutoCloseable {
     private final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            handshakes.add(new DefaultHttpHeaders().add(req.headers()));
-            uris.add(req.uri());
             Answer a = answer.apply(req);
+            WsPeer peer = new WsPeer();
+            peer.channel = ctx.channel();
+            if (a instanceof Accept) {
+                // queued before the handshake is: a test that saw the handshake finds its connection queued too
+                connections.add(peer);
+            }
+            uris.add(req.uri());
+            handshakes.add(new DefaultHttpHeaders().add(req.headers()));
             if (a instanceof Refuse r) {
                 FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         new HttpResponseStatus(r.status(), r.reason()),
@@ -143,12 +149,7 @@ final class WsTestOrigin implements AutoCloseable {
             Accept acc = (Accept) a;
             WebSocketServerHandshaker13 hs = new WebSocketServerHandshaker13("ws://origin/", acc.subprotocol(),
                     WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(1 << 20).build());
-            WsPeer peer = new WsPeer();
-            hs.handshake(ctx.channel(), req, acc.headers(), ctx.newPromise()).addListener(f -> {
-                if (f.isSuccess()) {
-                    connections.add(peer);
-                }
-            });
+            hs.handshake(ctx.channel(), req, acc.headers(), ctx.newPromise());
             ctx.pipeline().replace(this, "peer", peer);
         }
     }
