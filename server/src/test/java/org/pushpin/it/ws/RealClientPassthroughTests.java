@@ -27,7 +27,8 @@ abstract class RealClientPassthroughTests {
     static void start(ScriptProcess echoOrigin) throws Exception {
         origin = echoOrigin;
         int port = origin.expect("listening").get("port").asInt();
-        pushpin = PushpinServerExtension.builder().routes("* 127.0.0.1:" + port).start();
+        pushpin = PushpinServerExtension.builder().proxy("sig_iss", "pushpin").proxy("sig_key", "changeme")
+                .routes("* 127.0.0.1:" + port).start();
     }
 
     @AfterAll
