@@ -29,7 +29,10 @@ ws.on('pong', (data) => emit('pong', { hex: data.toString('hex') }));
 ws.on('close', (code, reason) => { emit('close', { code, reason: reason.toString('utf8') }); process.exit(0); });
 ws.on('error', (e) => emit('error', { message: e.message }));
 
-onCommand((c) => {
+// commands that arrive before the handshake completes wait for it
+const opened = new Promise((resolve) => ws.once('open', resolve));
+onCommand(async (c) => {
+  if (c.op !== 'terminate') await opened;
   switch (c.op) {
     case 'text': ws.send(c.data); break;
     case 'binary': ws.send(Buffer.from(c.hex, 'hex'), { binary: true }); break;

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteTable;
+import org.pushpin.routing.Target;
 
 /**
  * The last handler of a client connection: takes one request at a time (auto-read is off and a
@@ -194,6 +195,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         keepAlive = false;
         ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
+        if (route.targets().get(0).kind() == Target.Kind.TEST) {
+            new TestWebSocket(context, clientRequest, clientWebSocket(request)).start();
+            return true;
+        }
         new WsPassthrough(context, clientRequest, clientWebSocket(request)).start();
         return true;
     }

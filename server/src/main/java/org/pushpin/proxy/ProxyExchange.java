@@ -74,7 +74,7 @@ final class ProxyExchange implements TestTarget.Responder {
     }
 
     private void answerTest() {
-        TestTarget.answer(request.originPath(), this);
+        TestTarget.answer(TestTarget.path(request.route(), request.originPath()), this);
     }
 
     /** Whether an answer is on its way to the client: relayed, or a GRIP answer being buffered. */

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.pushpin.routing.Route;
 
 /**
  * The built-in {@code test} target (docs/configuration.md#targets): answers without an origin. {@code /response}
@@ -25,6 +26,21 @@ final class TestTarget {
     }
 
     private TestTarget() {
+    }
+
+    /**
+     * The path the test handler answers for: the origin path (after the route's rewriting) less the route's
+     * {@code path_beg}, whose trailing {@code /} stays. Seen on 1.36: with {@code path_beg=/t/} {@code /t/} is the
+     * greeting and {@code /t/ws} the WebSocket; with {@code path_beg=/u} {@code /u/} is the greeting and {@code /u}
+     * and {@code /uws} are 404; with {@code path_beg=/q/,path_rem=2} it is {@code /q/x/} (removed twice).
+     */
+    static String path(Route route, String originPath) {
+        String beg = route.pathBeg();
+        if (beg == null || beg.isEmpty()) {
+            return originPath;
+        }
+        int n = beg.endsWith("/") ? beg.length() - 1 : beg.length();
+        return n >= originPath.length() ? "" : originPath.substring(n);
     }
 
     /** Answers a request for {@code originPath} (path and query, as the route rewrites them for an origin). */
