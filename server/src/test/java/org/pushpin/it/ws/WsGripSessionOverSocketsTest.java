@@ -230,4 +230,29 @@ class WsGripSessionOverSocketsTest {
             assertThat(p.client().peer.next().text()).isEqualTo("after detach");
         }
     }
+
+    @Test
+    void prevIdOrdersWsMessagesAsForOtherFormats() throws Exception {
+        String ch = channel();
+        try (Pair p = subscribed(ch)) {
+            Publish pub = pushpin.publisher();
+            pub.publish(text(ch, "a").id("a"));
+            assertThat(p.client().peer.next().text()).isEqualTo("a");
+            pub.publish(text(ch, "c").id("c").prevId("b")); // waits for b
+            pub.publish(text(ch, "b").id("b").prevId("a"));
+            assertThat(p.client().peer.next().text()).isEqualTo("b");
+            assertThat(p.client().peer.next().text()).isEqualTo("c");
+        }
+    }
+
+    @Test
+    void idleKeepAliveComesWhenNothingElseWasSent() throws Exception {
+        try (Pair p = connect("/ws")) {
+            control(p.origin(), "{\"type\":\"keep-alive\",\"content\":\"\",\"message-type\":\"ping\","
+                    + "\"timeout\":1}");
+            WsFrame f = p.client().peer.next();
+            assertThat(f.type()).isEqualTo("ping");
+            assertThat(f.data()).isEmpty();
+        }
+    }
 }
