@@ -60,6 +60,22 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
         return f;
     }
 
+    /** The next whole message (its frames joined: a proxy may cut a message into other frames), or a control frame. */
+    WsFrame nextMessage() throws InterruptedException {
+        WsFrame first = next();
+        if (first.fin()) {
+            return first;
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.writeBytes(first.data());
+        WsFrame f;
+        do {
+            f = next();
+            all.writeBytes(f.data());
+        } while (!f.fin());
+        return new WsFrame(first.type(), true, all.toByteArray(), -1, null);
+    }
+
     /** The next frame within {@code millis}, or null. */
     WsFrame poll(long millis) throws InterruptedException {
         return frames.poll(millis, TimeUnit.MILLISECONDS);
