@@ -185,17 +185,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /**
-     * The dispatch point for WebSocket upgrades: a passthrough to a WebSocket origin here; {@code over_http} targets
-     * stay on the plain request path for now (false).
+     * The dispatch point for WebSocket upgrades: the client half ({@link ClientWebSocketHandler}) and a passthrough
+     * to a WebSocket origin; {@code over_http} targets stay on the plain request path for now (false).
      */
     private boolean startsWebSocket(HttpRequest request, RequestInfo info, Route route, boolean trusted) {
         if (route.targets().isEmpty() || route.targets().get(0).overHttp()) {
             return false;
         }
         keepAlive = false;
-        new WsPassthrough(context, new ClientRequest(request, info, route, trusted), ctx.channel(), requestHandlers)
-                .start();
+        ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
+        new WsPassthrough(context, clientRequest, clientWebSocket(request)).start();
         return true;
+    }
+
+    /** The client half of a WebSocket upgrade on this connection. */
+    private ClientWebSocket clientWebSocket(HttpRequest request) {
+        return new ClientWebSocketHandler(ctx.channel(), request, requestHandlers, context.metrics());
     }
 
     /** Sends a response of our own outside any exchange, then goes on with the next request or closes. */

@@ -1,5 +1,6 @@
 package org.pushpin.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -24,6 +25,13 @@ public interface ClientWebSocket {
 
     /** Writes and flushes one frame to the client (ownership passes). */
     void write(WebSocketFrame frame);
+
+    /**
+     * Writes and flushes bytes that are already one or more whole encoded server frames (a published message
+     * encoded once for all receivers); ownership passes, so hand over a retained duplicate of a shared buffer.
+     * Nothing is written once a close frame was sent.
+     */
+    void writeEncoded(ByteBuf encodedFrames);
 
     /** Sends a close frame ({@code code} -1: none) and closes once the client answers, or after a timeout. */
     void close(int code, String reason);

@@ -1,15 +1,14 @@
 package org.pushpin.proxy;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -17,73 +16,95 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import org.pushpin.metrics.ServerMetrics;
+import java.util.Map;
 import org.pushpin.routing.Target;
 
 /**
- * A WebSocket upgrade to a WebSocket origin (passthrough), first cut: connects to the route's targets in turn,
- * forwards the handshake, checks the origin's accept key, then swaps both pipelines to Netty's frame codecs and
- * relays frames as they are. The client's Sec-WebSocket-Extensions are dropped (as the reference does):
- * permessage-deflate would cost zlib state of tens of KB per direction per connection, and the GRIP prefix rules
- * need the plain bytes. Not yet: GRIP relay rules, sessions, rejection bodies, strict close handling.
+ * A WebSocket upgrade to a WebSocket origin (passthrough): connects to the route's targets in turn, forwards the
+ * client's handshake with the headers Pushpin sends, and completes the client's handshake only when the origin
+ * accepts; a refusal reaches the client whole. Then frames are relayed both ways as they come (fragments as
+ * fragments), each side reading only while the other can take more.
+ *
+ * <p>The client's {@code Sec-WebSocket-Extensions} are dropped (as the reference does): permessage-deflate would
+ * cost zlib state of tens of KB per direction per connection, and the GRIP prefix rules need the plain bytes.
+ *
+ * <p>With the GRIP extension (the origin's 101 names {@code grip}, the route has GRIP and the client is not
+ * trusted) or {@code sub=} channels on the target, the connection gets a {@link WsSession} and origin messages are
+ * sorted by {@link WsGripExtension}. This object is then the session's {@link WsConnection}.
  */
-final class WsPassthrough {
-    static final int MAX_FRAME = 65_536;
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+final class WsPassthrough implements WsConnection {
+    private static final byte[] PROXY_ERROR = (ErrorResponses.PROXY_ERROR + "\n").getBytes(StandardCharsets.UTF_8);
 
     private final ProxyContext context;
     private final ClientRequest request;
-    private final Channel client;
-    private final RequestHandlers handlers;
-    private Channel origin;
-    private HttpResponse originHead;
+    private final ClientWebSocket client;
+    private final ChannelFutureListener clientGoneEarly = f -> clientGoneEarly();
+    private Target target;
     private int targetIndex;
+    private Channel originChannel;
+    private OriginWebSocket origin;
+    private WsGripExtension grip;
+    private WsSession session;
+    private Map<String, String> meta;
+    /** How the origin message in progress was sorted (its continuation frames follow it), or null. */
+    private WsGripExtension.Kind current;
+    private boolean detached;
+    private boolean finished;
 
-    WsPassthrough(ProxyContext context, ClientRequest request, Channel client, RequestHandlers handlers) {
+    WsPassthrough(ProxyContext context, ClientRequest request, ClientWebSocket client) {
         this.context = context;
         this.request = request;
         this.client = client;
-        this.handlers = handlers;
     }
 
     void start() {
+        client.channel().closeFuture().addListener(clientGoneEarly);
+        connectNext();
+    }
+
+    private void connectNext() {
         List<Target> targets = request.route().targets();
         if (targetIndex >= targets.size()) {
-            fail();
+            unreachable();
             return;
         }
-        Target target = targets.get(targetIndex++);
-        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
-        context.connector().connect(client.eventLoop(), key).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                start();
+        Target t = targets.get(targetIndex++);
+        OriginKey key = new OriginKey(t.host(), t.port(), t.ssl(), t.insecure());
+        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
+            if (finished) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
                 return;
             }
-            origin = f.channel();
-            origin.pipeline().remove("origin");
-            origin.pipeline().remove("inflate");
-            origin.pipeline().addLast("ws-handshake", new HandshakeReader());
-            origin.writeAndFlush(handshake(target));
-            origin.read();
+            if (!f.isSuccess()) {
+                RequestLog.debug("WebSocket origin " + t.address() + " unreachable", f.cause());
+                connectNext();
+                return;
+            }
+            target = t;
+            originChannel = f.channel();
+            OriginWebSocket.start(originChannel, handshake(t), new OriginSide(), new Handshake());
         });
     }
 
-    private HttpRequest handshake(Target target) {
-        HttpRequest base = request.toOrigin(context, target);
+    private HttpRequest handshake(Target t) {
+        HttpRequest base = request.toOrigin(context, t);
         HttpHeaders h = base.headers();
         HttpHeaders c = request.head().headers();
         h.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+        if (!request.route().noGrip()) {
+            h.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, WsGripExtension.NAME);
+        }
         h.set(HttpHeaderNames.UPGRADE, "websocket");
         h.set(HttpHeaderNames.CONNECTION, "Upgrade");
         copy(c, h, HttpHeaderNames.SEC_WEBSOCKET_KEY);
@@ -95,138 +116,279 @@ final class WsPassthrough {
     }
 
     private static void copy(HttpHeaders from, HttpHeaders to, CharSequence name) {
-        String v = from.get(name);
-        if (v != null) {
+        List<String> v = from.getAll(name);
+        if (!v.isEmpty()) {
             to.set(name, v);
         }
     }
 
-    static String acceptKey(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    // ---- handshake outcomes -----------------------------------------------------------------------------------
+
+    private void unreachable() {
+        RequestLog.debug("WebSocket: unable to connect to any targets of route " + request.route().routeId(), null);
+        reject(502, "Bad Gateway");
+    }
+
+    private void reject(int code, String reason) {
+        finished = true;
+        Channel ch = client.channel();
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(code, reason),
+                ch.alloc().buffer(PROXY_ERROR.length).writeBytes(PROXY_ERROR));
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, PROXY_ERROR.length);
+        log(code, PROXY_ERROR.length);
+        ch.closeFuture().removeListener(clientGoneEarly);
+        client.reject(r);
+    }
+
+    private void log(int status, long bytes) {
+        if (RequestLog.enabled()) {
+            RequestInfo info = request.info();
+            RequestLog.log("GET", info.url(), target != null ? target.address() : null, null,
+                    request.route().id(), status, bytes, null, null);
         }
     }
 
-    private void fail() {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY,
-                Unpooled.copiedBuffer("Error while proxying to origin.\n", StandardCharsets.UTF_8));
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-        r.headers().set(HttpHeaderNames.CONNECTION, "close");
-        client.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-        if (origin != null) {
-            origin.close();
-        }
-    }
-
-    private void upgraded() {
-        String key = request.head().headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        String accept = originHead.headers().get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
-        if (key == null || !acceptKey(key).equals(accept)) {
-            fail();
-            return;
-        }
-        var op = origin.pipeline();
-        op.remove("ws-handshake");
-        op.replace("codec", "ws-decoder", new WebSocket13FrameDecoder(config(false)));
-        op.addAfter("ws-decoder", "ws-encoder", new WebSocket13FrameEncoder(true));
-        op.addLast("ws-relay", new Relay(client));
-
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
-        r.headers().set(originHead.headers());
-        r.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
-        r.headers().set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptKey(key));
-        client.writeAndFlush(r);
-        var cp = client.pipeline();
-        cp.addBefore("proxy", "ws-decoder", new WebSocket13FrameDecoder(config(true)));
-        cp.addBefore("proxy", "ws-encoder", new WebSocket13FrameEncoder(false));
-        cp.addBefore("proxy", "ws-relay", new Relay(origin));
-        handlers.removeForUpgrade(cp);
-        context.metrics().connectionUpgraded(ServerMetrics.ConnectionKind.HTTP, ServerMetrics.ConnectionKind.WEBSOCKET);
-        client.read();
-        origin.read();
-    }
-
-    private static WebSocketDecoderConfig config(boolean server) {
-        return WebSocketDecoderConfig.newBuilder().expectMaskedFrames(server).allowMaskMismatch(false)
-                .allowExtensions(false).maxFramePayloadLength(MAX_FRAME).closeOnProtocolViolation(true).build();
-    }
-
-    /** Reads the origin's handshake answer. */
-    private final class HandshakeReader extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof HttpResponse head) {
-                    originHead = head;
-                    if (head.status().code() == 101) {
-                        upgraded();
-                        return;
-                    }
-                }
-                if (msg instanceof LastHttpContent) {
-                    fail();
-                } else if (!(msg instanceof HttpContent) || true) {
-                    ctx.read();
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
+    private void clientGoneEarly() {
+        if (!finished) {
+            finished = true;
+            if (originChannel != null) {
+                originChannel.close();
             }
         }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (client.isActive() && client.pipeline().get("ws-relay") == null) {
-                fail();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
-    /** Passes frames to the other side; reads more only while the other side is writable. */
-    private static final class Relay extends ChannelInboundHandlerAdapter {
-        private final Channel peer;
-
-        Relay(Channel peer) {
-            this.peer = peer;
-        }
-
+    /** What the origin answered the handshake. */
+    private final class Handshake implements OriginWebSocket.HandshakeListener {
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof WebSocketFrame frame)) {
-                ReferenceCountUtil.release(msg);
-                ctx.read();
+        public void onAccepted(OriginWebSocket end, HttpResponse head) {
+            if (finished) {
+                end.abort();
                 return;
             }
-            peer.writeAndFlush(frame);
-            if (peer.isWritable()) {
-                ctx.read();
+            origin = end;
+            client.channel().closeFuture().removeListener(clientGoneEarly);
+            HttpHeaders headers = new DefaultHttpHeaders().add(head.headers());
+            List<String> extensions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+            WsGripExtension offered = WsGripExtension.fromHeaders(extensions);
+            if (!request.trusted()) {
+                headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+                grip = request.route().noGrip() ? null : offered;
+            }
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            log(101, 0);
+            client.accept(headers, new ClientSide());
+            if (!client.channel().isActive()) {
+                return; // onGone has run
+            }
+            if (grip != null || !target.subscriptions().isEmpty()) {
+                session = context.wsSessions().open(WsPassthrough.this);
+            }
+            origin.setReading(true);
+        }
+
+        @Override
+        public void onRefused(FullHttpResponse response) {
+            if (finished) {
+                response.release();
+                return;
+            }
+            finished = true;
+            client.channel().closeFuture().removeListener(clientGoneEarly);
+            log(response.status().code(), response.content().readableBytes());
+            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            client.reject(response);
+        }
+
+        @Override
+        public void onFailed(String why) {
+            if (finished) {
+                return;
+            }
+            RequestLog.warn("WebSocket origin " + (target != null ? target.address() : "?") + ": " + why);
+            reject(502, "Bad Gateway");
+        }
+    }
+
+    // ---- relaying ---------------------------------------------------------------------------------------------
+
+    /** Frames from the client. */
+    private final class ClientSide implements ClientWebSocket.Listener {
+        @Override
+        public void onFrame(WebSocketFrame frame) {
+            if (detached || origin == null) {
+                frame.release();
+                return;
+            }
+            origin.write(frame);
+            if (!origin.isWritable()) {
+                client.setReading(false);
             }
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                peer.read();
+        public void onClose(int code, String reason) {
+            if (detached) {
+                client.close(code, reason); // nobody else to answer it
+            } else {
+                origin.close(code, reason);
             }
-            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            ctx.fireChannelInactive();
+        public void onGone() {
+            if (origin != null) {
+                origin.close(-1, null);
+            }
+            ended();
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        public void onWritabilityChanged(boolean writable) {
+            if (writable && origin != null) {
+                origin.setReading(true);
+            }
         }
+    }
+
+    /** Frames from the origin. */
+    private final class OriginSide implements ClientWebSocket.Listener {
+        @Override
+        public void onFrame(WebSocketFrame frame) {
+            if (detached) {
+                frame.release();
+                return;
+            }
+            if (grip != null && !sortedForClient(frame)) {
+                return;
+            }
+            if (session != null && !(frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame
+                    || frame instanceof ContinuationWebSocketFrame)) {
+                session.onOriginMessage();
+            }
+            client.write(frame);
+            if (!client.isWritable()) {
+                origin.setReading(false);
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason) {
+            if (!detached) {
+                client.close(code, reason);
+            }
+        }
+
+        @Override
+        public void onGone() {
+            if (!detached) {
+                client.close(-1, null);
+                ended();
+            }
+        }
+
+        @Override
+        public void onWritabilityChanged(boolean writable) {
+            if (writable) {
+                client.setReading(true);
+            }
+        }
+    }
+
+    /**
+     * The GRIP extension's rules for one origin frame: true when it goes on to the client (a message frame, its
+     * prefix stripped if it starts the message; a control frame). Control messages go to the session.
+     */
+    private boolean sortedForClient(WebSocketFrame frame) {
+        if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
+            return true;
+        }
+        if (!(frame instanceof ContinuationWebSocketFrame)) {
+            current = grip.classify(frame.content(), frame instanceof TextWebSocketFrame);
+            if (current == WsGripExtension.Kind.CONTROL) {
+                if (frame.isFinalFragment() && session != null) {
+                    ByteBuf c = frame.content();
+                    session.onControl(c.toString(c.readerIndex() + 2, c.readableBytes() - 2, StandardCharsets.UTF_8));
+                }
+            } else if (current == WsGripExtension.Kind.MESSAGE) {
+                frame.content().skipBytes(grip.messagePrefixLength());
+            }
+        }
+        WsGripExtension.Kind kind = current;
+        if (frame.isFinalFragment()) {
+            current = null;
+        }
+        if (kind != WsGripExtension.Kind.MESSAGE) {
+            frame.release(); // a control message (a fragmented one is ignored) or an unprefixed one
+            return false;
+        }
+        return true;
+    }
+
+    /** Either side is gone for good: the session learns it once. */
+    private void ended() {
+        finished = true;
+        WsSession s = session;
+        session = null;
+        if (s != null) {
+            s.closed();
+        }
+    }
+
+    // ---- WsConnection (the session's view) -------------------------------------------------------------------
+
+    @Override
+    public EventLoop loop() {
+        return client.channel().eventLoop();
+    }
+
+    @Override
+    public void sendToClient(WebSocketFrame frame) {
+        client.write(frame);
+    }
+
+    @Override
+    public void sendSharedToClient(ByteBuf encodedFrame) {
+        client.writeEncoded(encodedFrame.retainedDuplicate());
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        client.close(code, reason);
+        if (origin != null && !detached) {
+            origin.close(code, reason);
+        }
+    }
+
+    @Override
+    public void detach() {
+        if (!detached && origin != null) {
+            detached = true;
+            origin.close(-1, null);
+        }
+    }
+
+    @Override
+    public void refresh() {
+        // passthrough has no requests to post
+    }
+
+    @Override
+    public Map<String, String> meta() {
+        if (meta == null) {
+            meta = new HashMap<>();
+        }
+        return meta;
+    }
+
+    @Override
+    public String channelPrefix() {
+        return request.route().prefix();
+    }
+
+    @Override
+    public List<String> implicitChannels() {
+        return target != null ? target.subscriptions() : new ArrayList<>();
     }
 }
