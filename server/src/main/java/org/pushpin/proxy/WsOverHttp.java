@@ -434,7 +434,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         if (clientGone || clientClosed || state == State.CONNECTING) {
             return;
         }
-        client.channel().writeAndFlush(encodedFrame.retainedDuplicate());
+        client.writeEncoded(encodedFrame.retainedDuplicate());
     }
 
     @Override
