@@ -151,6 +151,8 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         if (retryWaiting) {
             retryWaiting = false;
             send(batch, batchCloses);
+        } else if (state == State.CONNECTING) {
+            start();
         } else {
             update();
         }
@@ -259,11 +261,17 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         }
     }
 
-    /** The first answer: OPEN (or no events with a keep-alive interval) completes the client's handshake. */
+    /**
+     * The first answer: OPEN completes the client's handshake; no events but a keep-alive interval means "ask
+     * again later"; anything else refuses it. Returns whether the connection is open.
+     */
     private boolean opened(WsOverHttpResponse response, List<WebSocketEvent> events) {
-        boolean open = events.isEmpty() ? keepAliveInterval > 0
-                : WebSocketEvent.Type.OPEN.name().equals(events.get(0).type());
-        if (!open) {
+        if (events.isEmpty() && keepAliveInterval > 0) {
+            // not yet: as Pushpin, OPEN again after the interval while the client waits for its answer
+            TimerWheel.of(loop()).schedule(this, keepAliveInterval * 1000L);
+            return false;
+        }
+        if (events.isEmpty() || !WebSocketEvent.Type.OPEN.name().equals(events.get(0).type())) {
             RequestLog.warn("over_http: " + request.info().url() + ": the first answer does not open the connection");
             reject502("Error: origin did not open the connection");
             return false;

@@ -1,65 +1,112 @@
 package org.pushpin.it.ws;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A JDK {@link WebSocket} client that records what it receives: whole text and binary messages (as
- * {@code "text:..."} / {@code "binary:<hex>"}), pings ({@code "ping:..."}), and the close or the error that ended
- * it. The JDK answers pings with pongs by itself.
+ * A test client ({@link WsTestClient}, Netty's handshaker, nothing answered by itself) seen message by message:
+ * whole text and binary messages as {@code "text:..."} / {@code "binary:<hex>"}, pings and pongs as
+ * {@code "ping:..."} / {@code "pong:..."}.
  */
 final class WsOverHttpClient implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+    final WsTestClient client;
 
-    final WebSocket ws;
-    final BlockingQueue<String> received;
-    final CompletableFuture<String> ended;
-
-    private WsOverHttpClient(WebSocket ws, Recorder r) {
-        this.ws = ws;
-        this.received = r.received;
-        this.ended = r.ended;
-    }
-
-    static WsOverHttpClient connect(int port, String path, Map<String, String> headers) throws Exception {
-        Recorder r = new Recorder();
-        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
-        headers.forEach(b::header);
-        WebSocket ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + path), r)
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        return new WsOverHttpClient(ws, r);
+    private WsOverHttpClient(WsTestClient client) {
+        this.client = client;
     }
 
     static WsOverHttpClient connect(int port, String path) throws Exception {
-        return connect(port, path, Map.of());
+        return new WsOverHttpClient(WsTestClient.connect(port, path));
     }
 
-    /** The next message received, or a failure after {@link #WAIT}. */
-    String next() throws InterruptedException {
-        String m = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (m == null) {
-            throw new AssertionError("no message within " + WAIT + "; ended: " + ended.getNow("no"));
+    void text(String s) {
+        client.peer.send(new TextWebSocketFrame(s));
+    }
+
+    void binary(byte[] b) {
+        client.peer.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(b)));
+    }
+
+    /** A text message in fragments. */
+    void fragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            var data = Unpooled.copiedBuffer(parts[i], StandardCharsets.UTF_8);
+            boolean fin = i == parts.length - 1;
+            client.peer.send(i == 0 ? new TextWebSocketFrame(fin, 0, data) : new ContinuationWebSocketFrame(fin, 0, data));
         }
-        return m;
     }
 
-    /** How it ended: {@code "close:<code>:<reason>"} or {@code "error:<exception>"}. */
+    void ping(String s) {
+        client.peer.send(new PingWebSocketFrame(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8)));
+    }
+
+    void pong(String s) {
+        client.peer.send(new PongWebSocketFrame(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8)));
+    }
+
+    void close(int code, String reason) {
+        client.peer.send(new CloseWebSocketFrame(code, reason));
+    }
+
+    /** The next message; fails on a close frame or after 10 s. */
+    String next() throws InterruptedException {
+        WsFrame f = client.peer.next();
+        switch (f.type()) {
+            case "ping", "pong" -> {
+                return f.type() + ":" + f.text();
+            }
+            case "text", "binary" -> {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                all.writeBytes(f.data());
+                WsFrame part = f;
+                while (!part.fin()) {
+                    part = client.peer.next();
+                    if (!part.type().equals("continuation")) {
+                        throw new AssertionError("expected a continuation, got " + part);
+                    }
+                    all.writeBytes(part.data());
+                }
+                byte[] b = all.toByteArray();
+                return f.type().equals("text") ? "text:" + new String(b, StandardCharsets.UTF_8) : "binary:" + hex(b);
+            }
+            default -> throw new AssertionError("expected a message, got " + f);
+        }
+    }
+
+    /**
+     * How the connection ended: {@code "close:<code>:<reason>"} for a close frame, {@code "dropped"} when it closed
+     * without one. Messages before the end are skipped.
+     */
     String awaitEnd() throws Exception {
-        return ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        while (true) {
+            WsFrame f = client.peer.poll(200);
+            if (f != null && f.type().equals("close")) {
+                return "close:" + f.code() + ":" + f.reason();
+            }
+            if (f == null && client.peer.closed.isDone()) {
+                return "dropped";
+            }
+            if (f == null && !client.channel.isActive()) {
+                client.peer.awaitClosed();
+            }
+        }
+    }
+
+    /** Goes away without a close handshake. */
+    void vanish() {
+        client.channel.close().syncUninterruptibly();
     }
 
     @Override
     public void close() {
-        ws.abort();
+        client.close();
     }
 
     static String hex(byte[] b) {
@@ -68,56 +115,5 @@ final class WsOverHttpClient implements AutoCloseable {
             sb.append(String.format("%02x", x));
         }
         return sb.toString();
-    }
-
-    private static final class Recorder implements WebSocket.Listener {
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        final CompletableFuture<String> ended = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                received.add("text:" + text);
-                text.setLength(0);
-            }
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            binary.writeBytes(b);
-            if (last) {
-                received.add("binary:" + hex(binary.toByteArray()));
-                binary.reset();
-            }
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket w, ByteBuffer message) {
-            byte[] b = new byte[message.remaining()];
-            message.get(b);
-            received.add("ping:" + new String(b, java.nio.charset.StandardCharsets.UTF_8));
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-            ended.complete("close:" + code + ":" + reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-            ended.complete("error:" + error);
-        }
     }
 }
