@@ -59,6 +59,7 @@ final class WsOverHttpOutbox {
                 partialLength = 0;
             }
             if (bytes + partialLength + data.readableBytes() > BUFFER_SIZE) {
+                clear(false);
                 return Added.OVERFLOW;
             }
             if (frame.isFinalFragment() && partial == null) {
