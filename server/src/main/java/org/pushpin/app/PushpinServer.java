@@ -12,11 +12,11 @@ import org.pushpin.broker.Broker;
 import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.config.PushpinConfig;
 import org.pushpin.hold.HoldHandoff;
+import org.pushpin.hold.WsGripSessions;
 import org.pushpin.hub.Hub;
 import org.pushpin.ingest.ControlApiServer;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.ProxyContext;
-import org.pushpin.proxy.WsSessions;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.pushpin.routing.RouteSource;
@@ -75,7 +75,8 @@ public final class PushpinServer implements AutoCloseable {
             Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), broker, server.metrics);
             server.hub = hub;
             ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics),
-                    WsSessions.NONE, transport, server.metrics);
+                    new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax()),
+                    transport, server.metrics);
             server.listeners = new Listeners(group, transport, context, config.runner().clientMaxconn(), threads);
             server.listeners.bindAll(config.runner());
             // Publishers get their own loop: a busy fanout on the client loops must not keep a publish waiting for

@@ -14,11 +14,19 @@ final class Filters {
     }
 
     static boolean accepts(Hold hold, String channel, PublishItem item) {
-        List<String> filters = hold.filtersOf(channel);
+        return accepts(hold.filtersOf(channel), hold.meta, hold.channels, item);
+    }
+
+    /**
+     * @param filters  the subscription's filters
+     * @param meta     the subscriber's meta ({@code user} for skip-self and skip-users)
+     * @param channels the subscriber's channels, full names (for require-sub); null slots are skipped
+     */
+    static boolean accepts(List<String> filters, Map<String, String> meta, String[] channels, PublishItem item) {
         if (filters.isEmpty()) {
             return true;
         }
-        String user = hold.meta.get("user");
+        String user = meta.get("user");
         Map<String, String> pub = item.meta();
         if (filters.contains("skip-self") && user != null && !user.isEmpty() && user.equals(pub.get("sender"))) {
             return false;
@@ -33,8 +41,8 @@ final class Filters {
         if (filters.contains("require-sub") && pub.containsKey("require_sub")) {
             String required = pub.get("require_sub");
             boolean found = false;
-            for (String c : hold.channels) {
-                if (c.equals(required)) {
+            for (String c : channels) {
+                if (required.equals(c)) {
                     found = true;
                     break;
                 }
@@ -54,12 +62,17 @@ final class Filters {
      * order; a format that names none is delivered as it is.
      */
     static boolean contentFiltersMatch(Hold hold, String channel, org.pushpin.message.Format format) {
+        return contentFiltersMatch(hold.filtersOf(channel), format);
+    }
+
+    /** As {@link #contentFiltersMatch(Hold, String, org.pushpin.message.Format)}, given the subscription's filters. */
+    static boolean contentFiltersMatch(List<String> filters, org.pushpin.message.Format format) {
         List<String> published = format.contentFilters();
         if (published == null || published.isEmpty()) {
             return true;
         }
         List<String> own = new java.util.ArrayList<>();
-        for (String f : hold.filtersOf(channel)) {
+        for (String f : filters) {
             if (CONTENT_FILTERS.contains(f)) {
                 own.add(f);
             }

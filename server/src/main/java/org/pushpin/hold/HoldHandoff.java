@@ -22,9 +22,12 @@ public final class HoldHandoff implements GripHandoff {
     private final HoldContext context;
     private final RelayGripHandoff relay = new RelayGripHandoff();
 
-    /** The kinds of held connection the holds deliver to: give them to the {@link Hub} that serves the holds. */
+    /**
+     * The kinds of held connection the holds deliver to (HTTP streams, GRIP WebSockets): give them to the
+     * {@link Hub} that serves the holds and the {@link WsGripSessions}.
+     */
     public static List<DeliveryKind<?>> deliveryKinds() {
-        return List.of(HttpStreamDelivery.INSTANCE);
+        return List.of(HttpStreamDelivery.INSTANCE, WsMessageDelivery.INSTANCE);
     }
 
     /** @param hub built with {@link #deliveryKinds()} */
