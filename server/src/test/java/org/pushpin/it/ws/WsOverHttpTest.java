@@ -90,6 +90,10 @@ class WsOverHttpTest {
 
     /** Every event the origin got on {@code path}, request by request, as {@code TYPE} or {@code TYPE:content}. */
     static List<List<String>> posted(String path) {
+        return posted(origin, path);
+    }
+
+    static List<List<String>> posted(TestOrigin origin, String path) {
         List<List<String>> all = new ArrayList<>();
         for (OriginRequest r : origin.requestsTo(path)) {
             all.add(eventsOf(r).stream().map(WsOverHttpTest::show).toList());
@@ -98,7 +102,11 @@ class WsOverHttpTest {
     }
 
     static List<String> postedFlat(String path) {
-        return posted(path).stream().flatMap(List::stream).toList();
+        return postedFlat(origin, path);
+    }
+
+    static List<String> postedFlat(TestOrigin origin, String path) {
+        return posted(origin, path).stream().flatMap(List::stream).toList();
     }
 
     static String show(WebSocketEvent e) {
@@ -115,8 +123,12 @@ class WsOverHttpTest {
     }
 
     static void awaitPosted(String path, String event) {
-        Await.until(Duration.ofSeconds(10), () -> postedFlat(path).contains(event),
-                () -> "origin never got " + event + " on " + path + "; got " + posted(path));
+        awaitPosted(origin, path, event);
+    }
+
+    static void awaitPosted(TestOrigin origin, String path, String event) {
+        Await.until(Duration.ofSeconds(10), () -> postedFlat(origin, path).contains(event),
+                () -> "origin never got " + event + " on " + path + "; got " + posted(origin, path));
     }
 
     static Req upgrade(String path) {
