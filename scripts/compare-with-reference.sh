@@ -9,7 +9,8 @@
 #   --log       also compare the request log lines ("GET http://h/p -> target code=200 17", prefix ignored)
 #   --ref-only  do not start ours (every case is then a DIFF; useful to look at the reference's behaviour with -v)
 #
-# Ports: origin 18391, reference 18300 (port_offset 1300), ours 18310 (port_offset 1400), 18399 stays unbound.
+# Ports: origin 18391, WebSocket origin 18392, reference 18300 (port_offset 1300), ours 18310 (port_offset 1400),
+# 18399 stays unbound. The WebSocket cases (scripts/compare_ws.py) need Debian's python3-websockets.
 # Work files (configs, logs, results JSON) go to $PP_WORK (default: a new temp dir, printed at the end).
 # Exit status: 0 if every case matched, 1 otherwise. Cases and profiles live in scripts/compare_reference.py.
 set -euo pipefail
@@ -39,7 +40,9 @@ mkdir -p "$work"
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-for p in $REF_PORT $OURS_PORT $ORIGIN_PORT 18399; do
+"$py" -c 'import websockets' 2>/dev/null ||
+  pp_log "warning: python3-websockets missing (apt-get install python3-websockets): WebSocket cases will fail"
+for p in $REF_PORT $OURS_PORT $ORIGIN_PORT 18392 18399; do
   if pp_port_busy "$p"; then echo "port $p is already in use" >&2; exit 2; fi
 done
 

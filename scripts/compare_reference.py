@@ -17,7 +17,7 @@ that HTTP/1.0, missing Host, chunked bodies and pipelining are exact), and we co
   (b) what the client got: status, reason, version, headers (minus Date and known artefacts), framing, body,
       and whether the server kept the connection open afterwards;
   (c) optionally (--ref-log/--ours-log), the request log lines each server wrote for the case.
-Python 3 standard library only.
+Python 3 standard library only, plus Debian's python3-websockets for the WebSocket cases (compare_ws.py).
 
 Scripted cases (streams, long-polls, publishes) drive a conversation step by step through a Session (send, head,
 body_until, idle, publish, publish_raw, response; connect opens a second client connection); each step's
@@ -43,6 +43,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import compare_ws
 
 ORIGIN_PORT = 18391
 DEAD_PORT = 18399          # nothing listens here: the unreachable target
@@ -512,6 +514,7 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
         if path.startswith('/__pp/'):
             return self._control(path)
         body, framing = self._read_body()
+        self.raw_body = body
         rec = {'method': self.command, 'target': path, 'version': self.request_version,
                'headers': [[k, v] for k, v in self.headers.items()], 'body': digest(body), 'framing': framing,
                'time': time.time()}
@@ -644,6 +647,7 @@ ORIGIN_ROUTES = {
 
 
 def run_origin(port):
+    compare_ws.start_ws_origin(sys.modules[__name__])
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', port), OriginHandler)
     srv.daemon_threads = True
     print('origin listening on 127.0.0.1:%d' % port, flush=True)
@@ -849,7 +853,10 @@ class Session:
 
     def close_others(self):
         for s in self.others:
-            s.conn.close()
+            if hasattr(s, 'drop'):
+                s.drop()  # a WebSocket client (compare_ws)
+            else:
+                s.conn.close()
 
     def send(self, r):
         self.method = r['method']
@@ -1019,6 +1026,10 @@ def origin_view(rec, client_req):
             continue  # zurl artefact
         if lk == 'grip-sig':
             v = norm_grip_sig(v)
+        if lk == 'host' and re.fullmatch(r'127\.0\.0\.1:183[01]0', v):
+            v = '127.0.0.1:<server port>'  # WebSocket cases connect to the server's own address
+        if lk in ('connection-id', 'sec-websocket-key'):
+            v = '<random>'  # over-HTTP connection ids (UUIDs) and the WebSocket client's key differ every run
         hdrs.append('%s: %s' % (lk, v))
     return {'method': rec['method'], 'target': rec['target'], 'version': rec['version'],
             'headers': sorted(hdrs, key=lambda s: s.split(':', 1)[0]), 'body': rec['body'],
@@ -1179,6 +1190,9 @@ def cmd_report(a):
     print('\n%d cases: %d PASS (%d with known differences), %d DIFF'
           % (len(rows), len(rows) - ndiff, sum(1 for r in rows if not r['diffs'] and r['known']), ndiff))
     return 1 if ndiff else 0
+
+
+compare_ws.install(sys.modules[__name__])  # the WebSocket cases (profile 'ws')
 
 
 def main():

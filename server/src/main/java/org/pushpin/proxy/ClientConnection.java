@@ -171,6 +171,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (route.isEmpty()) {
             FullHttpResponse r = ErrorResponses.badGateway(ctx.alloc(), version,
                     "No route for host: " + hostWithoutPort(host));
+            if (websocket) {
+                // as 1.36 answers a WebSocket handshake it cannot route: no Content-Type, and the connection closes
+                r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+                keepAlive = false;
+            }
             RequestLog.logUnrouted(request.method().name(), info.url(), 502, r.content().readableBytes());
             sendOwn(r);
             return;
