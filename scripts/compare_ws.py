@@ -12,6 +12,7 @@ What they need beyond the HTTP cases:
 Profile 'ws' holds the cases; the no-route one is in 'hostonly'. Standard library + python3-websockets only.
 """
 import asyncio
+import http
 import json
 import threading
 import urllib.parse
@@ -46,7 +47,8 @@ def start_ws_origin(cr, port=WS_ORIGIN_PORT):
         with cr.LOG_LOCK:
             cr.LOG.append(rec)
         if path.split('?', 1)[0].rstrip('/').endswith('/reject'):
-            return 403, Headers([('Content-Type', 'text/plain'), ('X-Reject', 'yes')]), b'go away\n'
+            return (http.HTTPStatus.FORBIDDEN, Headers([('Content-Type', 'text/plain'), ('X-Reject', 'yes')]),
+                    b'go away\n')
         return None
 
     async def echo(ws, path):
