@@ -27,6 +27,7 @@ class WsGripSessionOverSocketsTest {
     @RegisterExtension
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
             .controlApi()
+            .handler("connection_subscription_max", "3")
             .routes("localhost,path_beg=/prefixed,prefix=pre_ 127.0.0.1:" + origin.port(),
                     "localhost,path_beg=/implicit 127.0.0.1:" + origin.port() + ",sub=implicit-ws",
                     "localhost 127.0.0.1:" + origin.port())
@@ -131,6 +132,30 @@ class WsGripSessionOverSocketsTest {
     }
 
     @Test
+    void aLargeMessageArrivesWhole() throws Exception {
+        String ch = channel();
+        try (Pair p = subscribed(ch)) {
+            byte[] data = new byte[70_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (i * 7);
+            }
+            pushpin.publisher().publish(Publish.item(ch).format("ws-message", "{\"content-bin\": "
+                    + Publish.quote(Base64.getEncoder().encodeToString(data)) + "}"));
+            // One message; the reference splits it into fragments, we send it as one frame: both are one message.
+            WsFrame f = p.client().peer.next();
+            assertThat(f.type()).isEqualTo("binary");
+            java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+            message.write(f.data());
+            while (!f.fin()) {
+                f = p.client().peer.next();
+                assertThat(f.type()).isEqualTo("continuation");
+                message.write(f.data());
+            }
+            assertThat(message.toByteArray()).isEqualTo(data);
+        }
+    }
+
+    @Test
     void aPublishedCloseClosesTheClientWithItsCodeAndReason() throws Exception {
         String ch = channel();
         try (Pair p = subscribed(ch)) {
@@ -179,6 +204,24 @@ class WsGripSessionOverSocketsTest {
             assertThat(p.client().peer.next().text()).isEqualTo("marker");
             pushpin.publisher().publish(text(gone, "after unsubscribe"), text(kept, "still here"));
             assertThat(p.client().peer.next().text()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void subscriptionsPastConnectionSubscriptionMaxAreIgnored() throws Exception {
+        String a = channel();
+        String b = channel();
+        String c = channel();
+        String d = channel();
+        try (Pair p = subscribed(a)) {
+            for (String ch : new String[] {b, c, d}) {
+                control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\"}");
+            }
+            control(p.origin(), "{\"type\":\"send-delayed\",\"content\":\"marker\",\"timeout\":0}");
+            assertThat(p.client().peer.next().text()).isEqualTo("marker");
+            sync(c, p.client().peer);
+            pushpin.publisher().publish(text(d, "fourth"), text(c, "third"));
+            assertThat(p.client().peer.next().text()).isEqualTo("third");
         }
     }
 
