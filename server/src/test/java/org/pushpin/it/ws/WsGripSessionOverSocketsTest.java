@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -187,6 +188,43 @@ class WsGripSessionOverSocketsTest {
             sync("implicit-ws", p.client().peer);
             pushpin.publisher().publish(text("implicit-ws", "implicit"));
             assertThat(p.client().peer.next().text()).isEqualTo("implicit");
+        }
+    }
+
+    @Test
+    void implicitChannelsCannotBeUnsubscribed() throws Exception {
+        String other = channel();
+        try (Pair p = connect("/implicit/ws")) {
+            sync("implicit-ws", p.client().peer);
+            control(p.origin(), "{\"type\":\"unsubscribe\",\"channel\":\"implicit-ws\"}");
+            control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + other + "\"}");
+            sync(other, p.client().peer); // the unsubscribe, before it, was handled too
+            pushpin.publisher().publish(text("implicit-ws", "still implicit"));
+            assertThat(p.client().peer.next().text()).isEqualTo("still implicit");
+        }
+    }
+
+    @Test
+    void varSubstRendersTheSetMetaValuesPerConnection() throws Exception {
+        String ch = channel();
+        try (Pair alice = connect("/ws"); Pair bob = connect("/ws")) {
+            for (Pair p : List.of(alice, bob)) {
+                String name = p == alice ? "alice" : "bob";
+                control(p.origin(), "{\"type\":\"set-meta\",\"name\":\"name\",\"value\":\"" + name + "\"}");
+                control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch
+                        + "\",\"filters\":[\"var-subst\"]}");
+                sync(ch, p.client().peer);
+            }
+            // alice also got bob's sync messages: read both up to a last common one
+            pushpin.publisher().publish(text(ch, "both"));
+            for (Pair p : List.of(alice, bob)) {
+                while (!p.client().peer.next().text().equals("both")) {
+                    continue;
+                }
+            }
+            pushpin.publisher().publish(text(ch, "hi %(name)s, 100%%"));
+            assertThat(alice.client().peer.next().text()).isEqualTo("hi alice, 100%");
+            assertThat(bob.client().peer.next().text()).isEqualTo("hi bob, 100%");
         }
     }
 
