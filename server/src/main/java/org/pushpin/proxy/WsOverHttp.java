@@ -33,7 +33,6 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private final ClientWebSocket client;
     private final String connectionId = UUID.randomUUID().toString();
     private final WsOverHttpOutbox outbox = new WsOverHttpOutbox();
-    private final WsOverHttpRetries retries = new WsOverHttpRetries();
     private State state = State.CONNECTING;
     private int targetIndex;
     private Target target;
@@ -43,17 +42,16 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private boolean batchCloses;
     /** The timer waits to send {@link #batch} again (else it is the keep-alive interval). */
     private boolean retryWaiting;
+    private int failures; // of the POST outstanding, in a row
     private boolean refreshQueued;
-    /** Seconds, or -1: none. */
-    private int keepAliveInterval = WsOverHttpResponse.NO_KEEP_ALIVE;
+    private int keepAliveInterval = WsOverHttpResponse.NO_KEEP_ALIVE; // seconds, or -1: none
     /** What {@code Set-Meta-*} set, sent back as {@code Meta-*}; null while empty. */
     private Map<String, String> httpMeta;
     private Map<String, String> meta;
     private WsGripExtension grip;
     private WsSession session;
     private boolean detached;
-    /** The close we send the origin: code -1 for none. */
-    private int closeCode = -1;
+    private int closeCode = -1; // of the close we send the origin (-1: none)
     private String closeReason = "";
     private boolean closeSent;
     private boolean originClosed;
@@ -69,8 +67,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     }
 
     void start() {
-        List<Target> targets = request.route().targets();
-        target = targets.get(targetIndex);
+        target = request.route().targets().get(targetIndex);
         if (target.kind() != Target.Kind.ORIGIN) {
             reject502("Error: zhttp service for route is unreachable.");
             return;
@@ -176,8 +173,9 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             }
             return;
         }
-        long delay = retryable ? retries.next() : -1;
+        long delay = retryable ? WsOverHttpRetries.delay(failures) : -1;
         if (delay >= 0) {
+            failures++;
             RequestLog.debug("over_http: " + why + "; trying again in " + delay + " ms", null);
             retryWaiting = true;
             TimerWheel.of(loop()).schedule(this, delay);
@@ -189,7 +187,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     @Override
     public void onAnswer(WsOverHttpResponse response) {
         post = null;
-        retries.answered();
+        failures = 0;
         boolean sentClose = batchCloses;
         boolean answersDisconnect = disconnectSent && batch.get(0).known() == WebSocketEvent.Type.DISCONNECT;
         batch = null;
@@ -221,7 +219,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             if (first) {
                 reject502("Error: " + e.getMessage());
             } else {
-                drop(null);
+                drop("over_http: client dropped");
             }
             return;
         }
@@ -250,7 +248,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             disconnected = true;
         }
         if (disconnected) {
-            drop(null);
+            drop("over_http: client dropped");
         } else if (closeSent && (this.originClosed || clientGone)) {
             finish(); // both sides closed; or nobody is left to hear the origin's close
         } else {
@@ -298,12 +296,12 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
                 RequestLog.warn("over_http: " + request.info().url() + ": client message over "
                         + WsOverHttpOutbox.BUFFER_SIZE + " bytes; connection closed");
                 client.close(1009, "Message too big");
-                drop(null);
+                drop("over_http: client dropped");
                 return;
             }
             case PROTOCOL_ERROR -> {
                 client.close(1002, "Protocol error");
-                drop(null);
+                drop("over_http: client dropped");
                 return;
             }
             case OK -> { }
@@ -384,9 +382,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
 
     /** The origin side failed after the handshake: the client is dropped (a detached client stays). */
     private void drop(String debugMessage) {
-        if (debugMessage != null) {
-            RequestLog.debug(debugMessage, null);
-        }
+        RequestLog.debug(debugMessage, null);
         if (!detached && !clientGone) {
             client.abort();
         }

@@ -96,13 +96,19 @@ class WsOverHttpFailuresTest {
             try (WsOverHttpClient c = WsOverHttpClient.connect(pushpin.httpPort(), "/big");
                  WsOverHttpClient other = WsOverHttpClient.connect(pushpin.httpPort(), "/big")) {
                 String part = "x".repeat(50_000);
-                c.client.peer.send(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer(part, StandardCharsets.UTF_8)));
-                for (int i = 0; i < 3; i++) {
-                    c.client.peer.send(new ContinuationWebSocketFrame(false, 0,
+                try {
+                    c.client.peer.send(new TextWebSocketFrame(false, 0,
                             Unpooled.copiedBuffer(part, StandardCharsets.UTF_8)));
+                    for (int i = 0; i < 3; i++) {
+                        c.client.peer.send(new ContinuationWebSocketFrame(false, 0,
+                                Unpooled.copiedBuffer(part, StandardCharsets.UTF_8)));
+                    }
+                    c.client.peer.send(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("y",
+                            StandardCharsets.UTF_8)));
+                } catch (Exception e) { // Netty rethrows a ClosedChannelException unchecked
+                    // 1.36 (condure) closes before the whole message is sent
+                    assertThat(PushpinServerExtension.againstReference()).as("closed early: " + e).isTrue();
                 }
-                c.client.peer.send(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("y",
-                        StandardCharsets.UTF_8)));
                 String end = c.awaitEnd();
                 if (!PushpinServerExtension.againstReference()) {
                     // deliberate: 1.36 drops the connection without a close frame
