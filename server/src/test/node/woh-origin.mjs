@@ -25,6 +25,7 @@ const server = http.createServer((req, res) => {
       res.end('Not a WebSocket-over-HTTP request\n');
       return;
     }
+    // a snapshot before recv() consumes them (_inEvents is the library's own queue; it has no public getter)
     const events = ws._inEvents.map((e) => [e.type, e.content == null ? null : Buffer.from(e.content).toString('utf8')]);
     emit('request', { path: req.url, connectionId: ws.id, events });
     if (ws.isOpening()) {

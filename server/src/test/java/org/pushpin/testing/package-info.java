@@ -8,6 +8,9 @@
  *       with a {@link org.pushpin.testing.Reply}; {@link org.pushpin.testing.RawOrigin}: a misbehaving one;</li>
  *   <li>{@link org.pushpin.testing.RawClient} and {@link org.pushpin.testing.Req}: exact bytes on the wire, for
  *       what ordinary clients cannot express;</li>
+ *   <li>{@link org.pushpin.testing.ScriptProcess}: clients and origins nobody here wrote (npm {@code ws},
+ *       {@code @fanoutio/grip}, python3-websockets) run as child processes from {@code src/test/node} and
+ *       {@code src/test/python}, talking JSON lines;</li>
  *   <li>{@link org.pushpin.testing.LeakCheck}: fails a test class on any Netty leak report (PARANOID), registered
  *       for every test class through {@code META-INF/services} and {@code junit-platform.properties}.</li>
  * </ul>
