@@ -3,6 +3,7 @@ package org.pushpin.proxy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -100,6 +101,12 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
     public void reject(FullHttpResponse response) {
         response.headers().set(HttpHeaderNames.CONNECTION, "close");
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The connection handler behind has nothing left to do: it would count the closed connection as HTTP. */
+    @Override
+    void inactive(ChannelHandlerContext ctx) {
+        metrics.connectionClosed(ServerMetrics.ConnectionKind.WEBSOCKET);
     }
 
     static WebSocketDecoderConfig frameDecoderConfig(boolean fromClient) {
