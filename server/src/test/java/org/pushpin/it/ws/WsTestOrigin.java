@@ -38,7 +38,11 @@ import java.util.function.Function;
  */
 final class WsTestOrigin implements AutoCloseable {
     /** How to answer a handshake. */
-    sealed interface Answer permits Accept, Refuse, WrongKey, Greet {
+    sealed interface Answer permits Accept, Refuse, WrongKey, Greet, Stall {
+    }
+
+    /** No answer at all; the connection is handed to the test as a peer (to see it close). */
+    record Stall() implements Answer {
     }
 
     /** A 101 and a text frame in one write (one TCP segment): the frame arrives with the handshake answer. */
@@ -127,7 +131,7 @@ final class WsTestOrigin implements AutoCloseable {
             Answer a = answer.apply(req);
             WsPeer peer = new WsPeer();
             peer.channel = ctx.channel();
-            if (a instanceof Accept) {
+            if (a instanceof Accept || a instanceof Stall) {
                 // queued before the handshake is: a test that saw the handshake finds its connection queued too
                 connections.add(peer);
             }
@@ -148,6 +152,10 @@ final class WsTestOrigin implements AutoCloseable {
                 res.headers().set("Upgrade", "websocket").set("Connection", "Upgrade")
                         .set("Sec-WebSocket-Accept", "dGhpcyBpcyBub3QgdGhlIGtleQ==");
                 ctx.writeAndFlush(res);
+                return;
+            }
+            if (a instanceof Stall) {
+                ctx.channel().closeFuture().addListener(f -> peer.closed.complete(null));
                 return;
             }
             if (a instanceof Greet g) {
