@@ -34,7 +34,8 @@ import org.pushpin.metrics.ServerMetrics;
 public final class ClientWebSocketHandler extends WebSocketEnd implements ClientWebSocket {
     /**
      * Largest frame payload a client may send (a larger one is refused with 1009). Messages are not limited: they
-     * are relayed frame by frame, and a frame is the most held in memory.
+     * are relayed frame by frame, and a frame is the most held in memory. 64 KiB is our choice; Pushpin's own
+     * limit was not measured (1.36 sends no close frame for an oversized frame at all).
      */
     public static final int MAX_FRAME = 65_536;
 
