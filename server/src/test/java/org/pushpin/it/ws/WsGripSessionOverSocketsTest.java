@@ -229,6 +229,21 @@ class WsGripSessionOverSocketsTest {
     }
 
     @Test
+    void aFilterErrorOrOtherContentFiltersDropTheMessageOnly() throws Exception {
+        String ch = channel();
+        try (Pair p = connect("/ws")) {
+            control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\",\"filters\":[\"var-subst\"]}");
+            sync(ch, p.client().peer);
+            pushpin.publisher().publish(text(ch, "hi %(nobody)s"),
+                    Publish.item(ch).format("ws-message", "{\"content\": \"other filters\", "
+                            + "\"content-filters\": [\"build-id\"]}"),
+                    text(ch, "plain"));
+            WsFrame f = p.client().peer.next();
+            assertThat(f.toString()).isEqualTo("text[plain]");
+        }
+    }
+
+    @Test
     void unsubscribeStopsDeliveries() throws Exception {
         String gone = channel();
         String kept = channel();
