@@ -147,8 +147,10 @@ final class OriginWebSocket extends WebSocketEnd {
             p.addAfter("ws-encoder", "ws-decoder",
                     new WebSocket13FrameDecoder(ClientWebSocketHandler.frameDecoderConfig(false)));
             p.replace(this, "ws-origin", end);
-            p.remove("codec");
+            // The client is accepted before the codec goes: frames the origin sent right behind its 101 are
+            // decoded the moment the codec is removed, and must find the client ready.
             handshakeListener.onAccepted(end, head);
+            p.remove("codec");
         }
 
         private void refused(ChannelHandlerContext ctx) {

@@ -171,6 +171,11 @@ abstract class WebSocketEnd extends ChannelInboundHandlerAdapter {
             gone = true;
             listener.onGone();
         }
+        inactive(ctx);
+    }
+
+    /** What follows the end of the connection in the pipeline (by default: the handlers behind are told). */
+    void inactive(ChannelHandlerContext ctx) {
         ctx.fireChannelInactive();
     }
 

@@ -30,8 +30,8 @@ public final class WsGripExtension {
      */
     public static WsGripExtension fromHeaders(List<String> values) {
         for (String value : values) {
-            for (String ext : value.split(",")) {
-                String[] parts = ext.split(";");
+            for (String ext : value.split(",", -1)) {
+                String[] parts = ext.split(";", -1); // -1: ";" alone is one empty name, not no parts
                 if (!parts[0].trim().equalsIgnoreCase(NAME)) {
                     continue;
                 }

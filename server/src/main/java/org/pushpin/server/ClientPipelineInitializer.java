@@ -17,6 +17,8 @@ import org.pushpin.proxy.RequestHandlers;
  * The client pipeline, top to bottom in one place:
  * [tls (SNI)] → request decoder (head ≤ client_buffer_size) → response encoder → 100-continue → flow control
  * (one message per read, so pipelined requests wait their turn) → the connection's proxy handler.
+ * After a WebSocket upgrade ({@link RequestHandlers#removeForUpgrade}): [tls] → frame encoder → frame decoder →
+ * UTF-8 validator → the client WebSocket ({@code proxy.ClientWebSocketHandler}) → the proxy handler.
  */
 final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
     /** The allocator is only settings (each channel keeps its own handle): one for all instead of one each. */

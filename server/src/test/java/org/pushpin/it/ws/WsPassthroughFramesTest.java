@@ -206,6 +206,14 @@ class WsPassthroughFramesTest {
     }
 
     @Test
+    void aFrameThatComesWithTheOriginsHandshakeAnswerIsNotLost() throws Exception {
+        origin.answering(new WsTestOrigin.Greet("welcome"));
+        try (WsTestClient c = WsTestClient.connect(pushpin.httpPort(), "/greet")) {
+            assertThat(c.peer.next().text()).isEqualTo("welcome");
+        }
+    }
+
+    @Test
     void anOriginThatDropsTheConnectionClosesTheClient() throws Exception {
         try (Pair p = open()) {
             p.origin().channel.close();

@@ -160,6 +160,17 @@ class WsPassthroughHandshakeTest {
     }
 
     @Test
+    void aClientThatLeavesDuringTheOriginsHandshakeClosesTheOriginConnection() throws Exception {
+        assumeFalse(PushpinServerExtension.againstReference(), "1.36 keeps the origin connection (10 s+, seen)");
+        origin.answering(new WsTestOrigin.Stall());
+        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
+            c.send(upgrade("/stall"));
+            origin.nextHandshake();
+        }
+        origin.nextConnection().awaitClosed();
+    }
+
+    @Test
     void anUnreachableOriginIsA502() throws Exception {
         RawResponse r = RawClient.exchange(pushpin.httpPort(), upgrade("/down/"));
         assertThat(r.status()).isEqualTo(502);

@@ -19,6 +19,8 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final BlockingQueue<WsFrame> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean answerClose = true;
+    private volatile boolean countOnly;
+    final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
     volatile Channel channel;
 
     @Override
@@ -35,6 +37,10 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
+        if (countOnly && !(f instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame)) {
+            dataBytes.addAndGet(f.content().readableBytes());
+            return;
+        }
         WsFrame frame = WsFrame.of(f.retain());
         frames.add(frame);
         if (frame.type().equals("close") && answerClose) {
@@ -42,6 +48,12 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
                     : new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(frame.code(), frame.reason());
             ctx.writeAndFlush(answer);
         }
+    }
+
+    /** Only counts the payload bytes of frames other than close (for bulk transfers). */
+    WsPeer countOnly() {
+        countOnly = true;
+        return this;
     }
 
     WsPeer answerClose(boolean on) {

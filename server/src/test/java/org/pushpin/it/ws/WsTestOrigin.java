@@ -38,7 +38,15 @@ import java.util.function.Function;
  */
 final class WsTestOrigin implements AutoCloseable {
     /** How to answer a handshake. */
-    sealed interface Answer permits Accept, Refuse, WrongKey {
+    sealed interface Answer permits Accept, Refuse, WrongKey, Greet, Stall {
+    }
+
+    /** No answer at all; the connection is handed to the test as a peer (to see it close). */
+    record Stall() implements Answer {
+    }
+
+    /** A 101 and a text frame in one write (one TCP segment): the frame arrives with the handshake answer. */
+    record Greet(String text) implements Answer {
     }
 
     /** 101 with these extra headers and this subprotocol (null: none). */
@@ -123,7 +131,7 @@ final class WsTestOrigin implements AutoCloseable {
             Answer a = answer.apply(req);
             WsPeer peer = new WsPeer();
             peer.channel = ctx.channel();
-            if (a instanceof Accept) {
+            if (a instanceof Accept || a instanceof Stall) {
                 // queued before the handshake is: a test that saw the handshake finds its connection queued too
                 connections.add(peer);
             }
@@ -146,11 +154,35 @@ final class WsTestOrigin implements AutoCloseable {
                 ctx.writeAndFlush(res);
                 return;
             }
+            if (a instanceof Stall) {
+                ctx.channel().closeFuture().addListener(f -> peer.closed.complete(null));
+                return;
+            }
+            if (a instanceof Greet g) {
+                String accept = java.util.Base64.getEncoder().encodeToString(sha1(
+                        req.headers().get("Sec-WebSocket-Key") + WebSocketServerHandshaker13.WEBSOCKET_13_ACCEPT_GUID));
+                byte[] text = g.text().getBytes(StandardCharsets.UTF_8);
+                io.netty.buffer.ByteBuf out = Unpooled.buffer();
+                out.writeCharSequence("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n",
+                        StandardCharsets.US_ASCII);
+                out.writeByte(0x81).writeByte(text.length).writeBytes(text);
+                ctx.pipeline().firstContext().writeAndFlush(out); // below the HTTP codec
+                return;
+            }
             Accept acc = (Accept) a;
             WebSocketServerHandshaker13 hs = new WebSocketServerHandshaker13("ws://origin/", acc.subprotocol(),
                     WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(1 << 20).build());
             hs.handshake(ctx.channel(), req, acc.headers(), ctx.newPromise());
             ctx.pipeline().replace(this, "peer", peer);
+        }
+    }
+
+    private static byte[] sha1(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
