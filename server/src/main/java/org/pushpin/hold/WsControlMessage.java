@@ -163,6 +163,10 @@ record WsControlMessage(Type type, String channel, List<String> filters, String 
             }
             // Seconds, as an int; a huge value is clamped rather than wrapped.
             timeout = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round(t.doubleValue())));
+            if (type == Type.SEND_DELAYED && timeout < 0) {
+                // 1.36 never sends such a message (seen: nothing within 10 s); ignoring it is the same to a client.
+                throw new Invalid("negative send-delayed timeout");
+            }
         }
         boolean interval = false;
         String mode = type == Type.KEEP_ALIVE ? string(in, "mode", false) : null;

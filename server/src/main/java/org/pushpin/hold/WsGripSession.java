@@ -335,7 +335,8 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             return;
         }
         delayed = new Delayed(type(m.frameType()), m.content());
-        long seconds = m.timeout() < 0 ? DEFAULT_DELAY_SECONDS : m.timeout();
+        // 0 or none: the default (1.36 sends a "timeout": 0 message after a second too).
+        long seconds = m.timeout() <= 0 ? DEFAULT_DELAY_SECONDS : m.timeout();
         shared.wheel(loop).schedule(delayed, seconds * 1000L);
     }
 

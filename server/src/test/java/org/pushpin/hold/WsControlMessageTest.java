@@ -106,6 +106,7 @@ class WsControlMessageTest {
         "{\"type\":\"keep-alive\",\"content\":\"x\",\"timeout\":\"10\"}",
         "{\"type\":\"keep-alive\",\"content\":\"x\",\"mode\":\"sometimes\"}",
         "{\"type\":\"send-delayed\",\"content-bin\":[]}",
+        "{\"type\":\"send-delayed\",\"content\":\"x\",\"timeout\":-1}",
     })
     void malformedOrUnknownIsIgnoredWithAReason(String json) {
         assertThat(WsControlMessage.parse(json)).isNull();

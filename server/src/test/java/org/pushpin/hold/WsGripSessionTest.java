@@ -438,5 +438,11 @@ class WsGripSessionTest {
         assertThat(c.nextMsg()).isEqualTo(new Msg("binary", "three"));
         at(30);
         assertThat(c.events).isEmpty();
+
+        control(s, "{\"type\":\"send-delayed\",\"content\":\"zero\",\"timeout\":0}"); // as 1.36: the default
+        at(30.5);
+        assertThat(c.events).isEmpty();
+        at(31.25);
+        assertThat(c.nextMsg()).isEqualTo(new Msg("text", "zero"));
     }
 }

@@ -229,6 +229,21 @@ class WsGripSessionOverSocketsTest {
     }
 
     @Test
+    void aFilterErrorOrOtherContentFiltersDropTheMessageOnly() throws Exception {
+        String ch = channel();
+        try (Pair p = connect("/ws")) {
+            control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\",\"filters\":[\"var-subst\"]}");
+            sync(ch, p.client().peer);
+            pushpin.publisher().publish(text(ch, "hi %(nobody)s"),
+                    Publish.item(ch).format("ws-message", "{\"content\": \"other filters\", "
+                            + "\"content-filters\": [\"build-id\"]}"),
+                    text(ch, "plain"));
+            WsFrame f = p.client().peer.next();
+            assertThat(f.toString()).isEqualTo("text[plain]");
+        }
+    }
+
+    @Test
     void unsubscribeStopsDeliveries() throws Exception {
         String gone = channel();
         String kept = channel();
@@ -237,8 +252,8 @@ class WsGripSessionOverSocketsTest {
             sync(kept, p.client().peer);
             control(p.origin(), "{\"type\":\"unsubscribe\",\"channel\":\"" + gone + "\"}");
             // Pushpin handles the origin's messages in order: once a later control message took effect (a
-            // keep-alive arrives), the unsubscribe did too.
-            control(p.origin(), "{\"type\":\"send-delayed\",\"content\":\"marker\",\"timeout\":0}");
+            // message of the origin reached the client), the unsubscribe did too.
+            p.origin().send(new TextWebSocketFrame("m:marker"));
             assertThat(p.client().peer.next().text()).isEqualTo("marker");
             pushpin.publisher().publish(text(gone, "after unsubscribe"), text(kept, "still here"));
             assertThat(p.client().peer.next().text()).isEqualTo("still here");
@@ -255,7 +270,7 @@ class WsGripSessionOverSocketsTest {
             for (String ch : new String[] {b, c, d}) {
                 control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\"}");
             }
-            control(p.origin(), "{\"type\":\"send-delayed\",\"content\":\"marker\",\"timeout\":0}");
+            p.origin().send(new TextWebSocketFrame("m:marker"));
             assertThat(p.client().peer.next().text()).isEqualTo("marker");
             sync(c, p.client().peer);
             pushpin.publisher().publish(text(d, "fourth"), text(c, "third"));
@@ -323,6 +338,23 @@ class WsGripSessionOverSocketsTest {
             pub.publish(text(ch, "b").id("b").prevId("a"));
             assertThat(p.client().peer.next().text()).isEqualTo("b");
             assertThat(p.client().peer.next().text()).isEqualTo("c");
+        }
+    }
+
+    @Test
+    void publishedMessagesPutOffAnIdleKeepAlive() throws Exception {
+        String ch = channel();
+        try (Pair p = subscribed(ch)) {
+            control(p.origin(), "{\"type\":\"keep-alive\",\"content\":\"ka\",\"timeout\":2}");
+            p.origin().send(new TextWebSocketFrame("m:set")); // after the keep-alive, in order
+            assertThat(p.client().peer.next().text()).isEqualTo("set");
+            // Publish back to back for 3.5 s, well past the 2 s timeout: the client is never idle, no keep-alive.
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
+            for (int i = 0; System.nanoTime() < end; i++) {
+                pushpin.publisher().publish(text(ch, "tick-" + i));
+                assertThat(p.client().peer.next().text()).isEqualTo("tick-" + i);
+            }
+            assertThat(p.client().peer.next().text()).isEqualTo("ka"); // idle now
         }
     }
 
