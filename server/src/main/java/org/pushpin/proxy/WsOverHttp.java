@@ -230,8 +230,8 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             finish(); // its answer is not read
             return;
         }
-        WebSocketEvent end = WsOverHttpToClient.deliverAll(events, first ? 1 : 0,
-                detached || clientGone || clientClosed ? null : client, grip, session);
+        WebSocketEvent end = WsOverHttpToClient.deliverAll(events, first ? 1 : 0, client,
+                () -> !detached && !clientGone && !clientClosed, grip, session);
         boolean originClosed = end != null && end.known() == WebSocketEvent.Type.CLOSE;
         boolean disconnected = end != null && !originClosed;
         if (sentClose) {
