@@ -31,7 +31,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private final ProxyContext context;
     private final ClientRequest request;
     private final ClientWebSocket client;
-    private final String connectionId = UUID.randomUUID().toString();
+    private final UUID connectionId = UUID.randomUUID(); // 32 bytes; its text (80) only while a POST is made
     private final WsOverHttpOutbox outbox = new WsOverHttpOutbox();
     private State state = State.CONNECTING;
     private int targetIndex;
@@ -78,9 +78,9 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private void send(List<WebSocketEvent> events, boolean closes) {
         batch = events;
         batchCloses = closes;
-        FullHttpRequest r = WsOverHttpRequest.build(request, context, target, connectionId, httpMeta, events);
-        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
-        post = WsOverHttpPost.send(context, loop(), key, r, this);
+        FullHttpRequest r = WsOverHttpRequest.build(request, context, target, connectionId.toString(), httpMeta,
+                events);
+        post = WsOverHttpPost.send(context, loop(), target, r, this);
     }
 
     private boolean busy() {
