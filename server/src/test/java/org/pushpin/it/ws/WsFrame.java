@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 record WsFrame(String type, boolean fin, byte[] data, int code, String reason) {
     static WsFrame of(WebSocketFrame f) {
         try {
-            String type = f instanceof TextWebSocketFrame ? "text" : f instanceof BinaryWebSocketFrame ? "binary"
-                    : f instanceof ContinuationWebSocketFrame ? "continuation" : f instanceof PingWebSocketFrame ? "ping"
+            String type = f instanceof TextWebSocketFrame ? "text"
+                    : f instanceof BinaryWebSocketFrame ? "binary"
+                    : f instanceof ContinuationWebSocketFrame ? "continuation"
+                    : f instanceof PingWebSocketFrame ? "ping"
                     : f instanceof PongWebSocketFrame ? "pong" : "close";
             if (f instanceof CloseWebSocketFrame c) {
                 int code = c.statusCode();

@@ -31,7 +31,7 @@ class WsPassthroughHandshakeTest {
     static final String UPSTREAM_KEY = "ws-upstream-secret";
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
-    static final WsTestOrigin origin = start();
+    static final WsTestOrigin origin = startOrigin();
     static final int closedPort = RawOrigin.closedPort();
 
     @RegisterExtension
@@ -43,7 +43,7 @@ class WsPassthroughHandshakeTest {
                     "localhost 127.0.0.1:" + origin.port())
             .build();
 
-    private static WsTestOrigin start() {
+    static WsTestOrigin startOrigin() {
         try {
             return new WsTestOrigin();
         } catch (InterruptedException e) {

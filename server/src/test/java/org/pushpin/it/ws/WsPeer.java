@@ -19,6 +19,8 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final BlockingQueue<WsFrame> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean answerClose = true;
+    private volatile boolean countOnly;
+    final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
     volatile Channel channel;
 
     @Override
@@ -35,6 +37,10 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
+        if (countOnly && !(f instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame)) {
+            dataBytes.addAndGet(f.content().readableBytes());
+            return;
+        }
         WsFrame frame = WsFrame.of(f.retain());
         frames.add(frame);
         if (frame.type().equals("close") && answerClose) {
@@ -42,6 +48,12 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
                     : new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(frame.code(), frame.reason());
             ctx.writeAndFlush(answer);
         }
+    }
+
+    /** Only counts the payload bytes of frames other than close (for bulk transfers). */
+    WsPeer countOnly() {
+        countOnly = true;
+        return this;
     }
 
     WsPeer answerClose(boolean on) {
@@ -58,6 +70,22 @@ final class WsPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
         WsFrame f = frames.poll(10, TimeUnit.SECONDS);
         assertThat(f).as("a frame within 10 s").isNotNull();
         return f;
+    }
+
+    /** The next whole message (its frames joined: a proxy may cut a message into other frames), or a control frame. */
+    WsFrame nextMessage() throws InterruptedException {
+        WsFrame first = next();
+        if (first.fin()) {
+            return first;
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.writeBytes(first.data());
+        WsFrame f;
+        do {
+            f = next();
+            all.writeBytes(f.data());
+        } while (!f.fin());
+        return new WsFrame(first.type(), true, all.toByteArray(), -1, null);
     }
 
     /** The next frame within {@code millis}, or null. */
