@@ -54,23 +54,28 @@ final class WsMessageDelivery implements DeliveryKind<ByteBuf> {
     static ByteBuf frameBytes(WebSocketFrame frame) {
         // A throwaway channel per item (not per receiver): the encoder needs a context to allocate from.
         EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+        java.util.List<ByteBuf> parts = new java.util.ArrayList<>(2);
         try {
             encoder.writeOutbound(frame);
             int size = 0;
-            java.util.List<ByteBuf> parts = new java.util.ArrayList<>(2);
             for (Object o; (o = encoder.readOutbound()) != null; ) {
                 ByteBuf b = (ByteBuf) o;
                 parts.add(b);
                 size += b.readableBytes();
             }
+            // Large payloads come as a header and the payload: one buffer, so a receiver writes one duplicate.
             ByteBuffer out = ByteBuffer.allocateDirect(size);
             for (ByteBuf b : parts) {
+                int n = b.readableBytes();
+                out.limit(out.position() + n);
                 b.getBytes(b.readerIndex(), out);
-                b.release();
             }
             out.flip();
             return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(out).asReadOnly());
         } finally {
+            for (ByteBuf b : parts) {
+                b.release();
+            }
             encoder.finishAndReleaseAll();
         }
     }

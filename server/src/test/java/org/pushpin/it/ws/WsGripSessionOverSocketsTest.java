@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ class WsGripSessionOverSocketsTest {
     @RegisterExtension
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
             .controlApi()
+            .handler("connection_subscription_max", "3")
             .routes("localhost,path_beg=/prefixed,prefix=pre_ 127.0.0.1:" + origin.port(),
                     "localhost,path_beg=/implicit 127.0.0.1:" + origin.port() + ",sub=implicit-ws",
                     "localhost 127.0.0.1:" + origin.port())
@@ -131,6 +133,30 @@ class WsGripSessionOverSocketsTest {
     }
 
     @Test
+    void aLargeMessageArrivesWhole() throws Exception {
+        String ch = channel();
+        try (Pair p = subscribed(ch)) {
+            byte[] data = new byte[70_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (i * 7);
+            }
+            pushpin.publisher().publish(Publish.item(ch).format("ws-message", "{\"content-bin\": "
+                    + Publish.quote(Base64.getEncoder().encodeToString(data)) + "}"));
+            // One message; the reference splits it into fragments, we send it as one frame: both are one message.
+            WsFrame f = p.client().peer.next();
+            assertThat(f.type()).isEqualTo("binary");
+            java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+            message.write(f.data());
+            while (!f.fin()) {
+                f = p.client().peer.next();
+                assertThat(f.type()).isEqualTo("continuation");
+                message.write(f.data());
+            }
+            assertThat(message.toByteArray()).isEqualTo(data);
+        }
+    }
+
+    @Test
     void aPublishedCloseClosesTheClientWithItsCodeAndReason() throws Exception {
         String ch = channel();
         try (Pair p = subscribed(ch)) {
@@ -166,6 +192,58 @@ class WsGripSessionOverSocketsTest {
     }
 
     @Test
+    void implicitChannelsCannotBeUnsubscribed() throws Exception {
+        String other = channel();
+        try (Pair p = connect("/implicit/ws")) {
+            sync("implicit-ws", p.client().peer);
+            control(p.origin(), "{\"type\":\"unsubscribe\",\"channel\":\"implicit-ws\"}");
+            control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + other + "\"}");
+            sync(other, p.client().peer); // the unsubscribe, before it, was handled too
+            pushpin.publisher().publish(text("implicit-ws", "still implicit"));
+            assertThat(p.client().peer.next().text()).isEqualTo("still implicit");
+        }
+    }
+
+    @Test
+    void varSubstRendersTheSetMetaValuesPerConnection() throws Exception {
+        String ch = channel();
+        try (Pair alice = connect("/ws"); Pair bob = connect("/ws")) {
+            for (Pair p : List.of(alice, bob)) {
+                String name = p == alice ? "alice" : "bob";
+                control(p.origin(), "{\"type\":\"set-meta\",\"name\":\"name\",\"value\":\"" + name + "\"}");
+                control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch
+                        + "\",\"filters\":[\"var-subst\"]}");
+                sync(ch, p.client().peer);
+            }
+            // alice also got bob's sync messages: read both up to a last common one
+            pushpin.publisher().publish(text(ch, "both"));
+            for (Pair p : List.of(alice, bob)) {
+                while (!p.client().peer.next().text().equals("both")) {
+                    continue;
+                }
+            }
+            pushpin.publisher().publish(text(ch, "hi %(name)s, 100%%"));
+            assertThat(alice.client().peer.next().text()).isEqualTo("hi alice, 100%");
+            assertThat(bob.client().peer.next().text()).isEqualTo("hi bob, 100%");
+        }
+    }
+
+    @Test
+    void aFilterErrorOrOtherContentFiltersDropTheMessageOnly() throws Exception {
+        String ch = channel();
+        try (Pair p = connect("/ws")) {
+            control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\",\"filters\":[\"var-subst\"]}");
+            sync(ch, p.client().peer);
+            pushpin.publisher().publish(text(ch, "hi %(nobody)s"),
+                    Publish.item(ch).format("ws-message", "{\"content\": \"other filters\", "
+                            + "\"content-filters\": [\"build-id\"]}"),
+                    text(ch, "plain"));
+            WsFrame f = p.client().peer.next();
+            assertThat(f.toString()).isEqualTo("text[plain]");
+        }
+    }
+
+    @Test
     void unsubscribeStopsDeliveries() throws Exception {
         String gone = channel();
         String kept = channel();
@@ -179,6 +257,24 @@ class WsGripSessionOverSocketsTest {
             assertThat(p.client().peer.next().text()).isEqualTo("marker");
             pushpin.publisher().publish(text(gone, "after unsubscribe"), text(kept, "still here"));
             assertThat(p.client().peer.next().text()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void subscriptionsPastConnectionSubscriptionMaxAreIgnored() throws Exception {
+        String a = channel();
+        String b = channel();
+        String c = channel();
+        String d = channel();
+        try (Pair p = subscribed(a)) {
+            for (String ch : new String[] {b, c, d}) {
+                control(p.origin(), "{\"type\":\"subscribe\",\"channel\":\"" + ch + "\"}");
+            }
+            control(p.origin(), "{\"type\":\"send-delayed\",\"content\":\"marker\",\"timeout\":0}");
+            assertThat(p.client().peer.next().text()).isEqualTo("marker");
+            sync(c, p.client().peer);
+            pushpin.publisher().publish(text(d, "fourth"), text(c, "third"));
+            assertThat(p.client().peer.next().text()).isEqualTo("third");
         }
     }
 
