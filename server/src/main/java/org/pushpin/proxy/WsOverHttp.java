@@ -279,7 +279,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         state = State.CONNECTED;
         request.log(context.config().proxy(), target, 101, 0, null);
         client.accept(response.upgradeHeaders(request.passthrough(), request.head().headers()), this);
-        if (ext != null || !target.subscriptions().isEmpty()) {
+        if (!clientGone && (ext != null || !target.subscriptions().isEmpty())) { // accept may find it gone
             session = context.wsSessions().open(this);
         }
         return true;
