@@ -2,7 +2,6 @@ package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -31,7 +30,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private final ProxyContext context;
     private final ClientRequest request;
     private final ClientWebSocket client;
-    private final String connectionId = UUID.randomUUID().toString();
+    private final UUID connectionId = UUID.randomUUID(); // 32 bytes; its text (80) only while a POST is made
     private final WsOverHttpOutbox outbox = new WsOverHttpOutbox();
     private State state = State.CONNECTING;
     private int targetIndex;
@@ -78,9 +77,9 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private void send(List<WebSocketEvent> events, boolean closes) {
         batch = events;
         batchCloses = closes;
-        FullHttpRequest r = WsOverHttpRequest.build(request, context, target, connectionId, httpMeta, events);
-        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
-        post = WsOverHttpPost.send(context, loop(), key, r, this);
+        String id = connectionId.toString();
+        post = WsOverHttpPost.send(context, loop(), target,
+                WsOverHttpRequest.build(request, context, target, id, httpMeta, events), this);
     }
 
     private boolean busy() {
@@ -230,8 +229,9 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             finish(); // its answer is not read
             return;
         }
-        WebSocketEvent end = WsOverHttpToClient.deliverAll(events, first ? 1 : 0,
-                detached || clientGone || clientClosed ? null : client, grip, session);
+        boolean wasDetached = detached; // events after a detach in this answer go out, as 1.36's (async) detach
+        WebSocketEvent end = WsOverHttpToClient.deliverAll(events, first ? 1 : 0, client,
+                () -> !wasDetached && !clientGone && !clientClosed, grip, session);
         boolean originClosed = end != null && end.known() == WebSocketEvent.Type.CLOSE;
         boolean disconnected = end != null && !originClosed;
         if (sentClose) {
@@ -278,8 +278,8 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         grip = request.passthrough() ? null : ext;
         state = State.CONNECTED;
         request.log(context.config().proxy(), target, 101, 0, null);
-        client.accept(response.upgradeHeaders(request.passthrough()), this);
-        if (ext != null || !target.subscriptions().isEmpty()) {
+        client.accept(response.upgradeHeaders(request.passthrough(), request.head().headers()), this);
+        if (!clientGone && (ext != null || !target.subscriptions().isEmpty())) { // accept may find it gone
             session = context.wsSessions().open(this);
         }
         return true;

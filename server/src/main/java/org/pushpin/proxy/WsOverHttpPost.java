@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import org.pushpin.routing.Target;
 
 /**
  * One POST of WebSocket-over-HTTP on the origin connection machinery: a connection leased from the loop's
@@ -51,9 +52,10 @@ final class WsOverHttpPost implements OriginListener {
         this.listener = listener;
     }
 
-    /** Sends {@code request} (ownership passes) to {@code key}; the answer goes to {@code listener}. */
-    static WsOverHttpPost send(ProxyContext context, EventLoop loop, OriginKey key, FullHttpRequest request,
+    /** Sends {@code request} (ownership passes) to {@code target}; the answer goes to {@code listener}. */
+    static WsOverHttpPost send(ProxyContext context, EventLoop loop, Target target, FullHttpRequest request,
                                Listener listener) {
+        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
         WsOverHttpPost post = new WsOverHttpPost(context, loop, key, request, listener);
         Channel pooled = OriginPool.current().lease(key);
         if (pooled != null) {

@@ -120,9 +120,11 @@ final class WsOverHttpResponse {
 
     /**
      * The headers of the client's {@code 101}: the first answer's, less what only concerns Pushpin. The GRIP
-     * extension is Pushpin's too, unless {@code passthrough} (a trusted client or a no_grip route speaks it itself).
+     * extension is Pushpin's too, unless {@code passthrough} (a trusted client or a no_grip route speaks it itself)
+     * and the client asked for it in {@code clientHeaders} (a server may not answer with an extension the client
+     * did not offer, RFC 6455 §9.1).
      */
-    HttpHeaders upgradeHeaders(boolean passthrough) {
+    HttpHeaders upgradeHeaders(boolean passthrough, HttpHeaders clientHeaders) {
         HttpHeaders out = new DefaultHttpHeaders();
         out.set(head.headers());
         for (String name : NOT_FOR_CLIENT) {
@@ -135,7 +137,8 @@ final class WsOverHttpResponse {
             }
         }
         meta.forEach(out::remove);
-        if (passthrough && gripExtension() != null) {
+        if (passthrough && gripExtension() != null && WsGripExtension.fromHeaders(
+                clientHeaders.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) != null) {
             head.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)
                     .forEach(v -> out.add(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, v));
         }

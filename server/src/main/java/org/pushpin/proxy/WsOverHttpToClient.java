@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.pushpin.grip.WebSocketEvent;
 
 /**
@@ -28,12 +29,12 @@ final class WsOverHttpToClient {
     }
 
     /**
-     * Passes the events from {@code from} on to {@code client} (null: to nobody) until one that ends the
-     * connection ({@code CLOSE}; {@code OPEN} or {@code DISCONNECT}: a drop), which it returns; null when none did.
-     * Events of types Pushpin does not know are ignored.
+     * Passes the events from {@code from} on to {@code client} while {@code open} says so (a control message may
+     * detach it midway) until one that ends the connection ({@code CLOSE}; {@code OPEN} or {@code DISCONNECT}: a
+     * drop), which it returns; null when none did. Events of types Pushpin does not know are ignored.
      */
     static WebSocketEvent deliverAll(List<WebSocketEvent> events, int from, ClientWebSocket client,
-                                     WsGripExtension grip, WsSession session) {
+                                     BooleanSupplier open, WsGripExtension grip, WsSession session) {
         for (int i = from; i < events.size(); i++) {
             WebSocketEvent e = events.get(i);
             WebSocketEvent.Type type = e.known();
@@ -41,7 +42,7 @@ final class WsOverHttpToClient {
                     || type == WebSocketEvent.Type.DISCONNECT) {
                 return e;
             }
-            if (type != null && client != null && deliver(client, grip, session, type, e.contentOrEmpty())
+            if (type != null && open.getAsBoolean() && deliver(client, grip, session, type, e.contentOrEmpty())
                     && session != null) {
                 session.onOriginMessage();
             }

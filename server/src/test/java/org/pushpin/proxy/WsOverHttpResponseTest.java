@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -80,17 +81,19 @@ class WsOverHttpResponseTest {
         var headers = answer(200, "", "Content-Type", "application/websocket-events", "Content-Length", "6",
                 "Keep-Alive-Interval", "30", "Set-Meta-User", "alice", "Sec-WebSocket-Extensions", "grip",
                 "Connection", "keep-alive", "Transfer-Encoding", "chunked", "X-Kept", "yes",
-                "Sec-WebSocket-Protocol", "chat").upgradeHeaders(false);
+                "Sec-WebSocket-Protocol", "chat").upgradeHeaders(false, new DefaultHttpHeaders());
         assertThat(headers.names()).containsExactlyInAnyOrder("X-Kept", "Sec-WebSocket-Protocol");
     }
 
     @Test
-    void aTrustedClientGetsTheGripExtensionItself() {
+    void aTrustedClientThatAskedForTheGripExtensionGetsIt() {
         var r = answer(200, "", "Sec-WebSocket-Extensions", "grip; message-prefix=\"\"");
+        var asked = new DefaultHttpHeaders().add("Sec-WebSocket-Extensions", "permessage-deflate, grip");
         assertThat(r.gripExtension()).isNotNull();
-        assertThat(r.upgradeHeaders(true).getAll("Sec-WebSocket-Extensions"))
+        assertThat(r.upgradeHeaders(true, asked).getAll("Sec-WebSocket-Extensions"))
                 .containsExactly("grip; message-prefix=\"\"");
-        assertThat(r.upgradeHeaders(false).contains("Sec-WebSocket-Extensions")).isFalse();
+        assertThat(r.upgradeHeaders(true, new DefaultHttpHeaders()).contains("Sec-WebSocket-Extensions")).isFalse();
+        assertThat(r.upgradeHeaders(false, asked).contains("Sec-WebSocket-Extensions")).isFalse();
         assertThat(answer(200, "", "Sec-WebSocket-Extensions", "other").gripExtension()).isNull();
     }
 
