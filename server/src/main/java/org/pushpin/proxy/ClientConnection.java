@@ -186,14 +186,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /**
      * The dispatch point for WebSocket upgrades: the client half ({@link ClientWebSocketHandler}) and a passthrough
-     * to a WebSocket origin; {@code over_http} targets stay on the plain request path for now (false).
+     * to a WebSocket origin, or WebSocket-over-HTTP ({@link WsOverHttp}) when the first target is {@code over_http}.
      */
     private boolean startsWebSocket(HttpRequest request, RequestInfo info, Route route, boolean trusted) {
-        if (route.targets().isEmpty() || route.targets().get(0).overHttp()) {
+        if (route.targets().isEmpty()) {
             return false;
         }
         keepAlive = false;
         ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
+        if (route.targets().get(0).overHttp()) {
+            new WsOverHttp(context, clientRequest, clientWebSocket(request)).start();
+            return true;
+        }
         new WsPassthrough(context, clientRequest, clientWebSocket(request)).start();
         return true;
     }
