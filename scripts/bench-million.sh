@@ -3,7 +3,8 @@
 # clients in one process over Netty's in-JVM transport (org.pushpin.bench.million.MillionSimulation).
 #
 #   scripts/bench-million.sh [N] [ROOMS]     # default 1000000 connections in 10000 rooms (100 per room)
-#   BENCH_MODE=ws scripts/bench-million.sh   # a million WebSockets (passthrough, subscribed by the in-JVM origin)
+#   BENCH_MODE=ws BENCH_JAVA_OPTS="-Xmx16g -XX:+UseParallelGC" scripts/bench-million.sh   # a million WebSockets (passthrough,
+#     subscribed by the in-JVM origin; ~7.3 GB live with the clients and the origin, so more heap than SSE)
 #
 # Environment (defaults in brackets):
 #   BENCH_MODE [sse]: sse, or ws (WebSocket passthrough: the origin accepts with the GRIP extension and subscribes
