@@ -40,7 +40,8 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
     public static final int MAX_FRAME = 65_536;
 
     private final Channel channel;
-    private final HttpRequest request;
+    /** The upgrade request until {@link #accept} or {@link #reject}: a held WebSocket does not keep its head. */
+    private HttpRequest request;
     private final RequestHandlers handlers;
     private final ServerMetrics metrics;
 
@@ -68,6 +69,8 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
             listener.onGone();
             return;
         }
+        HttpRequest request = this.request;
+        this.request = null;
         HttpHeaders given = headers == null ? EmptyHttpHeaders.INSTANCE : headers;
         Handshaker handshaker = new Handshaker(request.uri(), given.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
@@ -100,6 +103,7 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
 
     @Override
     public void reject(FullHttpResponse response) {
+        request = null;
         response.headers().set(HttpHeaderNames.CONNECTION, "close");
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
@@ -110,7 +114,15 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
         metrics.connectionClosed(ServerMetrics.ConnectionKind.WEBSOCKET);
     }
 
+    /** Immutable, so one of each is shared by every decoder (not one per connection). */
+    private static final WebSocketDecoderConfig FROM_CLIENT = newDecoderConfig(true);
+    private static final WebSocketDecoderConfig FROM_ORIGIN = newDecoderConfig(false);
+
     static WebSocketDecoderConfig frameDecoderConfig(boolean fromClient) {
+        return fromClient ? FROM_CLIENT : FROM_ORIGIN;
+    }
+
+    private static WebSocketDecoderConfig newDecoderConfig(boolean fromClient) {
         return WebSocketDecoderConfig.newBuilder().expectMaskedFrames(fromClient).allowMaskMismatch(false)
                 .allowExtensions(false).maxFramePayloadLength(MAX_FRAME).closeOnProtocolViolation(true).build();
     }

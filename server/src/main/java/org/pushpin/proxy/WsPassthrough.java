@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
 
 /**
@@ -45,7 +46,9 @@ final class WsPassthrough implements WsConnection {
     private static final byte[] PROXY_ERROR = (ErrorResponses.PROXY_ERROR + "\n").getBytes(StandardCharsets.UTF_8);
 
     private final ProxyContext context;
-    private final ClientRequest request;
+    /** The client's request until the origin accepted: a held WebSocket does not keep its head. */
+    private ClientRequest request;
+    private final Route route;
     private final ClientWebSocket client;
     private final ChannelFutureListener clientGoneEarly = f -> clientGoneEarly();
     private Target target;
@@ -63,6 +66,7 @@ final class WsPassthrough implements WsConnection {
     WsPassthrough(ProxyContext context, ClientRequest request, ClientWebSocket client) {
         this.context = context;
         this.request = request;
+        this.route = request.route();
         this.client = client;
     }
 
@@ -72,7 +76,7 @@ final class WsPassthrough implements WsConnection {
     }
 
     private void connectNext() {
-        List<Target> targets = request.route().targets();
+        List<Target> targets = route.targets();
         if (targetIndex >= targets.size()) {
             unreachable();
             return;
@@ -102,7 +106,7 @@ final class WsPassthrough implements WsConnection {
         HttpHeaders h = base.headers();
         HttpHeaders c = request.head().headers();
         h.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
-        if (!request.route().noGrip()) {
+        if (!route.noGrip()) {
             h.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, WsGripExtension.NAME);
         }
         h.set(HttpHeaderNames.UPGRADE, "websocket");
@@ -125,7 +129,7 @@ final class WsPassthrough implements WsConnection {
     // ---- handshake outcomes -----------------------------------------------------------------------------------
 
     private void unreachable() {
-        RequestLog.debug("WebSocket: unable to connect to any targets of route " + request.route().routeId(), null);
+        RequestLog.debug("WebSocket: unable to connect to any targets of route " + route.routeId(), null);
         reject(502, "Bad Gateway");
     }
 
@@ -144,7 +148,7 @@ final class WsPassthrough implements WsConnection {
         if (RequestLog.enabled()) {
             RequestInfo info = request.info();
             RequestLog.log("GET", info.url(), target != null ? target.address() : null, null,
-                    request.route().id(), status, bytes, null, null);
+                    route.id(), status, bytes, null, null);
         }
     }
 
@@ -172,7 +176,7 @@ final class WsPassthrough implements WsConnection {
             WsGripExtension offered = WsGripExtension.fromHeaders(extensions);
             if (!request.trusted()) {
                 headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
-                grip = request.route().noGrip() ? null : offered;
+                grip = route.noGrip() ? null : offered;
             }
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -184,6 +188,7 @@ final class WsPassthrough implements WsConnection {
             if (grip != null || !target.subscriptions().isEmpty()) {
                 session = context.wsSessions().open(WsPassthrough.this);
             }
+            request = null;
             origin.setReading(true);
         }
 
@@ -384,7 +389,7 @@ final class WsPassthrough implements WsConnection {
 
     @Override
     public String channelPrefix() {
-        return request.route().prefix();
+        return route.prefix();
     }
 
     @Override

@@ -79,6 +79,11 @@ final class InJvmPushpin implements AutoCloseable {
         return address;
     }
 
+    /** The origin's own in-JVM address (clients connected there bypass the server: calibration). */
+    static LocalAddress originAddress() {
+        return new LocalAddress(ORIGIN);
+    }
+
     PushpinServer server() {
         return server;
     }

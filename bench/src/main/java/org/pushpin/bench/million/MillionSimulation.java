@@ -48,6 +48,11 @@ public final class MillionSimulation {
         double clientBytes = clients.calibrateBytesPerClient(Math.min(n, 50_000), heap);
         log("client side: %.0f B of heap per client channel (calibrated)", clientBytes);
         InJvmPushpin pushpin = InJvmPushpin.start(n + WARM_UP + 1000, rooms);
+        double originBytes = 0;
+        if (WEBSOCKET) {
+            originBytes = calibrateOrigin(clients, Math.min(n, 20_000), heap, clientBytes);
+            log("origin side: %.0f B of heap per upgraded WebSocket (calibrated)", originBytes);
+        }
         if (CLIENT_THREADS == 0) {
             clients.runOn(pushpin.server().inJvmLoops(), pushpin.server()::inJvmAddressOn);
         }
@@ -71,9 +76,10 @@ public final class MillionSimulation {
 
         long heapAfter = heap.liveBytes();
         double perConn = (heapAfter - heapBefore) / (double) held;
+        double serverBytes = perConn - clientBytes - originBytes;
         log("live heap after full GC: %d MB before, %d MB after: %.0f B per connection, of which client %.0f B, "
-                + "server (pushpin + hub + holds) %.0f B", heapBefore >> 20, heapAfter >> 20, perConn, clientBytes,
-                perConn - clientBytes);
+                + "origin %.0f B, server (pushpin + hub + holds) %.0f B", heapBefore >> 20, heapAfter >> 20, perConn,
+                clientBytes, originBytes, serverBytes);
 
         double first = -1;
         double best = Double.MAX_VALUE;
@@ -93,12 +99,32 @@ public final class MillionSimulation {
         }
         System.out.printf(Locale.ROOT, "RESULT n=%d rooms=%d held=%d failed=%d connect_s=%.1f conn_per_s=%.0f "
                         + "heap_before_mb=%d heap_after_mb=%d heap_per_conn_b=%.0f client_per_conn_b=%.0f "
-                        + "server_per_conn_b=%.0f fanout_first_s=%.3f fanout_best_s=%.3f lost=%d gc_ms_max=%d "
+                        + "origin_per_conn_b=%.0f server_per_conn_b=%.0f fanout_first_s=%.3f fanout_best_s=%.3f lost=%d gc_ms_max=%d "
                         + "jdk=%s mode=%s%n", n, rooms, held, failed, connectSeconds, held / connectSeconds, heapBefore >> 20,
-                heapAfter >> 20, perConn, clientBytes, perConn - clientBytes, first, best, lostMax, gcMillis,
+                heapAfter >> 20, perConn, clientBytes, originBytes, serverBytes, first, best, lostMax, gcMillis,
                 System.getProperty("java.version"), WEBSOCKET ? "ws" : "sse");
         // the OS takes the million channels back faster than closing them one by one
         System.exit(failed == 0 && lostMax == 0 ? 0 : 1);
+    }
+
+    /**
+     * Bytes of live heap the in-JVM origin keeps per upgraded WebSocket (its {@code LocalChannel}, Netty's frame
+     * codecs), so that "server / conn" is ours alone: {@code count} clients upgrade straight at the origin
+     * (no server between), each waits for its {@code ready}; the heap they add less {@code clientBytes} each.
+     */
+    static double calibrateOrigin(SseClients clients, int count, HeapMeter heap, double clientBytes)
+            throws InterruptedException {
+        Channel[] direct = new Channel[count];
+        long before = heap.liveBytes();
+        long ready = clients.initials.sum();
+        clients.open(InJvmPushpin.originAddress(), 50_000_000, direct, count, k -> { });
+        long opened = clients.initials.sum() - ready;
+        long after = heap.liveBytes();
+        SseClients.closeAll(direct, count);
+        if (opened != count) {
+            throw new IllegalStateException("origin calibration: " + opened + " of " + count + " upgraded");
+        }
+        return (after - before) / (double) count - clientBytes;
     }
 
     /** Publishes one message to every room and waits until {@code expected} clients counted it. */
