@@ -41,7 +41,8 @@ class LayeringTest {
             Map.entry("grip", 8),
             Map.entry("message", 8),
             Map.entry("config", 9),
-            Map.entry("qt", 9));
+            Map.entry("qt", 9),
+            Map.entry("tnet", 9));
 
     private static final Path SOURCES = Path.of("src/main/java/org/pushpin");
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.pushpin\\.([a-z][a-z0-9]*(?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");

@@ -177,6 +177,10 @@ final class WsPassthrough implements WsConnection {
             if (!request.trusted()) {
                 headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
                 grip = route.noGrip() ? null : offered;
+            } else if (offered != null && WsGripExtension.fromHeaders(
+                    request.head().headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) == null) {
+                // A trusted client speaks the extension itself, but only one it offered may be named (RFC 6455 9.1).
+                headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
             }
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);

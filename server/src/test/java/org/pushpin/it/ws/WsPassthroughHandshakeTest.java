@@ -120,7 +120,7 @@ class WsPassthroughHandshakeTest {
         String token = Jwt.signHs256(Map.of("iss", "someone", "exp", Instant.now().getEpochSecond() + 600),
                 UPSTREAM_KEY);
         origin.answering(WsTestOrigin.acceptWith("Sec-WebSocket-Extensions", "grip"));
-        HttpHeaders h = new DefaultHttpHeaders().add("Grip-Sig", token);
+        HttpHeaders h = new DefaultHttpHeaders().add("Grip-Sig", token).add("Sec-WebSocket-Extensions", "grip");
         try (WsTestClient c = WsTestClient.connect(pushpin.httpPort(), "/trusted", h, null, true)) {
             assertThat(origin.nextHandshake().get("Grip-Sig")).isEqualTo(token);
             WsPeer o = origin.nextConnection();
@@ -135,6 +135,22 @@ class WsPassthroughHandshakeTest {
                 // client, e.g. a Pushpin in front of this one, could not tell that the origin speaks GRIP
                 assertThat(c.upgradeHeaders.get("Sec-WebSocket-Extensions")).isEqualTo("grip");
             }
+        }
+    }
+
+    @Test
+    void aTrustedClientThatDidNotOfferTheExtensionIsNotToldOfIt() throws Exception {
+        String token = Jwt.signHs256(Map.of("iss", "someone", "exp", Instant.now().getEpochSecond() + 600),
+                UPSTREAM_KEY);
+        origin.answering(WsTestOrigin.acceptWith("Sec-WebSocket-Extensions", "grip"));
+        HttpHeaders h = new DefaultHttpHeaders().add("Grip-Sig", token);
+        try (WsTestClient c = WsTestClient.connect(pushpin.httpPort(), "/trusted", h, null, true)) {
+            origin.nextHandshake();
+            WsPeer o = origin.nextConnection();
+            o.send(new TextWebSocketFrame("m:hello"));
+            assertThat(c.peer.next().text()).isEqualTo("m:hello");
+            // RFC 6455 9.1: a server names only extensions the client offered
+            assertThat(c.upgradeHeaders.contains("Sec-WebSocket-Extensions")).isFalse();
         }
     }
 
