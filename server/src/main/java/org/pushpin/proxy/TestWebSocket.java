@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code test} target's WebSocket (websocket.md §4): {@code /ws} ({@link TestTarget#path}) is accepted,
+ * The {@code test} target's WebSocket (docs/websocket.md §4): {@code /ws} ({@link TestTarget#path}) is accepted,
  * subscribed to the {@code channel=} query parameters (default {@code test}) so that published {@code ws-message}
  * items reach it, and echoes each client message; any other path is refused with Pushpin's {@code 404 no such test
  * resource}. A client's close is answered with its own code and reason, as the reference does.

@@ -16,7 +16,7 @@ import org.pushpin.routing.Target;
 import org.pushpin.timer.TimerWheel;
 
 /**
- * A client WebSocket whose origin speaks WebSocket-over-HTTP ({@code over_http}, websocket.md §3): the state
+ * A client WebSocket whose origin speaks WebSocket-over-HTTP ({@code over_http}, docs/websocket.md §3): the state
  * machine of Pushpin's WebSocketOverHttp. The client's messages become events POSTed to the origin, one request
  * outstanding at a time (batched by the {@link WsOverHttpOutbox}); the events of each answer become frames to the
  * client. The first POST ({@code OPEN}) decides the client's handshake. Lives on the client's loop; while idle it

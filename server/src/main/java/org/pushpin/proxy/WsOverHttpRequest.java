@@ -17,7 +17,7 @@ import org.pushpin.grip.WebSocketEvents;
 import org.pushpin.routing.Target;
 
 /**
- * The POSTs of WebSocket-over-HTTP (websocket.md §3): the client's handshake headers as any forwarded request gets
+ * The POSTs of WebSocket-over-HTTP (docs/websocket.md §3): the client's handshake headers as any forwarded request gets
  * them (GRIP headers and a fresh Grip-Sig on each POST), less what describes the WebSocket or would let the client
  * speak for Pushpin ({@code Upgrade}, {@code Accept}, {@code Connection-Id}, {@code Meta-*}), plus the event
  * headers, the connection's meta and the events as the body.

@@ -19,7 +19,7 @@ import org.pushpin.grip.WebSocketEventsException;
 import org.pushpin.routing.Target;
 
 /**
- * One whole answer of an {@code over_http} origin and the rules Pushpin reads it by (websocket.md §3): it counts
+ * One whole answer of an {@code over_http} origin and the rules Pushpin reads it by (docs/websocket.md §3): it counts
  * only as {@code 200} with {@code Content-Type} exactly {@code application/websocket-events}; its
  * {@code Keep-Alive-Interval} and {@code Set-Meta-*} headers; its events; and for the first request, the client's
  * {@code 101} headers or the rejection the client gets instead.

@@ -3,7 +3,7 @@ package org.pushpin.proxy;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When a failed POST of WebSocket-over-HTTP is sent again (websocket.md §3): only when the origin cannot have
+ * When a failed POST of WebSocket-over-HTTP is sent again (docs/websocket.md §3): only when the origin cannot have
  * acted on it (not reached, or the request not all sent), never the OPEN request, after 1, 2, 4, 8 and 16 s plus up
  * to 1 s, at most {@value #MAX} times in a row; an answered POST starts the count afresh. The count lives in the
  * connection (an int, not an object per connection).

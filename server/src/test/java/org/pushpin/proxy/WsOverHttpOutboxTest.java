@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.pushpin.grip.WebSocketEvent;
 
-/** Client frames into events: one per whole message, bounded, batched (websocket.md §3). */
+/** Client frames into events: one per whole message, bounded, batched (docs/websocket.md §3). */
 class WsOverHttpOutboxTest {
 
     private static TextWebSocketFrame text(String s, boolean fin) {

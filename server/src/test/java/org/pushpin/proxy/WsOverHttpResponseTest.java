@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pushpin.grip.WebSocketEventsException;
 
-/** The rules an over_http origin's answer is read by (websocket.md §3), answer by answer. */
+/** The rules an over_http origin's answer is read by (docs/websocket.md §3), answer by answer. */
 class WsOverHttpResponseTest {
 
     private static WsOverHttpResponse answer(int status, String body, String... headers) {

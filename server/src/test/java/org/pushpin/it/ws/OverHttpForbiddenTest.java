@@ -19,7 +19,7 @@ import org.pushpin.testing.TestOrigin;
 
 /**
  * A client posting {@code application/websocket-events} itself to an {@code over_http} target could forge events
- * and meta under our Grip-Sig: refused with Pushpin's 403 unless trusted (websocket.md §3, Security).
+ * and meta under our Grip-Sig: refused with Pushpin's 403 unless trusted (docs/websocket.md §3, Security).
  */
 @Timeout(30)
 class OverHttpForbiddenTest {

@@ -16,7 +16,7 @@ import org.pushpin.testing.ScriptProcess;
 
 /**
  * Fanout's own libraries against our server: {@code @fanoutio/serve-grip} + {@code @fanoutio/grip}'s
- * WebSocketContext as a WebSocket-over-HTTP origin (accept, subscribe, echo; websocket.md §3) with npm {@code ws} as
+ * WebSocketContext as a WebSocket-over-HTTP origin (accept, subscribe, echo; docs/websocket.md §3) with npm {@code ws} as
  * the client, and {@code @fanoutio/grip}'s Publisher publishing {@code ws-message} items through our control API
  * (text, binary, close).
  */

@@ -13,7 +13,7 @@ import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.ScriptProcess;
 
 /**
- * What a real WebSocket client sees through a passthrough route to a real WebSocket origin (websocket.md §1): the
+ * What a real WebSocket client sees through a passthrough route to a real WebSocket origin (docs/websocket.md §1): the
  * same checks for each client library (npm {@code ws}, Debian's python3-websockets), each paired with an echo
  * origin written with the same library. The route is a GRIP route whose origin ignores the grip extension, so
  * frames pass as they are.

@@ -21,7 +21,7 @@ import org.pushpin.testing.RawResponse;
 import org.pushpin.testing.Req;
 
 /**
- * The {@code test} target's WebSocket (websocket.md §4) over real sockets: {@code /ws} is accepted, echoes the
+ * The {@code test} target's WebSocket (docs/websocket.md §4) over real sockets: {@code /ws} is accepted, echoes the
  * client's messages and close, and gets the {@code ws-message} items published to its {@code channel=} channels
  * (default {@code test}); any other path is refused with {@code 404 no such test resource}.
  */

@@ -29,7 +29,7 @@ import org.pushpin.testing.RawClient;
 import org.pushpin.testing.Reply;
 import org.pushpin.testing.TestOrigin;
 
-/** WebSocket-over-HTTP when the origin or the client fails (websocket.md §3): retries, limits, early goodbyes. */
+/** WebSocket-over-HTTP when the origin or the client fails (docs/websocket.md §3): retries, limits, early goodbyes. */
 @Timeout(60)
 class WsOverHttpFailuresTest {
 

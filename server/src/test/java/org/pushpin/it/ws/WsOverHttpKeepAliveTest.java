@@ -15,7 +15,7 @@ import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * {@code Keep-Alive-Interval} in real time (websocket.md §3): an interval under 20 s counts as 20, and an idle
+ * {@code Keep-Alive-Interval} in real time (docs/websocket.md §3): an interval under 20 s counts as 20, and an idle
  * connection then POSTs no events after it. Takes over 20 s, so it runs only with {@code -Dpushpin.it.slow=true}
  * (the header's other rules are in WsOverHttpTest and WsOverHttpResponseTest).
  */

@@ -19,7 +19,7 @@ import org.pushpin.testing.Reply;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * The GRIP session of an over-HTTP connection (websocket.md §2 and §3): the origin's {@code c:} messages in TEXT
+ * The GRIP session of an over-HTTP connection (docs/websocket.md §2 and §3): the origin's {@code c:} messages in TEXT
  * events drive it, publishes of {@code ws-message} items reach the client, a published close and {@code detach}
  * close the origin side with a CLOSE event.
  */

@@ -23,7 +23,7 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * WebSocket-over-HTTP (websocket.md §3) as a client and an origin see it: the client keeps a real WebSocket (the
+ * WebSocket-over-HTTP (docs/websocket.md §3) as a client and an origin see it: the client keeps a real WebSocket (the
  * JDK's client, or raw bytes for the handshake), the origin gets POSTs of {@code application/websocket-events} and
  * answers with events.
  */

@@ -18,7 +18,7 @@ import org.pushpin.testing.TestOrigin;
 /**
  * Over HTTP, the subprotocol the origin picks reaches the client's 101, and a trusted client (valid Grip-Sig signed
  * with {@code upstream_key}) speaks the GRIP extension itself: its 101 carries the origin's extension and the
- * origin's {@code c:} and unprefixed messages reach it untouched (websocket.md §2, §3).
+ * origin's {@code c:} and unprefixed messages reach it untouched (docs/websocket.md §2, §3).
  */
 @Timeout(60)
 class WsOverHttpTrustTest {

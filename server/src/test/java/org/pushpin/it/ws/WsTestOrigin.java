@@ -128,6 +128,12 @@ final class WsTestOrigin implements AutoCloseable {
     private final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (!req.decoderResult().isSuccess()) {
+                // e.g. the proxy's close frame reaching a Greet connection, whose HTTP codec is still in place: not
+                // a handshake, and it must not queue a connection that a later test would take for its own
+                ctx.close();
+                return;
+            }
             Answer a = answer.apply(req);
             WsPeer peer = new WsPeer();
             peer.channel = ctx.channel();
