@@ -41,6 +41,28 @@ class WsPassthroughLimitsTest {
     /** Sends {@code bad} on one WebSocket and checks the close code it gets, and that a bystander still works. */
     private static void assertClosedWith(int code, boolean masked, WebSocketFrame bad)
             throws Exception {
+        assertClosedWith(code, masked, c -> c.peer.send(bad));
+    }
+
+    /**
+     * Sends bytes no frame encoder would make: a masked frame (mask key 0, so the payload reads as written) put
+     * straight on the socket, below the test client's codecs.
+     */
+    private static void assertClosedWithRaw(int code, int firstByte, byte[] payload) throws Exception {
+        io.netty.buffer.ByteBuf raw = Unpooled.buffer();
+        raw.writeByte(firstByte);
+        if (payload.length < 126) {
+            raw.writeByte(0x80 | payload.length);
+        } else {
+            raw.writeByte(0x80 | 126).writeShort(payload.length);
+        }
+        raw.writeInt(0).writeBytes(payload);
+        assertClosedWith(code, true, c -> c.peer.channel.pipeline().firstContext().writeAndFlush(raw)
+                .syncUninterruptibly());
+    }
+
+    private static void assertClosedWith(int code, boolean masked, java.util.function.Consumer<WsTestClient> sendBad)
+            throws Exception {
         assumeFalse(PushpinServerExtension.againstReference(),
                 "1.36 answers none of these with a close frame (none within 10 s, seen)");
         try (WsTestClient bystander = WsTestClient.connect(pushpin.httpPort(), "/bystander");
@@ -49,11 +71,19 @@ class WsPassthroughLimitsTest {
             WsPeer bystanderAtOrigin = origin.nextConnection();
             origin.nextConnection();
             c.peer.answerClose(false);
-            c.peer.send(bad);
-            WsFrame close = c.peer.next();
-            assertThat(close.type()).isEqualTo("close");
-            assertThat(close.code()).isEqualTo(code);
-            c.peer.awaitClosed();
+            sendBad.accept(c);
+            if (code < 0) {
+                // the bad frame was itself a close: Netty's decoder then ends the connection without a close
+                // frame of its own (the peer already started the closing handshake)
+                c.peer.awaitClosed();
+                WsFrame any = c.peer.poll(0);
+                assertThat(any == null ? "none" : any.type()).isIn("none", "close");
+            } else {
+                WsFrame close = c.peer.next();
+                assertThat(close.type()).isEqualTo("close");
+                assertThat(close.code()).isEqualTo(code);
+                c.peer.awaitClosed();
+            }
 
             bystander.peer.send(new TextWebSocketFrame("still here"));
             assertThat(bystanderAtOrigin.next().text()).isEqualTo("still here");
@@ -74,6 +104,22 @@ class WsPassthroughLimitsTest {
     @Test
     void anUnmaskedClientFrameIsClosedWith1002() throws Exception {
         assertClosedWith(1002, false, new TextWebSocketFrame("unmasked"));
+    }
+
+    @Test
+    void aControlFrameOver125BytesIsClosedWith1002() throws Exception {
+        assertClosedWithRaw(1002, 0x89, new byte[126]); // a ping
+    }
+
+    @Test
+    void aCloseWithACodeNotAllowedOnTheWireEndsTheConnection() throws Exception {
+        assertClosedWithRaw(-1, 0x88, new byte[] {0x03, (byte) 0xE7}); // 999
+        assertClosedWithRaw(-1, 0x88, new byte[] {0x03, (byte) 0xED}); // 1005: only for "no code"
+    }
+
+    @Test
+    void aReservedOpcodeIsClosedWith1002() throws Exception {
+        assertClosedWithRaw(1002, 0x83, new byte[] {'x'});
     }
 
     @Test
