@@ -1,5 +1,6 @@
 package org.pushpin.hold;
 
+import org.pushpin.transport.LoopFlusher;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -18,7 +19,7 @@ import org.pushpin.proxy.StreamOutput;
  *
  * <p>It is the connection's close listener itself ({@link #run()}), so holding a stream costs no extra object.
  */
-final class HeldStream implements StreamOutput, Runnable {
+final class HeldStream implements StreamOutput, Runnable, LoopFlusher.Flushable {
     private static final ByteBuf CRLF = constant("\r\n");
     private static final ByteBuf LAST_CHUNK = constant("0\r\n\r\n");
 
@@ -87,7 +88,8 @@ final class HeldStream implements StreamOutput, Runnable {
     }
 
     /** Called by the loop's flusher. */
-    void flushNow() {
+    @Override
+    public void flushNow() {
         flushQueued = false;
         if (!done) {
             client.channel().flush();

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.pushpin.timer.TimerWheel;
+import org.pushpin.transport.LoopFlusher;
 
 /**
  * One end of a relayed WebSocket once its handshake is done, behind Netty's frame codecs: hands frames to a
@@ -19,7 +20,7 @@ import org.pushpin.timer.TimerWheel;
  * {@link TimerWheel}; the timer object exists only while closing). It answers nothing by itself: pings are handed
  * on, fragments pass as frames.
  */
-abstract class WebSocketEnd extends ChannelInboundHandlerAdapter {
+abstract class WebSocketEnd extends ChannelInboundHandlerAdapter implements LoopFlusher.Flushable {
     /** How long a close frame waits for its answer before the connection is simply closed. */
     static final long CLOSE_TIMEOUT_MILLIS = 5_000;
 
@@ -30,6 +31,8 @@ abstract class WebSocketEnd extends ChannelInboundHandlerAdapter {
     private boolean closeSent;
     private boolean closeReceived;
     private boolean gone;
+    /** Encoded frames were written and the loop's flusher will flush them at the end of this round. */
+    private boolean flushQueued;
     private CloseTimer closeTimer;
 
     /** @param side who the peer is, for the log ({@code client}, {@code origin}) */
@@ -57,14 +60,29 @@ abstract class WebSocketEnd extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(frame, ctx.voidPromise());
     }
 
-    /** Writes bytes that are already encoded frames (ownership passes). */
+    /**
+     * Writes bytes that are already encoded frames (ownership passes): published messages. They are flushed once
+     * at the end of the loop's round of work ({@link LoopFlusher}), so a burst of publishes costs one socket write.
+     */
     public void writeEncoded(ByteBuf encodedFrames) {
         if (ctx == null || closeSent || !channel().isActive()) {
             encodedFrames.release();
             return;
         }
         // The frame encoder only takes WebSocketFrame objects: a ByteBuf passes it untouched.
-        ctx.writeAndFlush(encodedFrames, ctx.voidPromise());
+        ctx.write(encodedFrames, ctx.voidPromise());
+        if (!flushQueued) {
+            flushQueued = true;
+            LoopFlusher.current().add(this, ctx.channel().eventLoop());
+        }
+    }
+
+    @Override
+    public void flushNow() {
+        flushQueued = false;
+        if (channel().isActive()) {
+            ctx.flush();
+        }
     }
 
     /** Sends a close frame ({@code code} -1: none) and closes once the peer answers, or after a timeout. */

@@ -1,16 +1,23 @@
-package org.pushpin.hold;
+package org.pushpin.transport;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 
 /**
- * Flushes held streams once per run of queued work on an event loop instead of once per published item: the
+ * Flushes connections once per run of queued work on an event loop instead of once per published item: the
  * first write of a round queues one task behind the deliveries already waiting on the loop, and that task flushes
- * every stream written meanwhile. A stream that gets several items in a burst then costs one socket write, not one
- * each; a lone item waits only for the loop's queue. One instance per loop, used only from that loop.
+ * every connection written meanwhile. A connection that gets several items in a burst then costs one socket write,
+ * not one each; a lone item waits only for the loop's queue. One instance per loop, used only from that loop.
+ * Users are held SSE streams and WebSockets getting published messages.
  */
-final class LoopFlusher implements Runnable {
+public final class LoopFlusher implements Runnable {
+    /** Something written without a flush; asks {@link #add} at most once per round (it keeps its own flag). */
+    public interface Flushable {
+        /** Called once by the round it asked for: flush now. */
+        void flushNow();
+    }
+
     /** Past this many streams in one round, the list is not kept for the next (a million-room fanout). */
     private static final int KEEP_CAPACITY = 4096;
 
@@ -21,17 +28,17 @@ final class LoopFlusher implements Runnable {
         }
     };
 
-    private ArrayList<HeldStream> pending = new ArrayList<>();
+    private ArrayList<Flushable> pending = new ArrayList<>();
     /** The other list, empty: a flush round may queue streams for the next round while it walks its own. */
-    private ArrayList<HeldStream> spare = new ArrayList<>();
+    private ArrayList<Flushable> spare = new ArrayList<>();
 
     /** The flusher of the calling thread's loop. */
-    static LoopFlusher current() {
+    public static LoopFlusher current() {
         return FLUSHERS.get();
     }
 
     /** Flushes {@code stream} at the end of this round ({@code stream} asks once per round). */
-    void add(HeldStream stream, EventLoop loop) {
+    public void add(Flushable stream, EventLoop loop) {
         if (pending.isEmpty()) {
             loop.execute(this);
         }
@@ -40,7 +47,7 @@ final class LoopFlusher implements Runnable {
 
     @Override
     public void run() {
-        ArrayList<HeldStream> round = pending;
+        ArrayList<Flushable> round = pending;
         pending = spare;
         for (int i = 0; i < round.size(); i++) {
             round.get(i).flushNow();
