@@ -242,6 +242,10 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             connection.close(f.closeCode(), f.closeReason());
             return;
         }
+        if (f.action() == Action.REFRESH) {
+            connection.refresh(); // over HTTP: a request now; passthrough: nothing
+            return;
+        }
         if (f.action() != Action.SEND) {
             return; // hint: nothing for a WebSocket
         }

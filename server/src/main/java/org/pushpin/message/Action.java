@@ -4,5 +4,7 @@ package org.pushpin.message;
 public enum Action {
     SEND,
     HINT,
-    CLOSE
+    CLOSE,
+    /** {@code ws-message} only (Pushpin 1.38+): a WebSocket-over-HTTP connection posts a request to its origin now. */
+    REFRESH
 }

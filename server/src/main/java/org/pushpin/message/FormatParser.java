@@ -21,7 +21,7 @@ final class FormatParser {
     }
 
     static HttpResponseFormat httpResponse(JsonNode in) throws PublishFormatException {
-        Action action = action(in, RESPONSE);
+        Action action = action(in, RESPONSE, false);
         if (action != Action.SEND) {
             return new HttpResponseFormat(action, 200, null, List.of(), EMPTY, null, List.of());
         }
@@ -62,7 +62,7 @@ final class FormatParser {
     }
 
     static HttpStreamFormat httpStream(JsonNode in) throws PublishFormatException {
-        Action action = action(in, STREAM);
+        Action action = action(in, STREAM, false);
         if (action != Action.SEND) {
             return new HttpStreamFormat(action, EMPTY, List.of());
         }
@@ -79,7 +79,7 @@ final class FormatParser {
     }
 
     static WsMessageFormat wsMessage(JsonNode in) throws PublishFormatException {
-        Action action = action(in, WS);
+        Action action = action(in, WS, true);
         if (action == Action.CLOSE) {
             int code = -1;
             JsonNode vcode = in.get("code");
@@ -97,7 +97,7 @@ final class FormatParser {
             return new WsMessageFormat(action, WsMessageFormat.Type.TEXT, EMPTY, code,
                     reason == null || reason.isEmpty() ? null : reason, List.of());
         }
-        if (action == Action.HINT) {
+        if (action == Action.HINT || action == Action.REFRESH) {
             return new WsMessageFormat(action, WsMessageFormat.Type.TEXT, EMPTY, -1, null, List.of());
         }
         WsMessageFormat.Type type = wsType(PublishParser.optionalString(in, WS, "type"));
@@ -128,8 +128,11 @@ final class FormatParser {
         };
     }
 
-    /** Checks the object and reads {@code action}. An unknown action fails with an empty detail, as in 1.36. */
-    private static Action action(JsonNode in, String owner) throws PublishFormatException {
+    /**
+     * Checks the object and reads {@code action}. An unknown action fails with an empty detail, as in 1.36;
+     * {@code refresh} (Pushpin 1.38+) only in {@code ws-message}.
+     */
+    private static Action action(JsonNode in, String owner, boolean refreshAllowed) throws PublishFormatException {
         if (!in.isObject()) {
             throw PublishFormatException.invalid(owner + " is not an object");
         }
@@ -140,7 +143,13 @@ final class FormatParser {
         return switch (action) {
             case "hint" -> Action.HINT;
             case "close" -> Action.CLOSE;
-            default -> throw PublishFormatException.invalid(""); // "refresh" too: it arrived in 1.38
+            case "refresh" -> {
+                if (!refreshAllowed) {
+                    throw PublishFormatException.invalid("");
+                }
+                yield Action.REFRESH;
+            }
+            default -> throw PublishFormatException.invalid("");
         };
     }
 

@@ -166,6 +166,17 @@ class PublishParserTest {
     }
 
     @Test
+    void refreshIsAWsMessageActionOnly() throws Exception {
+        // Pushpin 1.38+ takes it for WebSocket-over-HTTP connections; in the HTTP formats it stays unknown
+        assertThat(one("{\"channel\":\"c\",\"ws-message\":{\"action\":\"refresh\"}}").wsMessage().action())
+                .isEqualTo(Action.REFRESH);
+        for (String format : new String[] {"http-stream", "http-response"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("{\"channel\":\"c\",\"" + format
+                    + "\":{\"action\":\"refresh\"}}")).isInstanceOf(PublishFormatException.class);
+        }
+    }
+
+    @Test
     void manyItemsKeepTheirOrder() throws Exception {
         List<PublishItem> items = PublishParser.parseRequest(("{\"items\":["
                 + "{\"channel\":\"a\",\"http-stream\":{\"content\":\"1\"}},"

@@ -129,6 +129,25 @@ class WsOverHttpSessionTest {
         WsOverHttpTest.awaitPosted(origin, "/pubclose", "CLOSE");
     }
 
+    /** Publish action {@code refresh} (Pushpin 1.38+; 1.36 refuses the item): the origin gets a request now. */
+    @Test
+    void aPublishedRefreshMakesTheConnectionPostARequestNow() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(),
+                "1.36 refuses action refresh (it arrived in 1.38)");
+        String ch = channel();
+        try (WsOverHttpClient c = subscribed("/refresh", ch)) {
+            int before = origin.requestsTo("/refresh").size();
+            pushpin.publisher().publish(Publish.item(ch).format("ws-message", "{\"action\": \"refresh\"}"));
+            org.pushpin.testing.Await.until(java.time.Duration.ofSeconds(10),
+                    () -> origin.requestsTo("/refresh").size() > before,
+                    () -> "no request after the refresh; got " + WsOverHttpTest.posted(origin, "/refresh"));
+            // a request with no events: the client sent nothing
+            assertThat(origin.requestsTo("/refresh").get(before).bodyText()).isEmpty();
+            c.text("still");
+            assertThat(c.next()).isEqualTo("text:echo:still");
+        }
+    }
+
     @Test
     void detachClosesTheOriginSideAndTheClientStaysForPublishes() throws Exception {
         String ch = channel();
