@@ -61,7 +61,7 @@ class WsPassthroughHandshakeTest {
         origin.close();
     }
 
-    private static Req upgrade(String path) {
+    static Req upgrade(String path) {
         return Req.get(path).header("Upgrade", "websocket").header("Connection", "Upgrade")
                 .header("Sec-WebSocket-Key", KEY).header("Sec-WebSocket-Version", "13");
     }

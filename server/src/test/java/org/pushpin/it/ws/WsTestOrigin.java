@@ -76,10 +76,18 @@ final class WsTestOrigin implements AutoCloseable {
     private volatile Function<FullHttpRequest, Answer> answer = r -> accept();
 
     WsTestOrigin() throws InterruptedException {
+        this(null);
+    }
+
+    /** @param tls a server TLS context: the origin speaks {@code wss://}; null: plain {@code ws://} */
+    WsTestOrigin(io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65_536),
                                 new HandshakeHandler());
                     }
