@@ -48,6 +48,7 @@ public final class PushpinServer implements AutoCloseable {
     private Hub hub;
     private ControlApiServer control;
     private EventLoopGroup controlGroup;
+    private ZeroMq zeroMq;
 
     private PushpinServer(EventLoopGroup group, RouteSource routes) {
         this.group = group;
@@ -72,7 +73,9 @@ public final class PushpinServer implements AutoCloseable {
         try {
             routes = RouteSources.open(config.proxy());
             server = new PushpinServer(group, routes);
-            Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), broker, server.metrics);
+            server.zeroMq = new ZeroMq(config.handler(), server.metrics);
+            Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), server.zeroMq.wrap(broker),
+                    server.metrics);
             server.hub = hub;
             ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics),
                     new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax()),
@@ -88,6 +91,7 @@ public final class PushpinServer implements AutoCloseable {
             }
             server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
             server.inputs.add(server.control);
+            server.zeroMq.open(hub);
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
         } catch (Exception | Error e) {
@@ -175,6 +179,9 @@ public final class PushpinServer implements AutoCloseable {
     public void close() {
         for (Input in : inputs) {
             in.close();
+        }
+        if (zeroMq != null) {
+            zeroMq.close();
         }
         if (controlGroup != null) {
             controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -28,7 +28,9 @@ public final class ServerMetrics {
         /** An item whose id was seen within {@code id_cache_ttl}; counted per item. */
         DUPLICATE_ID,
         /** An item that waited for its {@code prev-id} and was given up; counted per item. */
-        SEQUENCE
+        SEQUENCE,
+        /** A ZeroMQ input message or command that could not be read (bad framing, encoding or item); per message. */
+        MALFORMED_INPUT
     }
 
     private final LongAdder[] connectionsOpen = adders(ConnectionKind.values().length);

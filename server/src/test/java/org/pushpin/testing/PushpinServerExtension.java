@@ -374,6 +374,9 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
             c.get("proxy").put("updates_check", "off");
         }
         spec.conf.forEach((section, keys) -> c.computeIfAbsent(section, k -> new LinkedHashMap<>()).putAll(keys));
+        // tcp:// specs get the port offset added when read (as Pushpin does): write the port less the offset
+        spec.tcpSpecs.forEach((key, ports) -> c.get("handler").put(key, String.join(",", ports.stream()
+                .map(p -> "tcp://127.0.0.1:" + (p - portOffset)).toList())));
         StringBuilder sb = new StringBuilder("# written by PushpinServerExtension\n");
         c.forEach((section, keys) -> {
             sb.append('[').append(section).append("]\n");
@@ -394,6 +397,11 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
             return host + ":" + freePort(bare);
         }
         return spec;
+    }
+
+    /** A TCP port free on 127.0.0.1 right now (for specs a test puts in the config). */
+    public static int freeLocalPort() {
+        return freePort("127.0.0.1");
     }
 
     private static int freePort(String host) {
@@ -440,8 +448,18 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         private SelfSignedCert defaultCert;
         private List<String> childJvmArgs;
         private boolean controlApi;
+        private final Map<String, List<Integer>> tcpSpecs = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * {@code [handler] key=tcp://127.0.0.1:PORT,...} such that the server binds or connects exactly these
+         * ports after adding its port offset.
+         */
+        public Builder handlerTcpSpec(String key, Integer... ports) {
+            tcpSpecs.put(key, List.of(ports));
+            return this;
         }
 
         public Builder handler(String key, String value) {

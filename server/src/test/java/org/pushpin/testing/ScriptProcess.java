@@ -93,6 +93,14 @@ public final class ScriptProcess implements AutoCloseable {
         return new ScriptProcess(script, cmd, pythonDir());
     }
 
+    /** Runs {@code /usr/bin/python3 <script> <args>} in {@link #pythonDir()}; skips if python3-zmq is missing. */
+    public static ScriptProcess pythonZmq(String script, String... args) throws IOException {
+        require(works(PYTHON, "-c", "import zmq"), PYTHON + " cannot import zmq (apt-get install python3-zmq)");
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-u", script));
+        cmd.addAll(List.of(args));
+        return new ScriptProcess(script, cmd, pythonDir());
+    }
+
     private static void require(boolean ok, String what) {
         if (!ok && "required".equals(System.getProperty("pushpin.it.realClients"))) {
             throw new AssertionError("real clients are required here but " + what);

@@ -1,0 +1,91 @@
+package org.pushpin.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pushpin.broker.Broker;
+import org.pushpin.broker.InterestBroker;
+import org.pushpin.config.HandlerConfig;
+import org.pushpin.ingest.ZmqPullInput;
+import org.pushpin.ingest.ZmqSpecs;
+import org.pushpin.ingest.ZmqSubInput;
+import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.publish.Input;
+import org.pushpin.publish.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * The server's ZeroMQ sockets (publish inputs, command socket) and their one {@link ZContext}: built from the
+ * {@code [handler]} specs, each socket only when its spec is set and usable; a spec that cannot be used (ipc://)
+ * is warned about at start-up and that socket stays closed. Closes the context after its sockets.
+ */
+final class ZeroMq implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZeroMq.class);
+
+    private final HandlerConfig config;
+    private final ServerMetrics metrics;
+    private ZContext context;
+    private ZmqSubInput sub;
+    private final List<Input> inputs = new ArrayList<>();
+
+    ZeroMq(HandlerConfig config, ServerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    private ZContext context() {
+        if (context == null) {
+            context = new ZContext(1);
+        }
+        return context;
+    }
+
+    private static boolean usable(String key, String spec) {
+        if (spec == null || spec.isEmpty()) {
+            return false;
+        }
+        String problem = ZmqSpecs.problem(spec);
+        if (problem != null) {
+            LOG.warn("{}={}: {}; that socket is not opened", key, spec, problem);
+            return false;
+        }
+        return true;
+    }
+
+    /** The broker the hub gets: wrapped so the SUB input learns which channels are held, when there is one. */
+    Broker wrap(Broker broker) {
+        List<String> specs = config.pushInSubSpecs().stream().filter(s -> usable("push_in_sub_specs", s)).toList();
+        if (specs.isEmpty()) {
+            return broker;
+        }
+        sub = ZmqSubInput.create(context(), metrics);
+        return new InterestBroker(broker, sub);
+    }
+
+    /** Opens the inputs once the hub exists; returns them (the server closes them first). */
+    List<Input> open(Publisher publisher) {
+        if (sub != null) {
+            List<String> specs = config.pushInSubSpecs().stream().filter(s -> ZmqSpecs.problem(s) == null).toList();
+            sub.open(publisher, specs, config.pushInSubConnect());
+            inputs.add(sub);
+        }
+        if (usable("push_in_spec", config.pushInSpec())) {
+            inputs.add(ZmqPullInput.start(context(), config.pushInSpec(), publisher, metrics));
+        }
+        return inputs;
+    }
+
+    @Override
+    public void close() {
+        for (Input in : inputs) {
+            in.close();
+        }
+        if (sub != null && !inputs.contains(sub)) {
+            sub.close();
+        }
+        if (context != null) {
+            context.close();
+        }
+    }
+}
