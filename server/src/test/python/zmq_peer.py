@@ -5,6 +5,7 @@
                                commands {op: send, parts: [hex, ...]}
   zmq_peer.py pull SPEC        binds a PULL socket: events ready, message {parts: [hex, ...]}
   zmq_peer.py req SPEC         connects a REQ socket: commands {op: send, parts: [hex]} -> event reply {parts}
+                               (no sent event)
   zmq_peer.py dealer SPEC      connects a DEALER socket: as req, the parts sent as given (add the empty delimiter)
   zmq_peer.py sub SPEC PREFIX  connects a SUB socket subscribed to PREFIX: events message {parts}
 
@@ -69,9 +70,10 @@ def main():
             parts = [bytes.fromhex(p) for p in c['parts']]
             with lock:
                 s.send_multipart(parts)
-            emit('sent')
             if mode == 'req':
                 emit('reply', parts=hexparts(s.recv_multipart()))
+            else:
+                emit('sent')
     s.close()
     ctx.term()
 

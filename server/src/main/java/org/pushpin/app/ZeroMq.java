@@ -5,6 +5,7 @@ import java.util.List;
 import org.pushpin.broker.Broker;
 import org.pushpin.broker.InterestBroker;
 import org.pushpin.config.HandlerConfig;
+import org.pushpin.ingest.CommandSocket;
 import org.pushpin.ingest.ZmqPullInput;
 import org.pushpin.ingest.ZmqSpecs;
 import org.pushpin.ingest.ZmqSubInput;
@@ -70,8 +71,17 @@ final class ZeroMq implements AutoCloseable {
             sub.open(publisher, specs, config.pushInSubConnect());
             inputs.add(sub);
         }
-        if (usable("push_in_spec", config.pushInSpec())) {
+        boolean pull = usable("push_in_spec", config.pushInSpec());
+        if (pull) {
             inputs.add(ZmqPullInput.start(context(), config.pushInSpec(), publisher, metrics));
+        }
+        if (usable("command_spec", config.commandSpec())) {
+            String subBound = sub != null && !config.pushInSubConnect()
+                    ? config.pushInSubSpecs().stream().filter(s -> ZmqSpecs.problem(s) == null).findFirst()
+                            .orElse(null)
+                    : null;
+            inputs.add(CommandSocket.start(context(), publisher, metrics,
+                    new CommandSocket.Uris(config.commandSpec(), pull ? config.pushInSpec() : null, subBound)));
         }
         return inputs;
     }

@@ -72,7 +72,7 @@ abstract class ZmqReceiver implements Runnable {
                 try {
                     onMessage(parts);
                 } catch (RuntimeException e) {
-                    warn("message dropped: " + e);
+                    LOG.warn("{}: message dropped: an error of ours", name, e);
                 }
             }
         } catch (ZMQException e) {

@@ -34,7 +34,11 @@ public final class PublishParser {
      *                                {@code Invalid format: object does not contain 'items'}, ... (no newline)
      */
     public static List<PublishItem> parseRequest(byte[] body) throws PublishFormatException {
-        JsonNode doc = readDocument(body);
+        return parseRequest(readDocument(body));
+    }
+
+    /** A parsed request document (the control API's JSON, or a ZRPC {@code publish}'s args as a tree). */
+    public static List<PublishItem> parseRequest(JsonNode doc) throws PublishFormatException {
         if (!doc.isObject()) {
             throw PublishFormatException.of("Invalid format.");
         }

@@ -48,6 +48,9 @@ public final class TnetItems {
             String s = utf8(b);
             return s != null ? NODES.textNode(s) : NODES.textNode(Base64.getEncoder().encodeToString(b));
         }
+        if (value instanceof String s) {
+            return NODES.textNode(s);
+        }
         if (value instanceof Long l) {
             return NODES.numberNode(l);
         }
