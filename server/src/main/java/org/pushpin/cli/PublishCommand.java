@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pushpin-publish [options] <channel> [content]} (docs/publishing.md#pushpin-publish): builds the same item as
  * Pushpin 1.36's tool, checks the arguments in its order with its messages ({@code Error: ...} on stderr, exit 1), and
- * sends it to a GRIP URL ({@link PublishClient}). ZeroMQ specs are not supported yet.
+ * sends it to a GRIP URL ({@link PublishClient}) or a ZeroMQ PUSH spec ({@link ZmqPublishClient}).
  */
 public final class PublishCommand {
     static final String DEFAULT_SPEC = "http://localhost:5561";
@@ -65,12 +65,12 @@ public final class PublishCommand {
         try {
             String spec = a.spec != null ? a.spec : gripUrl != null ? gripUrl : DEFAULT_SPEC;
             Map<String, Object> item = a.item();
-            if (!spec.startsWith("http:") && !spec.startsWith("https:")) {
-                throw new PublishException("ZeroMQ specs are not supported yet (got " + spec
-                        + "); publish over HTTP with --spec http://host:port");
+            if (spec.startsWith("tcp://") || spec.startsWith("ipc://")) {
+                ZmqPublishClient.send(spec, item);
+            } else {
+                String body = PublishJson.write(Map.of("items", List.of(item)));
+                PublishClient.send(spec, a.user, body);
             }
-            String body = PublishJson.write(Map.of("items", List.of(item)));
-            PublishClient.send(spec, a.user, body);
             out.println("Published");
             out.flush();
             return 0;
