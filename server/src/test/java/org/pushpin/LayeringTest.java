@@ -28,6 +28,7 @@ class LayeringTest {
             Map.entry("app", 1),
             Map.entry("server", 2),
             Map.entry("ingest", 3),
+            Map.entry("monitor", 3),
             Map.entry("hold", 3),
             Map.entry("proxy", 4),
             Map.entry("proxy.sig", 5),

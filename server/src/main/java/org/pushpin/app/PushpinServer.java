@@ -15,6 +15,9 @@ import org.pushpin.hold.HoldHandoff;
 import org.pushpin.hold.WsGripSessions;
 import org.pushpin.hub.Hub;
 import org.pushpin.ingest.ControlApiServer;
+import org.pushpin.monitor.ConnectionMinutes;
+import org.pushpin.monitor.PrometheusEndpoint;
+import org.pushpin.monitor.PrometheusMetrics;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.ProxyContext;
 import org.pushpin.publish.Input;
@@ -49,6 +52,8 @@ public final class PushpinServer implements AutoCloseable {
     private ControlApiServer control;
     private EventLoopGroup controlGroup;
     private ZeroMq zeroMq;
+    private ConnectionMinutes minutes;
+    private PrometheusEndpoint prometheus;
 
     private PushpinServer(EventLoopGroup group, RouteSource routes) {
         this.group = group;
@@ -92,6 +97,11 @@ public final class PushpinServer implements AutoCloseable {
             server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
             server.inputs.add(server.control);
             server.zeroMq.open(hub);
+            if (config.handler().prometheus() != null) {
+                server.minutes = new ConnectionMinutes(server.metrics, group.next());
+                server.prometheus = PrometheusEndpoint.start(group, transport, config.handler().prometheus(),
+                        new PrometheusMetrics(server.metrics, server.minutes, config.handler().prometheusPrefix()));
+            }
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;
         } catch (Exception | Error e) {
@@ -182,6 +192,12 @@ public final class PushpinServer implements AutoCloseable {
         }
         if (zeroMq != null) {
             zeroMq.close();
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (minutes != null) {
+            minutes.close();
         }
         if (controlGroup != null) {
             controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

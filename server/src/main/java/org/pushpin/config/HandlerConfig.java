@@ -7,7 +7,7 @@ import java.util.List;
  * Values that are unlimited in Pushpin's code are represented by -1. {@code pushInHttpPort} is -1 when unset
  * (no HTTP control server); it already has {@code port_offset} added. A spec that is empty (missing from the
  * file, as in Pushpin's code) means that socket is not opened; specs already have {@code {rundir}},
- * {@code {ipc_prefix}} and the port offset applied. {@code prometheusPort} is -1 when unset.
+ * {@code {ipc_prefix}} and the port offset applied. {@code prometheus} is null when {@code prometheus_port} is unset.
  */
 public record HandlerConfig(
         String pushInSpec,
@@ -29,7 +29,7 @@ public record HandlerConfig(
         int statsSubscriptionTtl,
         int statsReportInterval,
         String statsFormat,
-        int prometheusPort,
+        PrometheusListen prometheus,
         String prometheusPrefix,
         boolean shareAll) {
 }

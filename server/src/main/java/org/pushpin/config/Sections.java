@@ -115,7 +115,7 @@ final class Sections {
                 s.integer("handler", "stats_subscription_ttl", 60),
                 s.integer("handler", "stats_report_interval", 10),
                 statsFormat.isBlank() ? "tnetstring" : statsFormat,
-                optionalPort(s, "handler", "prometheus_port"),
+                prometheus(s, "handler", "prometheus_port"),
                 s.string("handler", "prometheus_prefix", ""),
                 s.bool("handler", "share_all", false));
     }
@@ -160,20 +160,16 @@ final class Sections {
         }
     }
 
-    /** A port that may be left empty (-1 = off), like {@code prometheus_port}; no port offset. */
-    private static int optionalPort(Settings s, String section, String key) throws ConfigException {
+    /** {@code prometheus_port}: empty (off), {@code PORT}, {@code ADDR:PORT} or {@code ipc://PATH}; no port offset. */
+    private static PrometheusListen prometheus(Settings s, String section, String key) throws ConfigException {
         String value = s.string(section, key, "");
         if (value.isBlank()) {
-            return -1;
+            return null;
         }
         try {
-            ListenSpec spec = ListenSpec.parse(value);
-            if (spec.host() == null) {
-                return spec.port();
-            }
+            return PrometheusListen.parse(value);
         } catch (IllegalArgumentException e) {
-            // reported below
+            throw new ConfigException(s.entry(section, key).where() + ": " + e.getMessage());
         }
-        throw new ConfigException(s.entry(section, key).where() + ": invalid port \"" + value + "\"");
     }
 }

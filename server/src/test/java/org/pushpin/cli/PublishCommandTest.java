@@ -46,7 +46,7 @@ class PublishCommandTest {
         group = Transport.best().newGroup(1, new DefaultThreadFactory("publish-cli-test", true));
         publisher = new RecordingPublisher();
         server = ControlApiServer.start(group, Transport.best(), new HandlerConfig("", List.of(), false,
-                "127.0.0.1", 0, 10_000, 1_000_000, "", "", -1, -1, -1, 5000, 0, 20, 60, 0, 10, "", -1, "", false),
+                "127.0.0.1", 0, 10_000, 1_000_000, "", "", -1, -1, -1, 5000, 0, 20, 60, 0, 10, "", null, "", false),
                 publisher);
         Files.write(dir.resolve("text.txt"), "file\"data".getBytes(StandardCharsets.UTF_8));
         Files.write(dir.resolve("bin.dat"), new byte[] {'a', (byte) 0xff, 'b', '\n'});

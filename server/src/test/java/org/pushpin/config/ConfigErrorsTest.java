@@ -55,7 +55,8 @@ class ConfigErrorsTest {
         "[proxy]\\nmax_open_requests=12abc                ¦ :2: [proxy] max_open_requests: invalid integer",
         "[handler]\\npush_in_http_port=99999              ¦ :2: [handler] push_in_http_port: invalid port",
         "[handler]\\nmessage_rate=2.5                     ¦ :2: [handler] message_rate: invalid integer \"2.5\"",
-        "[handler]\\nprometheus_port=ipc://x              ¦ :2: [handler] prometheus_port: invalid port",
+        "[handler]\\nprometheus_port=127.0.0.1:x99         ¦ :2: [handler] prometheus_port: invalid port",
+        "[handler]\\nprometheus_port=ipc://               ¦ :2: [handler] prometheus_port: ipc:// without a path",
         "[handler\\nmessage_rate=1                        ¦ :1: section header without ']'",
     })
     void malformedInputNamesFileLineAndKey(String text, String message) throws Exception {

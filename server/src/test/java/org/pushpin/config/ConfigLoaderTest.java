@@ -65,7 +65,7 @@ class ConfigLoaderTest {
 
         assertThat(c.handler()).isEqualTo(new HandlerConfig("tcp://127.0.0.1:5560", List.of("tcp://127.0.0.1:5562"),
                 false, "127.0.0.1", 5561, 10000, 1000000, "ipc://" + dir + "/pushpin-stats", "tcp://127.0.0.1:5563",
-                2500, 25000, -1, 5000, 60, 20, 60, 60, 10, "tnetstring", -1, "", false));
+                2500, 25000, -1, 5000, 60, 20, 60, 60, 10, "tnetstring", null, "", false));
     }
 
     @Test
@@ -228,7 +228,7 @@ class ConfigLoaderTest {
         assertThat(c.handler().commandSpec()).isEqualTo("tcp://127.0.0.1:" + (5563 + effective));
         assertThat(c.handler().statsSpec())
                 .isEqualTo("ipc:///run/pp/" + (id == null ? "pushpin-" : "p" + id + "-") + "stats");
-        assertThat(c.handler().prometheusPort()).isEqualTo(9000);
+        assertThat(c.handler().prometheus()).isEqualTo(new PrometheusListen(null, 9000, null));
         assertThat(c.runner().httpPorts()).containsExactly(new ListenSpec(null, 7999));
     }
 
@@ -435,6 +435,6 @@ class ConfigLoaderTest {
                 ForwardedProtoMode.OFF, XffPolicy.NONE, XffPolicy.NONE, List.of("Authorization", "Cookie"), true,
                 false, true, "me", "base64:a2V5", "up", 100));
         assertThat(c.handler()).isEqualTo(new HandlerConfig("", List.of("tcp://127.0.0.1:7000"), true, "0.0.0.0",
-                -1, 5, 6, "", "", -1, -1, 1024, 7, 0, 8, 9, 11, 0, "json", -1, "pp_", true));
+                -1, 5, 6, "", "", -1, -1, 1024, 7, 0, 8, 9, 11, 0, "json", null, "pp_", true));
     }
 }

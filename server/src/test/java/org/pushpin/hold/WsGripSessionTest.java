@@ -81,7 +81,7 @@ class WsGripSessionTest {
 
     static HandlerConfig config(int subscriptionMax) {
         return new HandlerConfig("", List.of(), false, "127.0.0.1", -1, 10000, 1000000, "", "", -1, -1, -1, 5000,
-                0, subscriptionMax, 0, 60, 10, "tnetstring", -1, "", false);
+                0, subscriptionMax, 0, 60, 10, "tnetstring", null, "", false);
     }
 
     // ---- the seam's stand-in ----

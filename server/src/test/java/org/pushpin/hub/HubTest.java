@@ -78,7 +78,7 @@ class HubTest {
 
     static HandlerConfig config(int rate, int hwm, int wait, int idTtl, int linger) {
         return new HandlerConfig("", List.of(), false, "127.0.0.1", -1, 10000, 1000000, "", "", rate, hwm, -1, wait,
-                idTtl, 20, linger, 60, 10, "tnetstring", -1, "", false);
+                idTtl, 20, linger, 60, 10, "tnetstring", null, "", false);
     }
 
     private Hub hub(HandlerConfig c) {

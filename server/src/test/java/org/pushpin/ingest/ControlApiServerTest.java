@@ -54,7 +54,7 @@ class ControlApiServerTest {
 
     static HandlerConfig config(int port, int maxHeaders, int maxBody) {
         return new HandlerConfig("", List.of(), false, "127.0.0.1", port, maxHeaders, maxBody, "", "", -1, -1, -1,
-                5000, 0, 20, 60, 0, 10, "tnetstring", -1, "", false);
+                5000, 0, 20, 60, 0, 10, "tnetstring", null, "", false);
     }
 
     /** Sends the bytes as one write and reads everything until the server closes. */

@@ -1,0 +1,101 @@
+package org.pushpin.monitor;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import org.pushpin.metrics.ServerMetrics;
+
+/**
+ * What the Prometheus endpoint serves, read from {@link ServerMetrics} at scrape time (nothing is counted for it on
+ * a hot path). Pushpin's five metrics keep Pushpin's exact names ({@code request_received}, ...) so its dashboards
+ * work: the Java client would write a counter as {@code name_total}, so Pushpin's four counters are exposed untyped
+ * under the bare name (1.36 types them {@code counter}; the values and names are what queries use), the gauge as a
+ * gauge. Ours follow Prometheus conventions ({@code pushpin_*_total} counters, gauges, labels), then the JVM's and
+ * Netty's allocator memory. {@code prometheus_prefix} goes before every name, as Pushpin puts it before its own.
+ */
+public final class PrometheusMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    public PrometheusMetrics(ServerMetrics m, ConnectionMinutes minutes, String prefix) {
+        pushpin(prefix + "request_received", "Number of requests received", m::requestsProxied);
+        GaugeWithCallback.builder().name(prefix + "connection_connected").help("Number of concurrent connections")
+                .callback(cb -> cb.call(m.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
+                        + m.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET))).register(registry);
+        pushpin(prefix + "connection_minute", "Number of minutes clients have been connected", minutes::value);
+        pushpin(prefix + "message_received", "Number of messages received by the publish API", m::itemsReceived);
+        pushpin(prefix + "message_sent", "Number of messages sent to clients", m::deliveries);
+
+        GaugeWithCallback.builder().name(prefix + "pushpin_connections_open")
+                .help("Client connections open now, by kind").labelNames("kind")
+                .callback(cb -> {
+                    for (ServerMetrics.ConnectionKind k : ServerMetrics.ConnectionKind.values()) {
+                        cb.call(m.connectionsOpen(k), label(k));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_held_connections")
+                .help("Connections held by GRIP now, by kind").labelNames("kind")
+                .callback(cb -> {
+                    for (ServerMetrics.HoldKind k : ServerMetrics.HoldKind.values()) {
+                        cb.call(m.held(k), label(k));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_subscriptions")
+                .help("Channel subscriptions of held connections now")
+                .callback(cb -> cb.call(m.subscriptions())).register(registry);
+        counter(prefix + "pushpin_requests_proxied", "Client requests received", m::requestsProxied);
+        counter(prefix + "pushpin_items_received", "Publish items received by every input", m::itemsReceived);
+        counter(prefix + "pushpin_deliveries", "Messages written to held connections", m::deliveries);
+        CounterWithCallback.builder().name(prefix + "pushpin_dropped")
+                .help("Deliveries or items not delivered, by reason").labelNames("reason")
+                .callback(cb -> {
+                    for (ServerMetrics.Drop d : ServerMetrics.Drop.values()) {
+                        cb.call(m.dropped(d), label(d));
+                    }
+                }).register(registry);
+        PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
+        GaugeWithCallback.builder().name(prefix + "netty_allocator_used_bytes")
+                .help("Memory used by Netty's pooled buffer allocator").labelNames("area")
+                .callback(cb -> {
+                    cb.call(netty.usedHeapMemory(), "heap");
+                    cb.call(netty.usedDirectMemory(), "direct");
+                }).register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    private void pushpin(String name, String help, DoubleSupplier value) {
+        registry.register(() -> UnknownSnapshot.builder().name(name).help(help)
+                .dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().value(value.getAsDouble()).build())
+                .build());
+    }
+
+    /** The text exposition of everything, now. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a ByteArrayOutputStream does not throw
+        }
+        return out.toByteArray();
+    }
+}
