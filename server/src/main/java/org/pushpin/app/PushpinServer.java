@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.pushpin.broker.Broker;
 import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.config.UnappliedSettings;
 import org.pushpin.hold.HoldHandoff;
 import org.pushpin.hold.WsGripSessions;
 import org.pushpin.hub.Hub;
@@ -101,6 +102,9 @@ public final class PushpinServer implements AutoCloseable {
                 server.minutes = new ConnectionMinutes(server.metrics, group.next());
                 server.prometheus = PrometheusEndpoint.start(group, transport, config.handler().prometheus(),
                         new PrometheusMetrics(server.metrics, server.minutes, config.handler().prometheusPrefix()));
+            }
+            for (String warning : UnappliedSettings.of(config)) {
+                LOG.warn("{}", warning);
             }
             LOG.info("pushpin-java started ({} transport, {} event loops)", transport.name().toLowerCase(), threads);
             return server;

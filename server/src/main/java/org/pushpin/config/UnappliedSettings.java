@@ -1,0 +1,42 @@
+package org.pushpin.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings of a pushpin.conf that this server reads but does not apply, one warning line each, logged at
+ * start-up: a user must never believe a feature is on when it is not. Only settings that are set to something
+ * with an effect are named (a stock pushpin.conf names the stats socket; an empty {@code orig_headers_need_mark}
+ * is not worth a line). Keys of Pushpin's multi-process design (zurl, condure specs) have no counterpart here by
+ * design and are not listed (docs/configuration.md says so).
+ */
+public final class UnappliedSettings {
+    private UnappliedSettings() {
+    }
+
+    public static List<String> of(PushpinConfig c) {
+        List<String> out = new ArrayList<>();
+        HandlerConfig h = c.handler();
+        ProxyConfig p = c.proxy();
+        if (!h.statsSpec().isEmpty()) {
+            out.add("[handler] stats_spec=" + h.statsSpec() + ": the stats socket is not implemented yet; no stats "
+                    + "packets are published (stats_format, stats_report_interval, stats_subscription_ttl and "
+                    + "stats_connection_ttl have no effect either); Prometheus (prometheus_port) is");
+        }
+        if (h.shareAll()) {
+            out.add("[handler] share_all=true: request sharing is not implemented; every request goes to the origin");
+        }
+        if (p.autoCrossOrigin()) {
+            out.add("[proxy] auto_cross_origin=true: CORS and JSON-P are not implemented; no CORS headers are added");
+        }
+        if (!p.origHeadersNeedMark().isEmpty()) {
+            out.add("[proxy] orig_headers_need_mark=" + String.join(",", p.origHeadersNeedMark())
+                    + ": not applied; those headers are forwarded unmarked");
+        }
+        if (p.maxOpenRequests() >= 0) {
+            out.add("[proxy] max_open_requests=" + p.maxOpenRequests() + ": not applied; origin requests are "
+                    + "limited only by client_maxconn");
+        }
+        return out;
+    }
+}

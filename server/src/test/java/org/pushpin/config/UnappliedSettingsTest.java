@@ -1,0 +1,46 @@
+package org.pushpin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnappliedSettingsTest {
+    @TempDir
+    Path dir;
+
+    private List<String> warnings(String text) throws Exception {
+        Path conf = dir.resolve("pushpin.conf");
+        Files.writeString(conf, text);
+        return UnappliedSettings.of(ConfigLoader.load(
+                new StartOptions(conf, null, null, false, null, null, List.of()), dir, List.of()));
+    }
+
+    @Test
+    void theStockFileNamesTheStatsSocketOnly() throws Exception {
+        Path etc = Path.of("/etc/pushpin/pushpin.conf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(etc), "Debian's pushpin package not installed");
+        List<String> w = warnings(Files.readString(etc));
+        assertThat(w).hasSize(1);
+        assertThat(w.get(0)).startsWith("[handler] stats_spec=").contains("not implemented");
+    }
+
+    @Test
+    void eachSettingWithAnEffectWeDoNotHaveGetsOneLine() throws Exception {
+        List<String> w = warnings("[proxy]\nauto_cross_origin=true\norig_headers_need_mark=X-A,X-B\n"
+                + "max_open_requests=10\n[handler]\nshare_all=true\n");
+        assertThat(w).hasSize(4);
+        assertThat(w).anySatisfy(l -> assertThat(l).startsWith("[proxy] auto_cross_origin=true:"))
+                .anySatisfy(l -> assertThat(l).startsWith("[proxy] orig_headers_need_mark=X-A,X-B:"))
+                .anySatisfy(l -> assertThat(l).startsWith("[proxy] max_open_requests=10:"))
+                .anySatisfy(l -> assertThat(l).startsWith("[handler] share_all=true:"));
+    }
+
+    @Test
+    void defaultsNameNothing() throws Exception {
+        assertThat(warnings("[proxy]\nauto_cross_origin=false\n")).isEmpty();
+    }
+}
