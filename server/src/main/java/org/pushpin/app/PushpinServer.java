@@ -98,8 +98,11 @@ public final class PushpinServer implements AutoCloseable {
             server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
             server.inputs.add(server.control);
             server.zeroMq.open(hub);
-            if (config.handler().prometheus() != null) {
+            if (config.handler().prometheus() != null || server.zeroMq.statsWanted()) {
                 server.minutes = new ConnectionMinutes(server.metrics, group.next());
+            }
+            server.zeroMq.openStats(server.minutes, "pushpin-handler_" + ProcessHandle.current().pid());
+            if (config.handler().prometheus() != null) {
                 server.prometheus = PrometheusEndpoint.start(group, transport, config.handler().prometheus(),
                         new PrometheusMetrics(server.metrics, server.minutes, config.handler().prometheusPrefix()));
             }

@@ -10,6 +10,8 @@ import org.pushpin.ingest.ZmqPullInput;
 import org.pushpin.ingest.ZmqSpecs;
 import org.pushpin.ingest.ZmqSubInput;
 import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.monitor.ConnectionMinutes;
+import org.pushpin.monitor.StatsSocket;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ final class ZeroMq implements AutoCloseable {
     private final ServerMetrics metrics;
     private ZContext context;
     private ZmqSubInput sub;
+    private StatsSocket stats;
     private final List<Input> inputs = new ArrayList<>();
 
     ZeroMq(HandlerConfig config, ServerMetrics metrics) {
@@ -86,8 +89,28 @@ final class ZeroMq implements AutoCloseable {
         return inputs;
     }
 
+    /**
+     * Opens the stats socket when {@code stats_spec} is usable.
+     *
+     * @param from the instance id every packet carries
+     */
+    void openStats(ConnectionMinutes minutes, String from) {
+        if (usable("stats_spec", config.statsSpec())) {
+            stats = StatsSocket.start(context(), config.statsSpec(), config.statsFormat(),
+                    config.statsReportInterval(), metrics, minutes, from);
+        }
+    }
+
+    /** Whether {@code stats_spec} names a socket this server can open. */
+    boolean statsWanted() {
+        return !config.statsSpec().isEmpty() && ZmqSpecs.problem(config.statsSpec()) == null;
+    }
+
     @Override
     public void close() {
+        if (stats != null) {
+            stats.close();
+        }
         for (Input in : inputs) {
             in.close();
         }

@@ -4,7 +4,6 @@ import java.util.Map;
 import org.pushpin.cli.PublishCommand.PublishException;
 import org.pushpin.tnet.TnetString;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
@@ -28,27 +27,33 @@ final class ZmqPublishClient {
                     + "use tcp://");
         }
         byte[] payload = TnetString.encode(item);
-        try (ZContext zmq = new ZContext(1)) {
-            ZMQ.Socket push = zmq.createSocket(SocketType.PUSH);
+        // A plain context, not ZContext: ZContext closes its sockets again with its own linger, which dropped an
+        // item still queued when the program ended, after "Published". Here term() waits for the linger.
+        ZMQ.Context zmq = ZMQ.context(1);
+        ZMQ.Socket push = zmq.socket(SocketType.PUSH);
+        ZMQ.Socket events = zmq.socket(SocketType.PAIR);
+        try {
             push.monitor(MONITOR, ZMQ.EVENT_CONNECTED);
-            ZMQ.Socket events = zmq.createSocket(SocketType.PAIR);
             events.connect(MONITOR);
             events.setReceiveTimeOut(CONNECT_MILLIS);
+            push.setLinger(CONNECT_MILLIS);
             push.connect(spec);
-            ZMQ.Event connected = ZMQ.Event.recv(events);
-            if (connected == null) {
+            if (ZMQ.Event.recv(events) == null) {
                 push.setLinger(0);
                 throw new PublishException("could not connect to " + spec + " within "
                         + CONNECT_MILLIS / 1000 + " s");
             }
-            // connected: the part is queued on that peer's pipe, and close waits until it is written
-            push.setLinger(CONNECT_MILLIS);
+            // connected: the part goes on that peer's pipe, and closing waits (up to the linger) until it is written
             if (!push.send(payload)) {
                 throw new PublishException("could not send to " + spec);
             }
-            push.close();
         } catch (ZMQException | IllegalArgumentException e) {
+            push.setLinger(0);
             throw new PublishException("cannot publish to " + spec + ": " + e.getMessage());
+        } finally {
+            events.close();
+            push.close();
+            zmq.term();
         }
     }
 }

@@ -18,10 +18,11 @@ public final class UnappliedSettings {
         List<String> out = new ArrayList<>();
         HandlerConfig h = c.handler();
         ProxyConfig p = c.proxy();
-        if (!h.statsSpec().isEmpty()) {
-            out.add("[handler] stats_spec=" + h.statsSpec() + ": the stats socket is not implemented yet; no stats "
-                    + "packets are published (stats_format, stats_report_interval, stats_subscription_ttl and "
-                    + "stats_connection_ttl have no effect either); Prometheus (prometheus_port) is");
+        if (h.statsSpec().startsWith("tcp://")) {
+            // (an ipc:// spec is warned about where the socket would be opened)
+            out.add("[handler] stats_spec=" + h.statsSpec() + ": only activity, counts and report packets are "
+                    + "sent; conn, sub and message packets are not implemented yet (stats_subscription_ttl and "
+                    + "stats_connection_ttl have no effect)");
         }
         if (h.shareAll()) {
             out.add("[handler] share_all=true: request sharing is not implemented; every request goes to the origin");
