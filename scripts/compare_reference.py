@@ -45,6 +45,7 @@ import urllib.parse
 import urllib.request
 
 import compare_ws
+import compare_zmq
 
 ORIGIN_PORT = 18391
 DEAD_PORT = 18399          # nothing listens here: the unreachable target
@@ -1193,6 +1194,7 @@ def cmd_report(a):
 
 
 compare_ws.install(sys.modules[__name__])  # the WebSocket cases (profile 'ws')
+compare_zmq.install(sys.modules[__name__])  # the ZeroMQ cases (PULL input, command socket)
 
 
 def main():
