@@ -32,6 +32,9 @@ public final class LoadGen implements Callable<Integer> {
     List<Integer> ports;
     @Option(names = "--control", required = true, description = "the server's HTTP control API port (publish)")
     int control;
+    @Option(names = "--publish", description = "http: the control API; pull: the ZeroMQ PULL input at the control "
+            + "port - 1 (5560 + offset, as the stock pushpin.conf) (default: ${DEFAULT-VALUE})")
+    String publishVia = "http";
     @Option(names = "--pid", description = "root of the server's process tree (RSS, CPU); 0 = do not measure")
     long pid;
     @Option(names = "--jvm", description = "the server is a JVM: also measure its live heap (jcmd)")
@@ -92,6 +95,9 @@ public final class LoadGen implements Callable<Integer> {
         Deliveries deliveries = new Deliveries();
         ConnectionHolder holder = new ConnectionHolder(group, transport, ports, sources, mode, deliveries);
         Publisher publisher = new Publisher(group, transport, new InetSocketAddress("127.0.0.1", control));
+        if (publishVia.equals("pull")) {
+            publisher.usePull(control - 1);
+        }
         PlainProbe plain = new PlainProbe(new InetSocketAddress("127.0.0.1", ports.get(0)));
         ProcessTree tree = pid > 0 ? new ProcessTree(pid) : null;
         Log.line("%s: %d %s clients, %d rooms, ports %s, control %d, %s client transport, server tree %s", name, n,

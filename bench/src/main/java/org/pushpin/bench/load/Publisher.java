@@ -35,6 +35,11 @@ final class Publisher {
     private final Bootstrap bootstrap;
     private final InetSocketAddress control;
     private Channel channel;
+    /** With {@link #usePull}: the PUSH socket to the server's PULL input. */
+    private org.zeromq.ZContext zmq;
+    private org.zeromq.ZMQ.Socket push;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     Publisher(EventLoopGroup group, Transport transport, InetSocketAddress control) {
         this.control = control;
@@ -72,8 +77,36 @@ final class Publisher {
         }
     }
 
+    /**
+     * Publishes over the ZeroMQ PULL input at {@code pullPort} instead ({@code --publish pull}): each item of a
+     * body goes as one {@code J} message on a PUSH socket. Returns once queued (a PULL input answers nothing; a
+     * PUSH socket waits when the server is a high-water mark behind).
+     */
+    void usePull(int pullPort) {
+        zmq = new org.zeromq.ZContext(1);
+        push = zmq.createSocket(org.zeromq.SocketType.PUSH);
+        push.setSndHWM(100_000);
+        push.connect("tcp://127.0.0.1:" + pullPort);
+    }
+
+    private void publishPull(byte[] json) throws IOException {
+        for (com.fasterxml.jackson.databind.JsonNode item : JSON.readTree(json).get("items")) {
+            byte[] body = JSON.writeValueAsBytes(item);
+            byte[] msg = new byte[body.length + 1];
+            msg[0] = 'J';
+            System.arraycopy(body, 0, msg, 1, body.length);
+            if (!push.send(msg)) {
+                throw new IOException("PUSH send failed");
+            }
+        }
+    }
+
     /** POSTs {@code json} to {@code /publish} and returns once the server answered 200. */
     void publish(byte[] json) throws IOException, InterruptedException {
+        if (push != null) {
+            publishPull(json);
+            return;
+        }
         if (channel == null || !channel.isActive()) {
             channel = bootstrap.connect(control).sync().channel();
         }
@@ -112,6 +145,9 @@ final class Publisher {
     void close() {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
+        }
+        if (zmq != null) {
+            zmq.close();
         }
     }
 }
