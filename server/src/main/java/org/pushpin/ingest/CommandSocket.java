@@ -9,7 +9,6 @@ import org.pushpin.message.PublishFormatException;
 import org.pushpin.message.PublishParser;
 import org.pushpin.message.TnetItems;
 import org.pushpin.metrics.ServerMetrics;
-import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.pushpin.tnet.TnetString;
 import org.pushpin.tnet.TnetStringException;
@@ -26,7 +25,7 @@ import org.zeromq.ZContext;
  * is answered {@code method-not-found}. What 1.36 leaves unanswered stays unanswered (and is counted and logged):
  * a message without the empty delimiter, a payload that is not a tnetstring dict, a dict without {@code method}.
  */
-public final class CommandSocket extends ZmqReceiver implements Input {
+public final class CommandSocket extends ZmqReceiver {
     /** The specs {@code get-zmq-uris} names. */
     public record Uris(String command, String publishPull, String publishSub) {
     }
@@ -156,15 +155,5 @@ public final class CommandSocket extends ZmqReceiver implements Input {
         } else {
             r.put("condition", "bad-request");
         }
-    }
-
-    @Override
-    public String name() {
-        return super.name();
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

@@ -1,9 +1,7 @@
 package org.pushpin.ingest;
 
 import java.util.List;
-import org.pushpin.message.PublishFormatException;
 import org.pushpin.metrics.ServerMetrics;
-import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -12,7 +10,7 @@ import org.zeromq.ZContext;
  * The PULL input ({@code push_in_spec}, bound): each message is one item, one part ({@link ZmqItemDecoder}). A
  * publisher's PUSH socket waits when ours is {@link ZmqReceiver#RECEIVE_HWM} behind, so a flood is paced, not lost.
  */
-public final class ZmqPullInput extends ZmqReceiver implements Input {
+public final class ZmqPullInput extends ZmqReceiver {
     private final Publisher publisher;
     private final ServerMetrics metrics;
 
@@ -43,21 +41,6 @@ public final class ZmqPullInput extends ZmqReceiver implements Input {
             warn("message with " + parts.size() + " parts dropped (one expected)");
             return;
         }
-        try {
-            publisher.publish(List.of(ZmqItemDecoder.decode(parts.get(0), null)));
-        } catch (PublishFormatException e) {
-            metrics.dropped(ServerMetrics.Drop.MALFORMED_INPUT, 1);
-            warn("item dropped: " + e.getMessage());
-        }
-    }
-
-    @Override
-    public String name() {
-        return super.name();
-    }
-
-    @Override
-    public void close() {
-        stop();
+        publishPart(publisher, metrics, parts.get(0), null);
     }
 }

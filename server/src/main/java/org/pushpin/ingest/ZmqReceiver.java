@@ -2,6 +2,10 @@ package org.pushpin.ingest;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.pushpin.message.PublishFormatException;
+import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.publish.Input;
+import org.pushpin.publish.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -15,7 +19,7 @@ import org.zeromq.ZMQException;
  * flood waits in the sender's queue (PUSH) or is dropped by ZeroMQ (SUB), never piles up here. A bad message is
  * counted and logged (at most one line a second per socket), and the next one is read as if nothing happened.
  */
-abstract class ZmqReceiver implements Runnable {
+abstract class ZmqReceiver implements Runnable, Input {
     static final Logger LOG = LoggerFactory.getLogger("handler");
     /** Messages queued in ZeroMQ before the sender waits or the socket drops (Pushpin uses 1,000 on its inputs). */
     static final int RECEIVE_HWM = 1_000;
@@ -97,8 +101,24 @@ abstract class ZmqReceiver implements Runnable {
         LOG.warn("{}: {}{}", name, what, skipped);
     }
 
-    String name() {
+    @Override
+    public final String name() {
         return name;
+    }
+
+    @Override
+    public final void close() {
+        stop();
+    }
+
+    /** Decodes one item part and hands it over; a bad one is counted and logged, and dropped. */
+    final void publishPart(Publisher publisher, ServerMetrics metrics, byte[] part, String channel) {
+        try {
+            publisher.publish(java.util.List.of(ZmqItemDecoder.decode(part, channel)));
+        } catch (PublishFormatException e) {
+            metrics.dropped(ServerMetrics.Drop.MALFORMED_INPUT, 1);
+            warn("item dropped: " + e.getMessage());
+        }
     }
 
     /** Stops the thread (within a poll interval) and closes the socket. */

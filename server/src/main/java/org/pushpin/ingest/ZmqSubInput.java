@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pushpin.broker.InterestBroker;
-import org.pushpin.message.PublishFormatException;
 import org.pushpin.metrics.ServerMetrics;
-import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -25,7 +23,7 @@ import org.zeromq.ZContext;
  * touches the socket. In between is the state, not a queue of events: the wanted set, and the names that changed
  * since the socket last looked (each once), applied between receives.
  */
-public final class ZmqSubInput extends ZmqReceiver implements Input, InterestBroker.Listener {
+public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Listener {
     private final ServerMetrics metrics;
     private volatile Publisher publisher;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
@@ -110,21 +108,6 @@ public final class ZmqSubInput extends ZmqReceiver implements Input, InterestBro
         if (!applied.contains(channel)) {
             return; // a prefix match of a channel we hold ("ab" when we hold "a"): not ours
         }
-        try {
-            publisher.publish(List.of(ZmqItemDecoder.decode(parts.get(1), channel)));
-        } catch (PublishFormatException e) {
-            metrics.dropped(ServerMetrics.Drop.MALFORMED_INPUT, 1);
-            warn("item dropped: " + e.getMessage());
-        }
-    }
-
-    @Override
-    public String name() {
-        return super.name();
-    }
-
-    @Override
-    public void close() {
-        stop();
+        publishPart(publisher, metrics, parts.get(1), channel);
     }
 }
