@@ -38,6 +38,8 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
      * limit was not measured (1.36 sends no close frame for an oversized frame at all).
      */
     public static final int MAX_FRAME = 65_536;
+    /** Bytes of published messages a client may have waiting before it is dropped (as a held stream's limit). */
+    static final long MAX_PENDING_BYTES = 1 << 20;
 
     private final Channel channel;
     /** The upgrade request until {@link #accept} or {@link #reject}: a held WebSocket does not keep its head. */
@@ -106,6 +108,28 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
         request = null;
         response.headers().set(HttpHeaderNames.CONNECTION, "close");
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Published messages to a client that does not read them: once more than {@link #MAX_PENDING_BYTES} wait for its
+     * socket, the connection is dropped, counted ({@code SLOW_CLIENT}) and logged — as a held stream is — rather than
+     * kept growing in memory (frames from the origin are paced by backpressure instead; publishes cannot be).
+     */
+    @Override
+    public void writeEncoded(io.netty.buffer.ByteBuf encodedFrames) {
+        if (!channel.isWritable()) {
+            io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+            if (pending != null
+                    && pending.totalPendingWriteBytes() + encodedFrames.readableBytes() > MAX_PENDING_BYTES) {
+                encodedFrames.release();
+                metrics.dropped(ServerMetrics.Drop.SLOW_CLIENT, 1);
+                RequestLog.warn("dropped a WebSocket client that could not keep up (over " + MAX_PENDING_BYTES
+                        + " bytes pending)");
+                channel.close();
+                return;
+            }
+        }
+        super.writeEncoded(encodedFrames);
     }
 
     /** The connection handler behind has nothing left to do: it would count the closed connection as HTTP. */

@@ -1,0 +1,81 @@
+package org.pushpin.it.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.testing.Await;
+import org.pushpin.testing.Publish;
+import org.pushpin.testing.PushpinServerExtension;
+
+/**
+ * A WebSocket client that stops reading while publishes keep coming is dropped once 1 MiB waits for it (counted
+ * as a slow client), instead of our memory growing; a client on the same channel that reads gets everything.
+ * Ours only: the limit and the counter are ours.
+ */
+@Timeout(90)
+class WsSlowClientTest {
+    @RegisterExtension
+    static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
+            .controlApi()
+            .routes("* test")
+            .build();
+
+    @Test
+    void aClientThatDoesNotReadIsDroppedAndCountedAndTheOthersGetEverything() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(), "our limit");
+        String ch = "slow-" + System.nanoTime();
+        try (Socket slow = new Socket(); WsTestClient reader = WsTestClient.connect(pushpin.httpPort(),
+                "/ws?channel=" + ch)) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new InetSocketAddress("127.0.0.1", pushpin.httpPort()));
+            OutputStream out = slow.getOutputStream();
+            out.write(("GET /ws?channel=" + ch + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = slow.getInputStream();
+            byte[] head = new byte[12];
+            assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+            // from here the slow client reads nothing more
+
+            // both subscribed: publish until the reader sees one
+            Publish pub = pushpin.publisher();
+            for (int n = 0; ; n++) {
+                pub.publish(Publish.item(ch).format("ws-message", "{\"content\": \"sync-" + n + "\"}"));
+                WsFrame f = reader.peer.poll(200);
+                if (f != null) {
+                    break;
+                }
+                assertThat(n).as("subscribed within 100 publishes").isLessThan(100);
+            }
+            long before = pushpin.server().metrics().dropped(ServerMetrics.Drop.SLOW_CLIENT);
+            String big = "x".repeat(50_000);
+            int messages = 200; // 10 MB: more than the socket buffers and the 1 MiB limit
+            for (int i = 0; i < messages; i++) {
+                pub.publish(Publish.item(ch).format("ws-message", "{\"content\": \"" + i + big + "\"}"));
+            }
+            Await.until(Duration.ofSeconds(30),
+                    () -> pushpin.server().metrics().dropped(ServerMetrics.Drop.SLOW_CLIENT) > before,
+                    () -> "the slow client was not dropped");
+            int got = 0;
+            while (got < messages) {
+                WsFrame f = reader.peer.nextMessage();
+                if (f.text().startsWith("sync-")) {
+                    continue;
+                }
+                assertThat(f.text()).startsWith(Integer.toString(got));
+                got++;
+            }
+        }
+    }
+}
