@@ -86,6 +86,11 @@ public final class PushpinServer implements AutoCloseable {
             ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics),
                     new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax()),
                     transport, server.metrics);
+            String instance = "pushpin-handler_" + ProcessHandle.current().pid();
+            if (server.zeroMq.connectionIdsWanted()) {
+                server.metrics.connections().enable(instance);
+            }
+            server.zeroMq.openStats(hub, config.statsConnectionTtl(), instance);
             server.listeners = new Listeners(group, transport, context, config.runner().clientMaxconn(), threads);
             server.listeners.bindAll(config.runner());
             // Publishers get their own loop: a busy fanout on the client loops must not keep a publish waiting for
@@ -98,11 +103,8 @@ public final class PushpinServer implements AutoCloseable {
             server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
             server.inputs.add(server.control);
             server.zeroMq.open(hub);
-            if (config.handler().prometheus() != null || server.zeroMq.statsWanted()) {
-                server.minutes = new ConnectionMinutes(server.metrics, group.next());
-            }
-            server.zeroMq.openStats(server.minutes, "pushpin-handler_" + ProcessHandle.current().pid());
             if (config.handler().prometheus() != null) {
+                server.minutes = new ConnectionMinutes(server.metrics, group.next());
                 server.prometheus = PrometheusEndpoint.start(group, transport, config.handler().prometheus(),
                         new PrometheusMetrics(server.metrics, server.minutes, config.handler().prometheusPrefix()));
             }

@@ -5,12 +5,12 @@ import java.util.List;
 import org.pushpin.broker.Broker;
 import org.pushpin.broker.InterestBroker;
 import org.pushpin.config.HandlerConfig;
+import org.pushpin.hub.Hub;
 import org.pushpin.ingest.CommandSocket;
 import org.pushpin.ingest.ZmqPullInput;
 import org.pushpin.ingest.ZmqSpecs;
 import org.pushpin.ingest.ZmqSubInput;
 import org.pushpin.metrics.ServerMetrics;
-import org.pushpin.monitor.ConnectionMinutes;
 import org.pushpin.monitor.StatsSocket;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
@@ -90,20 +90,26 @@ final class ZeroMq implements AutoCloseable {
     }
 
     /**
-     * Opens the stats socket when {@code stats_spec} is usable.
+     * Opens the stats socket when {@code stats_spec} is usable; before clients connect.
      *
-     * @param from the instance id every packet carries
+     * @param connectionTtl {@code stats_connection_ttl} (a global setting)
+     * @param from          the instance id every packet carries
      */
-    void openStats(ConnectionMinutes minutes, String from) {
+    void openStats(Hub hub, int connectionTtl, String from) {
         if (usable("stats_spec", config.statsSpec())) {
-            stats = StatsSocket.start(context(), config.statsSpec(), config.statsFormat(),
-                    config.statsReportInterval(), metrics, minutes, from);
+            stats = StatsSocket.start(context(), new StatsSocket.Settings(config.statsSpec(), config.statsFormat(),
+                    config.statsReportInterval(), connectionTtl, config.statsSubscriptionTtl(),
+                    config.subscriptionLinger(), from), metrics, hub);
         }
     }
 
-    /** Whether {@code stats_spec} names a socket this server can open. */
-    boolean statsWanted() {
-        return !config.statsSpec().isEmpty() && ZmqSpecs.problem(config.statsSpec()) == null;
+    /** Whether the stats or the command socket will open: then connections must be known by id. */
+    boolean connectionIdsWanted() {
+        return usableQuietly(config.statsSpec()) || usableQuietly(config.commandSpec());
+    }
+
+    private static boolean usableQuietly(String spec) {
+        return spec != null && !spec.isEmpty() && ZmqSpecs.problem(spec) == null;
     }
 
     @Override

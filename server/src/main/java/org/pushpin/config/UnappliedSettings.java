@@ -20,9 +20,8 @@ public final class UnappliedSettings {
         ProxyConfig p = c.proxy();
         if (h.statsSpec().startsWith("tcp://")) {
             // (an ipc:// spec is warned about where the socket would be opened)
-            out.add("[handler] stats_spec=" + h.statsSpec() + ": only activity, counts and report packets are "
-                    + "sent; conn, sub and message packets are not implemented yet (stats_subscription_ttl and "
-                    + "stats_connection_ttl have no effect)");
+            out.add("[handler] stats_spec=" + h.statsSpec() + ": report packets carry no byte or WebSocket "
+                    + "message counters (client-*/server-* fields), and no blocks counts");
         }
         if (h.shareAll()) {
             out.add("[handler] share_all=true: request sharing is not implemented; every request goes to the origin");

@@ -94,6 +94,11 @@ final class ResponseHold extends Hold {
     }
 
     @Override
+    public Mode mode() {
+        return Mode.RESPONSE;
+    }
+
+    @Override
     ServerMetrics.HoldKind kind() {
         return ServerMetrics.HoldKind.RESPONSE;
     }
@@ -118,6 +123,7 @@ final class ResponseHold extends Hold {
             return;
         }
         end();
+        context.metrics.responseDelivered();
         try {
             exchange.respond(PublishedResponse.build(exchange, f, Filters.substitutes(this, channel) ? meta : null));
         } catch (PublishedResponse.BuildException e) {

@@ -225,6 +225,11 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
     // ---- published items ----
 
     @Override
+    public Mode mode() {
+        return Mode.WS;
+    }
+
+    @Override
     public void deliver(String channel, Published published) {
         if (closed) {
             return;

@@ -12,10 +12,13 @@ final class Delivery implements Runnable {
     final int receivers;
     /** Weight of one delivery ({@code message_block_size} blocks, else 1). */
     final int unitWeight;
+    /** Where the receivers by mode go for the stats, or null when no stats are kept. */
+    final ItemTally tally;
     int cap;
 
-    Delivery(Hub hub, LoopChannel target, Published published, int receivers, int unitWeight) {
+    Delivery(Hub hub, LoopChannel target, Published published, int receivers, int unitWeight, ItemTally tally) {
         this.hub = hub;
+        this.tally = tally;
         this.target = target;
         this.published = published;
         this.receivers = receivers;
@@ -40,10 +43,14 @@ final class Delivery implements Runnable {
     @Override
     public void run() {
         int delivered = 0;
+        int[] byMode = tally == null ? null : ItemTally.newCounts();
         try {
-            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE);
+            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode);
         } finally {
             hub.delivered(this, delivered);
+            if (tally != null) {
+                tally.done(byMode);
+            }
         }
     }
 }

@@ -55,8 +55,11 @@ final class DeliveryLimiter {
         credit = batchSize;
     }
 
-    /** Admits what fits under the high-water mark, then sends it now or when the rate allows. */
-    void offer(Delivery d) {
+    /**
+     * Admits what fits under the high-water mark, then sends it now or when the rate allows. Returns false when
+     * nothing fitted: {@code d} will never run.
+     */
+    boolean offer(Delivery d) {
         if (hwm > 0) {
             long room = hwm - queued.get();
             if (d.weight() > room) {
@@ -67,26 +70,27 @@ final class DeliveryLimiter {
                         d.published.item().channel(), lost);
                 d.cap = fits;
                 if (fits == 0) {
-                    return;
+                    return false;
                 }
             }
         }
         queued.addAndGet(d.weight());
         if (rate <= 0) {
             d.dispatch();
-            return;
+            return true;
         }
         if (waiting.isEmpty() && credit > 0) {
             // Within this interval's allowance: go now rather than wait for the next batch (up to 25 ms).
             credit -= d.cost();
             d.dispatch();
             scheduleBatch();
-            return;
+            return true;
         }
         waiting.add(d);
         if (!batchScheduled) {
             batch();
         }
+        return true;
     }
 
     /** A delivery ran on its loop: its weight leaves the queue. */

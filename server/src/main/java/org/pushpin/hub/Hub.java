@@ -60,6 +60,10 @@ public final class Hub implements Publisher, AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<String>> firstListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<String>> lastListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> recoverListeners = new CopyOnWriteArrayList<>();
+    /** The stats socket's ear, or null: then no subscriber is counted by mode and no delivery tallied. */
+    private volatile SubscriptionListener statsListener;
+    /** Hub thread: when the batch of items being sequenced now arrived from the broker (0 outside a batch). */
+    private long batchArrivedNanos;
 
     /**
      * @param kinds the kinds of held connection this instance has; each encodes every fanned-out item once
@@ -91,7 +95,7 @@ public final class Hub implements Publisher, AutoCloseable {
         HashMap<String, LoopChannel> registry = registries.computeIfAbsent(loop, l -> new HashMap<>());
         LoopChannel lc = registry.get(channel);
         if (lc == null) {
-            lc = new LoopChannel(channel, loop);
+            lc = new LoopChannel(channel, loop, statsListener != null);
             registry.put(channel, lc);
             LoopChannel added = lc;
             channels.compute(channel, (k, ci) -> {
@@ -106,6 +110,10 @@ public final class Hub implements Publisher, AutoCloseable {
         }
         if (lc.add(s)) {
             metrics.subscribed();
+            SubscriptionListener l = statsListener;
+            if (l != null) {
+                l.changed(lc.channel);
+            }
         }
         return lc.channel;
     }
@@ -155,6 +163,10 @@ public final class Hub implements Publisher, AutoCloseable {
             return;
         }
         metrics.unsubscribed();
+        SubscriptionListener l = statsListener;
+        if (l != null) {
+            l.changed(lc.channel);
+        }
         lc.lingerRequested |= linger;
         if (lc.live() == 0 && !lc.walking()) {
             release(lc);
@@ -165,6 +177,30 @@ public final class Hub implements Publisher, AutoCloseable {
     public int subscriberCount(String channel) {
         ChannelIndex ci = channels.get(channel);
         return ci == null ? 0 : ci.subscribers();
+    }
+
+    /**
+     * Subscribers of {@code mode} on {@code channel} on this instance (a moment's count, from any thread); counted
+     * only with a {@link SubscriptionListener}, else 0.
+     */
+    public int subscribers(String channel, Subscriber.Mode mode) {
+        ChannelIndex ci = channels.get(channel);
+        if (ci == null) {
+            return 0;
+        }
+        int n = 0;
+        for (LoopChannel lc : ci.loops) {
+            n += lc.live(mode);
+        }
+        return n;
+    }
+
+    /**
+     * Sets the one listener the stats socket has, before any client subscribes (subscribers of an earlier
+     * subscription are not counted by mode).
+     */
+    public void listen(SubscriptionListener listener) {
+        statsListener = listener;
     }
 
     /** Runs {@code action} for each subscriber of {@code channel}, each on its own loop (e.g. to retry holds). */
@@ -225,6 +261,7 @@ public final class Hub implements Publisher, AutoCloseable {
     /** From the broker: items to fan out on this instance, in order. */
     private void fanOutHere(List<PublishItem> copy) {
         if (!post(() -> {
+            batchArrivedNanos = System.nanoTime();
             for (PublishItem item : copy) {
                 try {
                     boolean seq = !item.noSeq() && channels.containsKey(item.channel());
@@ -233,6 +270,7 @@ public final class Hub implements Publisher, AutoCloseable {
                     LOG.warn("publish of an item on channel {} failed", item.channel(), e);
                 }
             }
+            batchArrivedNanos = 0;
         })) {
             LOG.warn("hub closed, dropping {} published items", copy.size());
         }
@@ -283,17 +321,29 @@ public final class Hub implements Publisher, AutoCloseable {
         if (ci != null) {
             Published shared = null;
             int unit = 1;
+            SubscriptionListener l = statsListener;
+            ItemTally tally = l == null ? null : new ItemTally(item, l);
             for (LoopChannel lc : ci.loops) {
                 int n = lc.live();
                 if (n <= 0) {
                     continue;
                 }
                 if (shared == null) {
-                    shared = new Published(item, kinds);
+                    // an item that waited for its prev-id counts from its release, not from its arrival
+                    long arrived = batchArrivedNanos != 0 ? batchArrivedNanos : System.nanoTime();
+                    shared = new Published(item, kinds, arrived);
                     unit = unitWeight(item);
                 }
                 receivers += n;
-                limiter.offer(new Delivery(this, lc, shared, n, unit));
+                if (tally != null) {
+                    tally.expect();
+                }
+                if (!limiter.offer(new Delivery(this, lc, shared, n, unit, tally)) && tally != null) {
+                    tally.done(null);
+                }
+            }
+            if (tally != null) {
+                tally.done(null);
             }
         }
         HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
@@ -302,6 +352,7 @@ public final class Hub implements Publisher, AutoCloseable {
     /** On the delivery's loop, after it ran. */
     void delivered(Delivery d, int count) {
         metrics.delivered(count);
+        metrics.deliveryLatency().observeNanos(System.nanoTime() - d.published.arrivedNanos());
         limiter.done(d);
         releaseIfEmpty(d.target);
     }

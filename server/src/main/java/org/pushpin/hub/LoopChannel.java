@@ -38,10 +38,22 @@ final class LoopChannel {
     boolean detached;
     /** A lingering (response hold) unsubscribe happened here: the channel lingers once it is empty. */
     boolean lingerRequested;
+    /** Live subscribers by {@link Subscriber.Mode}, kept only while the stats want them (else null). */
+    private final int[] byMode;
 
     LoopChannel(String channel, EventLoop loop) {
+        this(channel, loop, false);
+    }
+
+    LoopChannel(String channel, EventLoop loop, boolean countModes) {
         this.channel = channel;
         this.loop = loop;
+        this.byMode = countModes ? new int[Subscriber.Mode.values().length] : null;
+    }
+
+    /** Live subscribers of {@code mode} (0 when modes are not counted); any thread, a moment's value. */
+    int live(Subscriber.Mode mode) {
+        return byMode == null ? 0 : byMode[mode.ordinal()];
     }
 
     /** Live subscribers; readable from any thread. */
@@ -64,6 +76,9 @@ final class LoopChannel {
         subs[end] = s;
         end++;
         live = live + 1;
+        if (byMode != null) {
+            byMode[s.mode().ordinal()]++;
+        }
         if (index != null) {
             if ((live + 1) * 4 > index.length * 3) {
                 rebuildIndex();
@@ -86,6 +101,9 @@ final class LoopChannel {
             indexRemove(s);
         }
         live = live - 1;
+        if (byMode != null) {
+            byMode[s.mode().ordinal()]--;
+        }
         if (walking > 0) {
             subs[pos] = null;
             holes++;
@@ -110,6 +128,11 @@ final class LoopChannel {
      * it. A subscriber that throws is logged and skipped.
      */
     int deliver(Published published, int cap) {
+        return deliver(published, cap, null);
+    }
+
+    /** As {@link #deliver(Published, int)}, adding each receiver to {@code byMode[its mode]} when not null. */
+    int deliver(Published published, int cap, int[] receiversByMode) {
         int delivered = 0;
         walking++;
         try {
@@ -120,6 +143,9 @@ final class LoopChannel {
                     continue;
                 }
                 delivered++;
+                if (receiversByMode != null) {
+                    receiversByMode[s.mode().ordinal()]++;
+                }
                 try {
                     s.deliver(channel, published);
                 } catch (Throwable e) {

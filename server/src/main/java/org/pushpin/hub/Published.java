@@ -10,9 +10,11 @@ public final class Published {
     private final PublishItem item;
     private final DeliveryKind<?>[] kinds;
     private final Object[] encoded;
+    private final long arrivedNanos;
 
-    Published(PublishItem item, DeliveryKind<?>[] kinds) {
+    Published(PublishItem item, DeliveryKind<?>[] kinds, long arrivedNanos) {
         this.item = item;
+        this.arrivedNanos = arrivedNanos;
         this.kinds = kinds;
         this.encoded = new Object[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
@@ -22,6 +24,11 @@ public final class Published {
 
     public PublishItem item() {
         return item;
+    }
+
+    /** {@link System#nanoTime()} when the item reached this instance's hub (publish-to-delivery latency). */
+    long arrivedNanos() {
+        return arrivedNanos;
     }
 
     /** What {@code kind} encoded of the item (null when it had nothing); {@code kind} must be one of the hub's. */

@@ -5,10 +5,35 @@ package org.pushpin.hub;
  * loop, so an implementation needs no locks. The hub never imports the hold package: this is all it knows.
  */
 public interface Subscriber {
+    /** How a held connection gets its items: Pushpin's subscription modes, as its stats name them. */
+    enum Mode {
+        /** A long-poll: one {@code http-response}. */
+        RESPONSE("response", "http-response"),
+        /** An HTTP stream: {@code http-stream} content. */
+        STREAM("stream", "http-stream"),
+        /** A WebSocket: {@code ws-message}s. */
+        WS("ws", "ws-message");
+
+        /** The {@code mode} of a stats {@code sub} packet. */
+        public final String wire;
+        /** The {@code transport} of a stats {@code message} packet: the item format this mode takes. */
+        public final String transport;
+
+        Mode(String wire, String transport) {
+            this.wire = wire;
+            this.transport = transport;
+        }
+    }
+
     /**
      * One published item for {@code channel} (the full channel name, route prefix included). What the item's
      * encoding for this subscriber's {@link DeliveryKind} holds is shared with every other receiver: write
      * duplicates of it, never change or release it.
      */
     void deliver(String channel, Published published);
+
+    /** This subscriber's mode (for the stats); a stream unless said otherwise. */
+    default Mode mode() {
+        return Mode.STREAM;
+    }
 }

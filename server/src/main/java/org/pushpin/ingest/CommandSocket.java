@@ -122,9 +122,15 @@ public final class CommandSocket extends ZmqReceiver {
                 if (!(a.get("ids") instanceof List<?> ids)) {
                     r.put("condition", "bad-request");
                 } else {
-                    // Connection ids are not tracked here yet (they come with the stats socket's conn packets):
-                    // no id is known, so none is reported as still connected — as 1.36 answers unknown ids.
-                    r.put("value", new ArrayList<>());
+                    // the ids of those still open; an id never seen or gone is left out
+                    List<byte[]> open = new ArrayList<>();
+                    for (Object id : ids) {
+                        if (id instanceof byte[] b
+                                && metrics.connections().isOpen(new String(b, StandardCharsets.UTF_8))) {
+                            open.add(b);
+                        }
+                    }
+                    r.put("value", open);
                 }
             }
             case "refresh" -> refresh(a, r);
@@ -135,8 +141,8 @@ public final class CommandSocket extends ZmqReceiver {
 
     /**
      * {@code refresh {channel}}: every WebSocket-over-HTTP connection on the channel posts a request now (handed to
-     * the hub as a {@code ws-message} with action {@code refresh}); {@code refresh {cid}}: no connection ids are
-     * tracked here yet, so {@code item-not-found}.
+     * the hub as a {@code ws-message} with action {@code refresh}); {@code refresh {cid}}: that connection (when it
+     * is WebSocket-over-HTTP; any other open connection just succeeds), or {@code item-not-found}.
      */
     private void refresh(Map<?, ?> a, Map<String, Object> r) {
         Object channel = a.get("channel");
@@ -150,8 +156,12 @@ public final class CommandSocket extends ZmqReceiver {
             } catch (PublishFormatException e) {
                 r.put("condition", "bad-request");
             }
-        } else if (a.get("cid") instanceof byte[]) {
-            r.put("condition", "item-not-found");
+        } else if (a.get("cid") instanceof byte[] cid) {
+            if (metrics.connections().refresh(new String(cid, StandardCharsets.UTF_8))) {
+                r.put("value", null);
+            } else {
+                r.put("condition", "item-not-found");
+            }
         } else {
             r.put("condition", "bad-request");
         }

@@ -30,7 +30,17 @@ public final class ServerMetrics {
         /** An item that waited for its {@code prev-id} and was given up; counted per item. */
         SEQUENCE,
         /** A ZeroMQ input message or command that could not be read (bad framing, encoding or item); per message. */
-        MALFORMED_INPUT
+        MALFORMED_INPUT,
+        /** A stats-socket event (conn, message) not sent: too many waited for the stats thread; per event. */
+        STATS_QUEUE
+    }
+
+    /** Why a request to an origin failed (each answered with a 502 or retried at the next target). */
+    public enum OriginError {
+        /** The origin could not be reached (refused, unresolvable, TLS handshake failed). */
+        CONNECT,
+        /** The answer could not be read as HTTP, or the connection ended before it was complete. */
+        BAD_RESPONSE
     }
 
     private final LongAdder[] connectionsOpen = adders(ConnectionKind.values().length);
@@ -42,6 +52,20 @@ public final class ServerMetrics {
     private final LongAdder itemsReceived = new LongAdder();
     private final LongAdder itemsFannedOut = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
+    private final LongAdder responseDeliveries = new LongAdder();
+    private final LongAdder[] originErrors = adders(OriginError.values().length);
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final LatencyHistogram deliveryLatency = new LatencyHistogram();
+
+    /** The open connections by id (off unless the stats or command socket needs them). */
+    public ConnectionRegistry connections() {
+        return connections;
+    }
+
+    /** Publish-to-delivery latency: from an item's arrival at the hub to the end of its delivery on a loop. */
+    public LatencyHistogram deliveryLatency() {
+        return deliveryLatency;
+    }
 
     // ---- counting ----
 
@@ -95,6 +119,15 @@ public final class ServerMetrics {
         deliveries.add(n);
     }
 
+    /** A long-poll was answered with a published {@code http-response}. */
+    public void responseDelivered() {
+        responseDeliveries.increment();
+    }
+
+    public void originError(OriginError kind) {
+        originErrors[kind.ordinal()].increment();
+    }
+
     public void dropped(Drop reason, long n) {
         drops[reason.ordinal()].add(n);
     }
@@ -131,6 +164,14 @@ public final class ServerMetrics {
 
     public long deliveries() {
         return deliveries.sum();
+    }
+
+    public long responseDeliveries() {
+        return responseDeliveries.sum();
+    }
+
+    public long originErrors(OriginError kind) {
+        return originErrors[kind.ordinal()].sum();
     }
 
     public long dropped(Drop reason) {

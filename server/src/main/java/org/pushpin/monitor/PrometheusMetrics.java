@@ -8,11 +8,15 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import org.pushpin.metrics.LatencyHistogram;
 import org.pushpin.metrics.ServerMetrics;
 
 /**
@@ -63,6 +67,16 @@ public final class PrometheusMetrics {
                         cb.call(m.dropped(d), label(d));
                     }
                 }).register(registry);
+        CounterWithCallback.builder().name(prefix + "pushpin_origin_errors")
+                .help("Requests to origins that failed, by kind").labelNames("kind")
+                .callback(cb -> {
+                    for (ServerMetrics.OriginError e : ServerMetrics.OriginError.values()) {
+                        cb.call(m.originErrors(e), label(e));
+                    }
+                }).register(registry);
+        latency(prefix + "pushpin_delivery_latency_seconds",
+                "From a published item's arrival to the end of its delivery on an event loop (one per item and loop)",
+                m.deliveryLatency());
         PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
         GaugeWithCallback.builder().name(prefix + "netty_allocator_used_bytes")
                 .help("Memory used by Netty's pooled buffer allocator").labelNames("area")
@@ -85,6 +99,18 @@ public final class PrometheusMetrics {
     private void pushpin(String name, String help, DoubleSupplier value) {
         registry.register(() -> UnknownSnapshot.builder().name(name).help(help)
                 .dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().value(value.getAsDouble()).build())
+                .build());
+    }
+
+    private void latency(String name, String help, LatencyHistogram h) {
+        double[] inner = LatencyHistogram.bounds();
+        double[] bounds = java.util.Arrays.copyOf(inner, inner.length + 1);
+        bounds[inner.length] = Double.POSITIVE_INFINITY;
+        registry.register(() -> HistogramSnapshot.builder().name(name).help(help)
+                .unit(Unit.SECONDS)
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.counts()))
+                        .sum(h.sumSeconds()).build())
                 .build());
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,6 +18,8 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.UUID;
+import org.pushpin.metrics.ConnectionRegistry;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteTable;
@@ -48,6 +51,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean keepAlive;
     /** A read was asked for and no message has come since (see {@link #channelReadComplete}). */
     private boolean readWanted;
+    /** The current request in the connection registry (when it is on), until its response or hold ends. */
+    private ConnectionRegistry.Connection tracked;
 
     /**
      * @param admitted      false for a connection over {@code client_maxconn}: nothing is read from it until
@@ -186,6 +191,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (websocket && startsWebSocket(request, info, route.get(), trusted)) {
             return;
         }
+        tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.get().id(),
+                info.clientIp(), tls, null, null);
         exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route.get(), trusted));
         exchange.start();
     }
@@ -202,15 +209,40 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         keepAlive = false;
         ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
         if (route.targets().get(0).kind() == Target.Kind.TEST) {
+            trackWebSocket(clientRequest, null, null);
             new TestWebSocket(context, clientRequest, clientWebSocket(request)).start();
             return true;
         }
         if (route.targets().get(0).overHttp()) {
-            new WsOverHttp(context, clientRequest, clientWebSocket(request)).start();
+            UUID id = UUID.randomUUID();
+            WsOverHttp ws = new WsOverHttp(context, clientRequest, clientWebSocket(request), id);
+            EventLoop loop = ctx.channel().eventLoop();
+            trackWebSocket(clientRequest, id.toString(), () -> loop.execute(ws::refresh));
+            ws.start();
             return true;
         }
+        trackWebSocket(clientRequest, null, null);
         new WsPassthrough(context, clientRequest, clientWebSocket(request)).start();
         return true;
+    }
+
+    /** A WebSocket is one connection to the stats from its handshake until the client connection closes. */
+    private void trackWebSocket(ClientRequest request, String id, Runnable refresher) {
+        ConnectionRegistry registry = context.metrics().connections();
+        ConnectionRegistry.Connection c = registry.open(ConnectionRegistry.Type.WS, request.route().id(),
+                request.info().clientIp(), request.info().tls(), id, refresher);
+        if (c != null) {
+            ctx.channel().closeFuture().addListener(f -> registry.close(c));
+        }
+    }
+
+    /** The current request's response (or hold) ended. */
+    private void untrack() {
+        ConnectionRegistry.Connection c = tracked;
+        if (c != null) {
+            tracked = null;
+            context.metrics().connections().close(c);
+        }
     }
 
     /** The client half of a WebSocket upgrade on this connection. */
@@ -334,6 +366,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         exchange = null;
+        untrack();
         nextRequestOrClose();
     }
 
@@ -354,6 +387,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         streamHeld = false;
         heldCloseListener = null;
+        untrack();
         nextRequestOrClose();
     }
 
@@ -374,6 +408,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** Cuts the connection off: a response already started cannot be completed. */
     @Override
     public void abort() {
+        untrack();
         exchange = null;
         streamHeld = false;
         heldCloseListener = null;
@@ -393,6 +428,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.metrics().connectionClosed(ServerMetrics.ConnectionKind.HTTP);
+        untrack();
         ProxyExchange ex = exchange;
         exchange = null;
         if (ex != null) {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
 import java.util.List;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Target;
 
 /**
@@ -112,8 +113,10 @@ final class OriginLink implements OriginListener {
             } else if (f.isSuccess()) {
                 attach(f.channel(), false);
             } else if (failover && index + 1 < targets.size()) {
+                context.metrics().originError(ServerMetrics.OriginError.CONNECT);
                 connect(index + 1);
             } else {
+                context.metrics().originError(ServerMetrics.OriginError.CONNECT);
                 exchange.failBeforeResponse("Unable to connect to any targets. Tried: " + triedTargets());
             }
         });
@@ -208,6 +211,7 @@ final class OriginLink implements OriginListener {
             return;
         }
         if (head.decoderResult().isFailure()) {
+            context.metrics().originError(ServerMetrics.OriginError.BAD_RESPONSE);
             exchange.originFailed("Error: bad response from origin: " + head.decoderResult().cause().getMessage());
             return;
         }
@@ -255,6 +259,7 @@ final class OriginLink implements OriginListener {
             return;
         }
         close();
+        context.metrics().originError(ServerMetrics.OriginError.BAD_RESPONSE);
         exchange.originFailed("Error: origin closed the connection before the response was complete.");
     }
 

@@ -100,6 +100,10 @@ final class ProxyExchange implements TestTarget.Responder {
     /** Asks the origin again (a retry or a next link); a hold's close listener belongs to the previous answer. */
     void askOrigin() {
         closeListener = null;
+        if (origin.testTarget()) {
+            answerTest(); // the test target answers a retry as it answered the request (it holds again)
+            return;
+        }
         origin.open();
     }
 

@@ -30,7 +30,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private final ProxyContext context;
     private final ClientRequest request;
     private final ClientWebSocket client;
-    private final UUID connectionId = UUID.randomUUID(); // 32 bytes; its text (80) only while a POST is made
+    private final UUID connectionId; // also its id in the connection registry; its text only while POSTing
     private final WsOverHttpOutbox outbox = new WsOverHttpOutbox();
     private State state = State.CONNECTING;
     private int targetIndex;
@@ -59,7 +59,8 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     private boolean disconnecting;
     private boolean disconnectSent;
 
-    WsOverHttp(ProxyContext context, ClientRequest request, ClientWebSocket client) {
+    WsOverHttp(ProxyContext context, ClientRequest request, ClientWebSocket client, UUID connectionId) {
+        this.connectionId = connectionId;
         this.context = context;
         this.request = request;
         this.client = client;
@@ -350,8 +351,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             disconnecting = true;
             if (!busy()) {
                 update();
-            } else if (retryWaiting) {
-                // no point waiting for the retry of a message: the DISCONNECT says it all
+            } else if (retryWaiting) { // no point waiting for the retry of a message: DISCONNECT says it all
                 retryWaiting = false;
                 TimerWheel.of(loop()).cancel(this);
                 update();

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.Target;
 
@@ -130,6 +131,7 @@ final class WsPassthrough implements WsConnection {
 
     private void unreachable() {
         RequestLog.debug("WebSocket: unable to connect to any targets of route " + route.routeId(), null);
+        context.metrics().originError(ServerMetrics.OriginError.CONNECT);
         reject(502, "Bad Gateway");
     }
 
@@ -216,6 +218,7 @@ final class WsPassthrough implements WsConnection {
                 return;
             }
             RequestLog.warn("WebSocket origin " + (target != null ? target.address() : "?") + ": " + why);
+            context.metrics().originError(ServerMetrics.OriginError.BAD_RESPONSE);
             reject(502, "Bad Gateway");
         }
     }

@@ -28,10 +28,10 @@ class UnappliedSettingsTest {
     }
 
     @Test
-    void aTcpStatsSocketIsNamedForThePacketsItLacks() throws Exception {
+    void aTcpStatsSocketIsNamedForTheReportFieldsItLacks() throws Exception {
         List<String> w = warnings("[handler]\nstats_spec=tcp://127.0.0.1:5564\n");
         assertThat(w).singleElement().asString().startsWith("[handler] stats_spec=tcp://127.0.0.1:5564:")
-                .contains("conn, sub and message packets are not implemented");
+                .contains("no byte or WebSocket message counters");
     }
 
     @Test
