@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.pushpin.testing.HeldStream;
+import org.pushpin.testing.Publish;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pushpin.testing.PushpinServerExtension;
@@ -26,9 +28,10 @@ class PrometheusTest {
 
     @RegisterExtension
     static final PushpinServerExtension tcp = PushpinServerExtension.builder()
+            .controlApi()
             .handler("prometheus_port", "127.0.0.1:" + PORT)
             .handler("prometheus_prefix", "pp_")
-            .routes("* test")
+            .routes("*,path_beg=/down 127.0.0.1:" + PushpinServerExtension.freeLocalPort(), "* test")
             .build();
 
     @RegisterExtension
@@ -72,6 +75,37 @@ class PrometheusTest {
                     .contains("jvm_memory_used_bytes");
         }
         promtoolAccepts(body);
+    }
+
+    private static String scrape() throws Exception {
+        try (RawClient c = RawClient.connect(PORT)) {
+            return c.exchange(Req.get("/metrics")).bodyText();
+        }
+    }
+
+    private static double value(String body, String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+                + " ([0-9.eE+-]+)$").matcher(body);
+        assertThat(m.find()).as(series + " in\n" + body).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void deliveriesAreTimedAndOriginFailuresCounted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(), "ours only");
+        String before = scrape();
+        double timed = value(before, "pp_pushpin_delivery_latency_seconds_count");
+        double refused = value(before, "pp_pushpin_origin_errors_total{kind=\"connect\"}");
+        try (HeldStream s = HeldStream.open(tcp.httpPort(), Req.get("/stream?channel=prom"))) {
+            tcp.publisher().publish(Publish.item("prom").format("http-stream", "{\"content\": \"hi\\n\"}"));
+            s.awaitText("hi\n", java.time.Duration.ofSeconds(15));
+        }
+        assertThat(RawClient.exchange(tcp.httpPort(), Req.get("/down")).status()).isEqualTo(502);
+        String after = scrape();
+        assertThat(value(after, "pp_pushpin_delivery_latency_seconds_count")).isEqualTo(timed + 1);
+        assertThat(value(after, "pp_pushpin_delivery_latency_seconds_bucket{le=\"+Inf\"}")).isEqualTo(timed + 1);
+        assertThat(value(after, "pp_pushpin_origin_errors_total{kind=\"connect\"}")).isEqualTo(refused + 1);
+        promtoolAccepts(after);
     }
 
     @Test
