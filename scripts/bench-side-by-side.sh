@@ -37,6 +37,8 @@
 #       (java -cp bench/target/pushpin-bench.jar org.pushpin.bench.load.LoadGen --help lists them)
 #   BENCH_DOC [docs/benchmarks.md]: where the table is appended ("" = do not append)
 #   BENCH_PNG [docs/img/side-by-side.png]: where the plot goes ("" = no plot)
+#   BENCH_CONF_SET: more pushpin.conf settings for both servers (newline-separated section.key=value), e.g. the
+#       stats socket on: $'handler.stats_spec=tcp://127.0.0.1:5564\nhandler.prometheus_port=9100'
 #   BENCH_NOTE: a line added to the report
 # Ports (all in 19000-19999): origin 19091 (SSE), 19092 (WebSockets, restarted with each N's rooms); reference 19080, port_offset 13500 (control API 19061); ours 19081,
 # port_offset 13600 (control API 19161).
@@ -82,6 +84,7 @@ else
   unset JAVA_OPTS
 fi
 export PP_CONF_SET=$'handler.message_rate=1000000000\nhandler.message_hwm=1000000000'
+if [ -n "${BENCH_CONF_SET:-}" ]; then PP_CONF_SET+=$'\n'"$BENCH_CONF_SET"; fi
 
 work=$(mktemp -d /tmp/pp-bench-sbs.XXXXXX)
 results=$work/results.txt; : > "$results"
