@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pushpin.broker.Broker;
 import org.pushpin.broker.EmbeddedBroker;
+import org.pushpin.broker.RedisBroker;
 import org.pushpin.config.PushpinConfig;
 import org.pushpin.config.UnappliedSettings;
 import org.pushpin.hold.HoldHandoff;
@@ -63,13 +64,17 @@ public final class PushpinServer implements AutoCloseable {
 
     /**
      * Binds every listener of {@code config} (port 0 = ephemeral), the HTTP control API when
-     * {@code push_in_http_port} is set, and starts serving with the in-process broker.
+     * {@code push_in_http_port} is set, and starts serving with the broker {@code [cluster]} names (the in-process
+     * one by default, Redis with {@code broker=redis}).
      */
     public static PushpinServer start(PushpinConfig config) throws Exception {
-        return start(config, new EmbeddedBroker());
+        return start(config, null);
     }
 
-    /** As {@link #start(PushpinConfig)}, with publishes shared through {@code broker} (closed with the server). */
+    /**
+     * As {@link #start(PushpinConfig)}, with publishes shared through {@code broker} (closed with the server), or
+     * through the one {@code [cluster]} names when it is null.
+     */
     public static PushpinServer start(PushpinConfig config, Broker broker) throws Exception {
         Transport transport = Transport.best();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -79,6 +84,10 @@ public final class PushpinServer implements AutoCloseable {
         try {
             routes = RouteSources.open(config.proxy());
             server = new PushpinServer(group, routes);
+            if (broker == null) {
+                broker = config.cluster().redis() ? new RedisBroker(config.cluster(), server.metrics)
+                        : new EmbeddedBroker();
+            }
             server.zeroMq = new ZeroMq(config.handler(), server.metrics);
             Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), server.zeroMq.wrap(broker),
                     server.metrics);
@@ -117,7 +126,9 @@ public final class PushpinServer implements AutoCloseable {
             if (server != null) {
                 server.close();
             } else {
-                broker.close();
+                if (broker != null) {
+                    broker.close();
+                }
                 if (routes instanceof AutoCloseable c) {
                     c.close();
                 }

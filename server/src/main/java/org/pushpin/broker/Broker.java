@@ -27,8 +27,12 @@ public interface Broker extends AutoCloseable {
     /** Called once, before anything else. */
     void start(Fanout local);
 
-    /** An accepted publish (items in the order the publisher sent them); returns at once. */
-    void publish(List<PublishItem> items);
+    /**
+     * An accepted publish (items in the order the publisher sent them); returns at once. The stage completes once
+     * the engine has the items (at once for an in-process broker), or fails when it cannot take them (the engine is
+     * unreachable): the publisher must then hear of it, never be told it was accepted.
+     */
+    CompletionStage<Void> publish(List<PublishItem> items);
 
     /**
      * This instance got its first subscriber of {@code channel}. The returned stage completes once publishes on it

@@ -21,12 +21,13 @@ public final class EmbeddedBroker implements Broker {
     }
 
     @Override
-    public void publish(List<PublishItem> items) {
+    public CompletionStage<Void> publish(List<PublishItem> items) {
         Fanout f = local;
         if (f == null) {
             throw new IllegalStateException("broker not started");
         }
         f.fanOut(items);
+        return IN_FORCE;
     }
 
     @Override

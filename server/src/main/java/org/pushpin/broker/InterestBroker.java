@@ -31,8 +31,8 @@ public final class InterestBroker implements Broker {
     }
 
     @Override
-    public void publish(List<PublishItem> items) {
-        inner.publish(items);
+    public CompletionStage<Void> publish(List<PublishItem> items) {
+        return inner.publish(items);
     }
 
     @Override

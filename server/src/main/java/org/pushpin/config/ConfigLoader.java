@@ -114,7 +114,8 @@ public final class ConfigLoader {
                 settings.integer("global", "stats_connection_ttl", 120),
                 Sections.runner(settings, options, configDir, wd, rundir),
                 Sections.proxy(settings, options, configDir),
-                Sections.handler(settings));
+                Sections.handler(settings),
+                Sections.cluster(settings));
     }
 
     private static Path findConfig(StartOptions options, Path wd, List<Path> candidates) throws ConfigException {

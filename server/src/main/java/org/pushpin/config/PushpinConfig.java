@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param portOffset added to every {@code tcp://} port and to {@code push_in_http_port} (already applied to those
  *                   values): {@code port_offset}, or 10 × {@code --id} when the id is above 0 (as in Pushpin, the
  *                   id's offset replaces the file's)
+ * @param cluster    {@code [cluster]}: the broker instances share channels through
  */
 public record PushpinConfig(
         Path configFile,
@@ -20,5 +21,6 @@ public record PushpinConfig(
         int statsConnectionTtl,
         RunnerConfig runner,
         ProxyConfig proxy,
-        HandlerConfig handler) {
+        HandlerConfig handler,
+        ClusterConfig cluster) {
 }

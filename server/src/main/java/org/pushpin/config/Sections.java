@@ -85,6 +85,22 @@ final class Sections {
                 s.integer("proxy", "max_open_requests", -1));
     }
 
+    static ClusterConfig cluster(Settings s) throws ConfigException {
+        String broker = s.string("cluster", "broker", "none").trim();
+        if (broker.isEmpty()) {
+            broker = "none";
+        }
+        if (!broker.equals("none") && !broker.equals("redis")) {
+            throw new ConfigException("[cluster] broker=" + broker + ": unknown (none or redis)");
+        }
+        String url = s.string("cluster", "redis_url", ClusterConfig.NONE.redisUrl()).trim();
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new ConfigException("[cluster] redis_url=" + url + ": not a redis:// or rediss:// URL");
+        }
+        return new ClusterConfig(broker, url, s.string("cluster", "redis_prefix", ClusterConfig.NONE.redisPrefix()),
+                s.bool("cluster", "redis_sharded", false));
+    }
+
     static HandlerConfig handler(Settings s) throws ConfigException {
         List<String> subSpecs = new ArrayList<>(s.list("handler", "push_in_sub_specs", List.of()));
         String subSpec = s.string("handler", "push_in_sub_spec", "");

@@ -252,10 +252,10 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /** An accepted publish: to the broker, which hands back what this instance fans out. */
     @Override
-    public void publish(List<PublishItem> items) {
+    public CompletionStage<Void> publish(List<PublishItem> items) {
         List<PublishItem> copy = List.copyOf(items);
         metrics.itemsReceived(copy.size());
-        broker.publish(copy);
+        return broker.publish(copy);
     }
 
     /** From the broker: items to fan out on this instance, in order. */

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.pushpin.publish.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,34 +58,52 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, ControlRequest req) {
-        ControlReply reply = handOver(ControlApi.handle(req));
-        if (LOG.isInfoEnabled()) {
-            String uri = new String(req.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-            LOG.info("control: {} {} code={} {}{}", req.method(), uri, reply.code(), reply.body().length(),
-                    reply.items() > -1 ? " items=" + reply.items() : "");
-        }
-        respond(ctx, reply, req.http10());
+        ControlReply reply = ControlApi.handle(req);
+        done = true; // one request per connection: nothing more is read while the answer is pending
+        handOver(reply).whenComplete((answer, e) -> ctx.executor().execute(() -> {
+            if (LOG.isInfoEnabled()) {
+                String uri = new String(req.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                LOG.info("control: {} {} code={} {}{}", req.method(), uri, answer.code(), answer.body().length(),
+                        answer.items() > -1 ? " items=" + answer.items() : "");
+            }
+            respond(ctx, answer, req.http10());
+        }));
     }
 
     /**
-     * Hands the items over before answering: publish() only queues them (delivery still follows the 200), and a
+     * Hands the items over, then answers: publish() only queues them here (delivery still follows the 200), and a
      * publisher that waits for each 200 then sees its items delivered in the order it sent them, even when its next
-     * request lands on another event loop. A hand-over that fails (a broker that cannot take the publish) is answered
-     * with a 503, never with a 200: nothing is lost without the publisher hearing of it.
+     * request lands on another event loop. With a cluster broker the answer waits until the broker has the items;
+     * a hand-over that fails (the broker cannot take the publish) is answered with a 503, never with a 200: nothing
+     * is lost without the publisher hearing of it.
      */
-    private ControlReply handOver(ControlReply reply) {
+    private CompletableFuture<ControlReply> handOver(ControlReply reply) {
+        CompletableFuture<ControlReply> answer = new CompletableFuture<>();
         try {
-            if (!reply.publish().isEmpty()) {
-                publisher.publish(reply.publish());
-            }
             if (reply.recover()) {
                 publisher.recover();
             }
-            return reply;
+            if (reply.publish().isEmpty()) {
+                answer.complete(reply);
+                return answer;
+            }
+            publisher.publish(reply.publish()).whenComplete((v, e) -> {
+                if (e == null) {
+                    answer.complete(reply);
+                } else {
+                    answer.complete(refused(e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause() : e));
+                }
+            });
         } catch (RuntimeException e) {
-            LOG.warn("control: publishing failed", e);
-            return ControlReply.text(503, "Service Unavailable", "Publish failed: " + e.getMessage() + "\n");
+            answer.complete(refused(e));
         }
+        return answer;
+    }
+
+    private static ControlReply refused(Throwable e) {
+        LOG.warn("control: publishing failed: {}", e.toString());
+        return ControlReply.text(503, "Service Unavailable", "Publish failed: " + e.getMessage() + "\n");
     }
 
     private void respond(ChannelHandlerContext ctx, ControlReply reply, boolean http10) {

@@ -53,6 +53,12 @@ public final class ServerMetrics {
     private final LongAdder itemsFannedOut = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder responseDeliveries = new LongAdder();
+    private final LongAdder brokerPublished = new LongAdder();
+    private final LongAdder brokerPublishFailed = new LongAdder();
+    private final LongAdder brokerReceived = new LongAdder();
+    private final LongAdder brokerUpstreamChannels = new LongAdder();
+    private final LongAdder brokerReconnects = new LongAdder();
+    private volatile boolean brokerConnected;
     private final LongAdder[] originErrors = adders(OriginError.values().length);
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final LatencyHistogram deliveryLatency = new LatencyHistogram();
@@ -122,6 +128,60 @@ public final class ServerMetrics {
     /** A long-poll was answered with a published {@code http-response}. */
     public void responseDelivered() {
         responseDeliveries.increment();
+    }
+
+    // ---- the cluster broker (Redis) ----
+
+    public void brokerConnected(boolean connected) {
+        brokerConnected = connected;
+    }
+
+    /** Items the broker's engine took. */
+    public void brokerPublished(int n) {
+        brokerPublished.add(n);
+    }
+
+    /** Items refused because the engine could not take them (the publisher was told). */
+    public void brokerPublishFailed(int n) {
+        brokerPublishFailed.add(n);
+    }
+
+    /** Items that came back from the engine to fan out here. */
+    public void brokerReceived(int n) {
+        brokerReceived.add(n);
+    }
+
+    /** Channels this instance subscribes to upstream (+1 / -1). */
+    public void brokerUpstreamChannels(int delta) {
+        brokerUpstreamChannels.add(delta);
+    }
+
+    public void brokerReconnected() {
+        brokerReconnects.increment();
+    }
+
+    public boolean brokerIsConnected() {
+        return brokerConnected;
+    }
+
+    public long brokerPublished() {
+        return brokerPublished.sum();
+    }
+
+    public long brokerPublishFailed() {
+        return brokerPublishFailed.sum();
+    }
+
+    public long brokerReceived() {
+        return brokerReceived.sum();
+    }
+
+    public long brokerUpstreamChannels() {
+        return brokerUpstreamChannels.sum();
+    }
+
+    public long brokerReconnects() {
+        return brokerReconnects.sum();
     }
 
     public void originError(OriginError kind) {

@@ -49,8 +49,9 @@ class BrokerSeamTest {
         }
 
         @Override
-        public void publish(List<PublishItem> items) {
+        public CompletionStage<Void> publish(List<PublishItem> items) {
             published.add(items);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

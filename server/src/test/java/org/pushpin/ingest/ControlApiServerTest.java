@@ -265,8 +265,9 @@ class ControlApiServerTest {
     void aPublishThePublisherCannotTakeIsAnsweredWithAnErrorNotA200() throws Exception {
         Publisher refusing = new Publisher() {
             @Override
-            public void publish(List<PublishItem> items) {
-                throw new IllegalStateException("broker unreachable");
+            public java.util.concurrent.CompletionStage<Void> publish(List<PublishItem> items) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("broker unreachable"));
             }
 
             @Override

@@ -1,6 +1,8 @@
 package org.pushpin.ingest;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,9 @@ public final class RecordingPublisher implements Publisher {
     private final AtomicInteger recovers = new AtomicInteger();
 
     @Override
-    public void publish(List<PublishItem> items) {
+    public CompletionStage<Void> publish(List<PublishItem> items) {
         batches.add(List.copyOf(items));
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

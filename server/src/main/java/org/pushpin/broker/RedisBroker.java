@@ -1,0 +1,290 @@
+package org.pushpin.broker;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pushpin.config.ClusterConfig;
+import org.pushpin.message.PublishFormatException;
+import org.pushpin.message.PublishItem;
+import org.pushpin.message.PublishItemJson;
+import org.pushpin.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Instances share one channel space through Redis pub/sub ({@code [cluster] broker=redis}, docs/scaling.md). Each
+ * accepted item is one PUBLISH (SPUBLISH when sharded) on {@code <prefix><channel>}, its payload the item as the
+ * publish API's JSON; an instance SUBSCRIBEs to the channels it holds and fans out what Redis sends back — its own
+ * publishes included, so every instance, this one too, sees one order per channel: Redis's. De-duplication by
+ * {@code id} and {@code prev-id} sequencing run in each instance's hub on that order, so they decide alike
+ * everywhere without talking to each other.
+ *
+ * <p>Connections: one for publishing (commands pipelined, answered in order), {@value #SUB_CONNECTIONS} for
+ * subscriptions, a channel always on the same one (by hash). SUBSCRIBE/UNSUBSCRIBE requests are batched: what the
+ * hub asks for in a burst goes out as one command per connection. Redis traffic per publish is one message per
+ * instance that holds the channel, whatever the number of connections held.
+ *
+ * <p>Faults: while Redis is unreachable a publish fails at once (Lettuce rejects commands on a disconnected
+ * connection): the control API answers 503. Lettuce reconnects by itself; on each reconnect of a subscription
+ * connection this broker subscribes again to every channel it holds there (it does not rely on the library's own
+ * resubscription, which does not cover sharded channels).
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger("cluster");
+    static final int SUB_CONNECTIONS = 2;
+
+    private record Op(boolean subscribe, String channel, CompletableFuture<Void> done) {
+    }
+
+    private final ClusterConfig config;
+    private final ServerMetrics metrics;
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], byte[]> pub;
+    private final List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
+    /** Channels subscribed (or being subscribed) upstream, by subscription connection. */
+    private final List<Set<String>> held = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private volatile Fanout local;
+    private volatile boolean closed;
+
+    /** Connects (fails when Redis cannot be reached at start: the server does not start without its broker). */
+    public RedisBroker(ClusterConfig config, ServerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.client = RedisClient.create(RedisURI.create(config.redisUrl()));
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+            this.pub = client.connect(ByteArrayCodec.INSTANCE);
+            for (int i = 0; i < SUB_CONNECTIONS; i++) {
+                StatefulRedisPubSubConnection<byte[], byte[]> c = client.connectPubSub(ByteArrayCodec.INSTANCE);
+                c.addListener(new Messages());
+                subs.add(c);
+                held.add(ConcurrentHashMap.newKeySet());
+            }
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+        client.addListener(new Reconnects());
+        metrics.brokerConnected(true);
+        LOG.info("cluster: redis broker at {} (prefix {}{})", RedisURI.create(config.redisUrl()).toString(),
+                config.redisPrefix(), config.redisSharded() ? ", sharded pub/sub" : "");
+    }
+
+    @Override
+    public void start(Fanout local) {
+        this.local = local;
+    }
+
+    private byte[] key(String channel) {
+        return (config.redisPrefix() + channel).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private int connectionOf(String channel) {
+        return Math.floorMod(channel.hashCode(), SUB_CONNECTIONS);
+    }
+
+    // ---- publishing ----
+
+    @Override
+    public CompletionStage<Void> publish(List<PublishItem> items) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        List<CompletableFuture<Long>> sent = new ArrayList<>(items.size());
+        for (PublishItem item : items) {
+            byte[] payload = PublishItemJson.encode(item);
+            RedisFuture<Long> f = config.redisSharded()
+                    ? pub.async().spublish(key(item.channel()), payload)
+                    : pub.async().publish(key(item.channel()), payload);
+            sent.add(f.toCompletableFuture());
+        }
+        return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).handle((v, e) -> {
+            if (e != null) {
+                metrics.brokerPublishFailed(items.size());
+                throw new BrokerUnavailableException("Redis broker unavailable: " + rootMessage(e));
+            }
+            metrics.brokerPublished(items.size());
+            return null;
+        });
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+
+    // ---- subscriptions (hub thread) ----
+
+    @Override
+    public CompletionStage<Void> subscribe(String channel) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        held.get(connectionOf(channel)).add(channel);
+        metrics.brokerUpstreamChannels(1);
+        enqueue(new Op(true, channel, done));
+        return done;
+    }
+
+    @Override
+    public void unsubscribe(String channel) {
+        if (held.get(connectionOf(channel)).remove(channel)) {
+            metrics.brokerUpstreamChannels(-1);
+        }
+        enqueue(new Op(false, channel, null));
+    }
+
+    private void enqueue(Op op) {
+        ops.add(op);
+        if (flushScheduled.compareAndSet(false, true)) {
+            client.getResources().eventExecutorGroup().execute(this::flush);
+        }
+    }
+
+    /** Sends what was asked since the last flush: runs of the same request on one connection as one command. */
+    private void flush() {
+        flushScheduled.set(false);
+        List<Op> run = new ArrayList<>();
+        Op op;
+        while ((op = ops.poll()) != null) {
+            if (!run.isEmpty() && (run.get(0).subscribe != op.subscribe
+                    || connectionOf(run.get(0).channel) != connectionOf(op.channel))) {
+                send(run);
+                run = new ArrayList<>();
+            }
+            run.add(op);
+        }
+        if (!run.isEmpty()) {
+            send(run);
+        }
+    }
+
+    private void send(List<Op> run) {
+        StatefulRedisPubSubConnection<byte[], byte[]> c = subs.get(connectionOf(run.get(0).channel));
+        byte[][] keys = new byte[run.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key(run.get(i).channel);
+        }
+        RedisFuture<Void> f;
+        if (run.get(0).subscribe) {
+            f = config.redisSharded() ? c.async().ssubscribe(keys) : c.async().subscribe(keys);
+        } else {
+            f = config.redisSharded() ? c.async().sunsubscribe(keys) : c.async().unsubscribe(keys);
+        }
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                // not in force yet: the holds wait; a reconnect subscribes again to everything held
+                LOG.warn("cluster: {} of {} channels failed: {}", run.get(0).subscribe ? "subscribe" : "unsubscribe",
+                        keys.length, e.toString());
+                return;
+            }
+            for (Op o : run) {
+                if (o.done != null) {
+                    o.done.complete(null);
+                }
+            }
+        });
+    }
+
+    /** After a reconnect: subscribe again to every channel held on that connection. */
+    private void resubscribe(int index) {
+        List<String> channels = new ArrayList<>(held.get(index));
+        metrics.brokerReconnected();
+        LOG.info("cluster: redis subscription connection {} reconnected; subscribing again to {} channels", index,
+                channels.size());
+        for (String ch : channels) {
+            enqueue(new Op(true, ch, null));
+        }
+    }
+
+    private final class Reconnects implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection == pub) {
+                metrics.brokerConnected(true);
+            }
+            for (int i = 0; i < subs.size(); i++) {
+                if (subs.get(i) == connection) {
+                    resubscribe(i);
+                }
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == pub && !closed) {
+                metrics.brokerConnected(false);
+                LOG.warn("cluster: lost the redis connection; publishes are refused until it is back");
+            }
+        }
+
+        @Override
+        public void onRedisExceptionCaught(RedisChannelHandler<?, ?> connection, Throwable cause) {
+            LOG.debug("cluster: redis connection error: {}", cause.toString());
+        }
+    }
+
+    // ---- from Redis (Lettuce's threads) ----
+
+    private final class Messages extends RedisPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(byte[] channel, byte[] message) {
+            received(message);
+        }
+
+        @Override
+        public void smessage(byte[] shardChannel, byte[] message) {
+            received(message);
+        }
+    }
+
+    private void received(byte[] message) {
+        Fanout f = local;
+        if (f == null) {
+            return;
+        }
+        try {
+            PublishItem item = PublishItemJson.decode(message);
+            metrics.brokerReceived(1);
+            f.fanOut(List.of(item));
+        } catch (PublishFormatException e) {
+            metrics.dropped(ServerMetrics.Drop.MALFORMED_INPUT, 1);
+            LOG.warn("cluster: a message from redis could not be read: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            for (StatefulRedisPubSubConnection<byte[], byte[]> c : subs) {
+                c.close();
+            }
+            pub.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+}

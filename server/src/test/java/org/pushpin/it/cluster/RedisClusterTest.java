@@ -1,0 +1,154 @@
+package org.pushpin.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.pushpin.testing.Await;
+import org.pushpin.testing.HeldStream;
+import org.pushpin.testing.Publish;
+import org.pushpin.testing.PushpinServerExtension;
+import org.pushpin.testing.RedisServer;
+import org.pushpin.testing.Req;
+
+/**
+ * Three instances sharing one channel space through a real Redis ({@code [cluster] broker=redis}): two in this JVM,
+ * one as a process of its own. Clients hold streams on every instance (the {@code test} target's
+ * {@code /stream?channel=}); a publish to any instance reaches each of them once; an {@code id} is delivered once
+ * whichever instance it was published to; Redis restarted under held streams: publishes are refused (503) while it
+ * is down and delivered again once it is back; an instance killed leaves the others serving.
+ */
+@Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisClusterTest {
+    private static final AtomicInteger CHANNELS = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(1)
+    static final RedisServer redis = new RedisServer();
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(2)
+    static final PushpinServerExtension a = instance().build();
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(3)
+    static final PushpinServerExtension b = instance().build();
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(4)
+    static final PushpinServerExtension c = instance().inChildJvm().build();
+
+    private static PushpinServerExtension.Builder instance() {
+        return PushpinServerExtension.builder()
+                .controlApi()
+                .set("cluster", "broker", "redis")
+                .set("cluster", "redis_url", redis.url())
+                .set("cluster", "redis_prefix", "it:")
+                .handler("id_cache_ttl", "60")
+                .routes("* test");
+    }
+
+    @BeforeEach
+    void oursOnly() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(),
+                "the reference has no Redis broker");
+    }
+
+    private static String channel() {
+        return "cluster-" + CHANNELS.incrementAndGet() + "-" + System.nanoTime();
+    }
+
+    /** A held stream whose subscription is in force cluster-wide (nothing is sent before it is). */
+    private static HeldStream hold(PushpinServerExtension on, String channel) throws Exception {
+        HeldStream s = HeldStream.open(on.httpPort(), Req.get("/stream?channel=" + channel));
+        s.awaitText("[stream opened]\n", WAIT);
+        return s;
+    }
+
+    private static Publish.Item content(String channel, String text) {
+        return Publish.item(channel).format("http-stream", "{\"content\": " + Publish.quote(text) + "}");
+    }
+
+    @Test
+    @Order(1)
+    void aPublishToOneInstanceReachesEveryInstanceOnce() throws Exception {
+        String ch = channel();
+        try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch); HeldStream sc = hold(c, ch)) {
+            a.publisher().publish(content(ch, "one\n"));
+            c.publisher().publish(content(ch, "two\n"));
+            b.publisher().publish(content(ch, "end\n"));
+            for (HeldStream s : List.of(sa, sb, sc)) {
+                s.awaitText("end\n", WAIT);
+                assertThat(s.text()).isEqualTo("[stream opened]\none\ntwo\nend\n");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anIdIsDeliveredOnceWhicheverInstanceItWasPublishedTo() throws Exception {
+        String ch = channel();
+        try (HeldStream sa = hold(a, ch); HeldStream sc = hold(c, ch)) {
+            a.publisher().publish(content(ch, "first\n").id("x1"));
+            b.publisher().publish(content(ch, "again\n").id("x1"));
+            c.publisher().publish(content(ch, "end\n"));
+            for (HeldStream s : List.of(sa, sc)) {
+                s.awaitText("end\n", WAIT);
+                assertThat(s.text()).isEqualTo("[stream opened]\nfirst\nend\n");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void publishesAreRefusedWhileRedisIsDownAndDeliveredOnceItIsBack() throws Exception {
+        String ch = channel();
+        try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch)) {
+            redis.stop();
+            // refused, never answered 200 and lost: once the instance saw the connection go, every publish is a 503
+            Await.until(WAIT, () -> a.publisher().send(content(ch, "lost?\n")).statusCode() == 503,
+                    () -> "no 503 while Redis is down");
+            HttpResponse<String> refused = b.publisher().send(content(ch, "lost?\n"));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("Redis");
+            redis.start();
+            // delivery resumes: the instances reconnect and subscribe again to what they hold
+            AtomicInteger n = new AtomicInteger();
+            Await.until(WAIT, () -> {
+                a.publisher().send(content(ch, "back-" + n.incrementAndGet() + "\n"));
+                return sb.text().contains("back-");
+            }, () -> "no delivery after Redis came back; b got " + sb.text());
+            a.publisher().publish(content(ch, "end\n"));
+            for (HeldStream s : List.of(sa, sb)) {
+                s.awaitText("end\n", WAIT);
+                assertThat(s.text()).doesNotContain("lost?");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anInstanceKilledLeavesTheOthersServing() throws Exception {
+        String ch = channel();
+        try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch); HeldStream sc = hold(c, ch)) {
+            c.close(); // the child JVM is killed
+            assertThat(sc.awaitEnd(WAIT)).isTrue();
+            b.publisher().publish(content(ch, "still\n"));
+            for (HeldStream s : List.of(sa, sb)) {
+                s.awaitText("still\n", WAIT);
+                assertThat(s.text()).isEqualTo("[stream opened]\nstill\n");
+            }
+        }
+    }
+}
