@@ -47,7 +47,11 @@ def main():
         while True:
             try:
                 parts = s.recv_multipart()
-            except zmq.ZMQError:
+            except zmq.ZMQError as e:
+                if e.errno in (zmq.EAGAIN, zmq.EINTR):
+                    continue
+                if e.errno != zmq.ETERM and e.errno != zmq.ENOTSOCK:
+                    emit('error', message=str(e))  # never end silently: a test waiting on events must hear of it
                 return
             if mode == 'xpub':
                 if parts and parts[0][:1] == b'\x01':

@@ -14,7 +14,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +50,7 @@ public final class RedisBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
     static final int SUB_CONNECTIONS = 2;
 
-    private record Op(boolean subscribe, String channel, CompletableFuture<Void> done) {
+    private record Op(boolean subscribe, String channel) {
     }
 
     private final ClusterConfig config;
@@ -58,8 +58,12 @@ public final class RedisBroker implements Broker {
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> pub;
     private final List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
-    /** Channels subscribed (or being subscribed) upstream, by subscription connection. */
-    private final List<Set<String>> held = new ArrayList<>();
+    /**
+     * Channels subscribed (or being subscribed) upstream, by subscription connection, each with the stage the hub
+     * waits on: completed by the first SUBSCRIBE that Redis acknowledges, be it the first try or the one after a
+     * reconnect.
+     */
+    private final List<Map<String, CompletableFuture<Void>>> held = new ArrayList<>();
     private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile Fanout local;
@@ -80,7 +84,7 @@ public final class RedisBroker implements Broker {
                 StatefulRedisPubSubConnection<byte[], byte[]> c = client.connectPubSub(ByteArrayCodec.INSTANCE);
                 c.addListener(new Messages());
                 subs.add(c);
-                held.add(ConcurrentHashMap.newKeySet());
+                held.add(new ConcurrentHashMap<>());
             }
         } catch (RuntimeException e) {
             client.shutdown();
@@ -141,19 +145,20 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> subscribe(String channel) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        held.get(connectionOf(channel)).add(channel);
-        metrics.brokerUpstreamChannels(1);
-        enqueue(new Op(true, channel, done));
-        return done;
+        CompletableFuture<Void> inForce = new CompletableFuture<>();
+        if (held.get(connectionOf(channel)).put(channel, inForce) == null) {
+            metrics.brokerUpstreamChannels(1);
+        }
+        enqueue(new Op(true, channel));
+        return inForce;
     }
 
     @Override
     public void unsubscribe(String channel) {
-        if (held.get(connectionOf(channel)).remove(channel)) {
+        if (held.get(connectionOf(channel)).remove(channel) != null) {
             metrics.brokerUpstreamChannels(-1);
         }
-        enqueue(new Op(false, channel, null));
+        enqueue(new Op(false, channel));
     }
 
     private void enqueue(Op op) {
@@ -193,6 +198,7 @@ public final class RedisBroker implements Broker {
         } else {
             f = config.redisSharded() ? c.async().sunsubscribe(keys) : c.async().unsubscribe(keys);
         }
+        Map<String, CompletableFuture<Void>> heldHere = held.get(connectionOf(run.get(0).channel));
         f.whenComplete((v, e) -> {
             if (e != null) {
                 // not in force yet: the holds wait; a reconnect subscribes again to everything held
@@ -200,9 +206,12 @@ public final class RedisBroker implements Broker {
                         keys.length, e.toString());
                 return;
             }
-            for (Op o : run) {
-                if (o.done != null) {
-                    o.done.complete(null);
+            if (run.get(0).subscribe) {
+                for (Op o : run) {
+                    CompletableFuture<Void> inForce = heldHere.get(o.channel);
+                    if (inForce != null) {
+                        inForce.complete(null);
+                    }
                 }
             }
         });
@@ -210,12 +219,12 @@ public final class RedisBroker implements Broker {
 
     /** After a reconnect: subscribe again to every channel held on that connection. */
     private void resubscribe(int index) {
-        List<String> channels = new ArrayList<>(held.get(index));
+        List<String> channels = new ArrayList<>(held.get(index).keySet());
         metrics.brokerReconnected();
         LOG.info("cluster: redis subscription connection {} reconnected; subscribing again to {} channels", index,
                 channels.size());
         for (String ch : channels) {
-            enqueue(new Op(true, ch, null));
+            enqueue(new Op(true, ch));
         }
     }
 

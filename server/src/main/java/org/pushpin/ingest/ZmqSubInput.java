@@ -90,9 +90,11 @@ public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Lis
             changed.remove(channel);
             boolean want = wanted.contains(channel);
             if (want && applied.add(channel)) {
-                socket.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                boolean ok = socket.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                LOG.debug("zmq sub input: subscribe {} ({})", channel, ok);
             } else if (!want && applied.remove(channel)) {
-                socket.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+                boolean ok = socket.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+                LOG.debug("zmq sub input: unsubscribe {} ({})", channel, ok);
             }
         }
     }

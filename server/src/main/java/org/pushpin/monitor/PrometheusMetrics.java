@@ -74,6 +74,19 @@ public final class PrometheusMetrics {
                         cb.call(m.originErrors(e), label(e));
                     }
                 }).register(registry);
+        counter(prefix + "pushpin_broker_published", "Items the cluster broker (Redis) took", m::brokerPublished);
+        counter(prefix + "pushpin_broker_publish_failures",
+                "Items the cluster broker could not take (the publisher was answered 503)", m::brokerPublishFailed);
+        counter(prefix + "pushpin_broker_received", "Items that came back from the cluster broker to fan out here",
+                m::brokerReceived);
+        counter(prefix + "pushpin_broker_reconnects", "Reconnects of the cluster broker's subscription connections",
+                m::brokerReconnects);
+        GaugeWithCallback.builder().name(prefix + "pushpin_broker_upstream_channels")
+                .help("Channels this instance subscribes to at the cluster broker")
+                .callback(cb -> cb.call(m.brokerUpstreamChannels())).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_broker_connected")
+                .help("1 while the cluster broker's publish connection is up (0 without a cluster broker)")
+                .callback(cb -> cb.call(m.brokerIsConnected() ? 1 : 0)).register(registry);
         latency(prefix + "pushpin_delivery_latency_seconds",
                 "From a published item's arrival to the end of its delivery on an event loop (one per item and loop)",
                 m.deliveryLatency());

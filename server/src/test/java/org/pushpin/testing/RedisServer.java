@@ -82,25 +82,44 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** {@code PUBSUB NUMSUB channel}: how many connections subscribe to it (-1 when Redis cannot be asked). */
+    public long numsub(String channel) {
+        List<String> lines = reply("PUBSUB NUMSUB " + channel, 4);
+        return lines.size() == 4 && lines.get(3).startsWith(":") ? Long.parseLong(lines.get(3).substring(1)) : -1;
+    }
+
     /** One inline command's first reply line ({@code +PONG}, {@code :3}, ...), or null when it cannot connect. */
     public String command(String inline) {
+        List<String> lines = reply(inline, 1);
+        return lines.isEmpty() ? null : lines.get(0);
+    }
+
+    /** The first {@code n} lines of an inline command's reply (fewer when it cannot connect or the reply ends). */
+    private List<String> reply(String inline, int n) {
+        List<String> out = new java.util.ArrayList<>();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            OutputStream request = s.getOutputStream();
+            request.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            request.flush();
             InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.append((char) c);
+            while (out.size() < n) {
+                StringBuilder line = new StringBuilder();
+                int c;
+                while ((c = in.read()) != -1 && c != '\n') {
+                    if (c != '\r') {
+                        line.append((char) c);
+                    }
                 }
+                if (c == -1) {
+                    break;
+                }
+                out.add(line.toString());
             }
-            return line.toString();
         } catch (IOException e) {
-            return null;
+            // not reachable: what was read so far
         }
+        return out;
     }
 }

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,6 +25,7 @@ import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.RedisServer;
 import org.pushpin.testing.Req;
+import org.pushpin.testing.ScriptProcess;
 
 /**
  * Three instances sharing one channel space through a real Redis ({@code [cluster] broker=redis}): two in this JVM,
@@ -32,6 +39,7 @@ import org.pushpin.testing.Req;
 class RedisClusterTest {
     private static final AtomicInteger CHANNELS = new AtomicInteger();
     private static final Duration WAIT = Duration.ofSeconds(20);
+    static final int PULL = PushpinServerExtension.freeLocalPort();
 
     @RegisterExtension
     @org.junit.jupiter.api.Order(1)
@@ -39,7 +47,7 @@ class RedisClusterTest {
 
     @RegisterExtension
     @org.junit.jupiter.api.Order(2)
-    static final PushpinServerExtension a = instance().build();
+    static final PushpinServerExtension a = instance().handlerTcpSpec("push_in_spec", PULL).build();
 
     @RegisterExtension
     @org.junit.jupiter.api.Order(3)
@@ -112,6 +120,38 @@ class RedisClusterTest {
 
     @Test
     @Order(3)
+    void aPublishOverZeroMqToOneInstanceReachesTheOthers() throws Exception {
+        String ch = channel();
+        try (HeldStream sb = hold(b, ch); HeldStream sc = hold(c, ch);
+             ScriptProcess push = ScriptProcess.pythonZmq("zmq_peer.py", "push", "tcp://127.0.0.1:" + PULL)) {
+            push.expect("ready");
+            byte[] item = ("J{\"channel\": \"" + ch + "\", "
+                    + "\"formats\": {\"http-stream\": {\"content\": \"zmq\\n\"}}}").getBytes(StandardCharsets.UTF_8);
+            push.send(Map.of("op", "send", "parts", List.of(HexFormat.of().formatHex(item))));
+            push.expect("sent");
+            sb.awaitText("zmq\n", WAIT);
+            sc.awaitText("zmq\n", WAIT);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void redisCarriesOneSubscriptionPerInstanceHoldingAChannelWhateverItsConnections() throws Exception {
+        String ch = channel();
+        try (HeldStream a1 = hold(a, ch); HeldStream a2 = hold(a, ch); HeldStream a3 = hold(a, ch);
+             HeldStream b1 = hold(b, ch)) {
+            assertThat(redis.numsub("it:" + ch)).as("subscribers at Redis: one per instance").isEqualTo(2);
+            a.publisher().publish(content(ch, "x\n"));
+            for (HeldStream s : List.of(a1, a2, a3, b1)) {
+                s.awaitText("x\n", WAIT);
+            }
+        }
+        // the last client of the channel gone: each instance unsubscribes upstream
+        Await.until(WAIT, () -> redis.numsub("it:" + ch) == 0, () -> "still subscribed at Redis");
+    }
+
+    @Test
+    @Order(4)
     void publishesAreRefusedWhileRedisIsDownAndDeliveredOnceItIsBack() throws Exception {
         String ch = channel();
         try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch)) {
@@ -122,6 +162,15 @@ class RedisClusterTest {
             HttpResponse<String> refused = b.publisher().send(content(ch, "lost?\n"));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("Redis");
+            // a client that comes while Redis is down is held once its subscription is in force, when Redis is back
+            String later = channel();
+            CompletableFuture<HeldStream> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return hold(b, later);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
             redis.start();
             // delivery resumes: the instances reconnect and subscribe again to what they hold
             AtomicInteger n = new AtomicInteger();
@@ -134,11 +183,15 @@ class RedisClusterTest {
                 s.awaitText("end\n", WAIT);
                 assertThat(s.text()).doesNotContain("lost?");
             }
+            try (HeldStream sl = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                a.publisher().publish(content(later, "for-later\n"));
+                sl.awaitText("for-later\n", WAIT);
+            }
         }
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anInstanceKilledLeavesTheOthersServing() throws Exception {
         String ch = channel();
         try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch); HeldStream sc = hold(c, ch)) {
