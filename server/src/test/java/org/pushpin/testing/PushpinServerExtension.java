@@ -91,6 +91,11 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
         return server;
     }
 
+    /** The server's process (child JVM or reference mode), e.g. to pause it; empty in-process. */
+    public java.util.Optional<ProcessHandle> process() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
     /** The first plain HTTP port. */
     public int httpPort() {
         return http.get(0).getPort();

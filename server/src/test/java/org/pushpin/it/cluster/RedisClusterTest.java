@@ -192,6 +192,31 @@ class RedisClusterTest {
 
     @Test
     @Order(5)
+    void aStalledInstanceSlowsNoOtherAndCatchesUpWhenItResumes() throws Exception {
+        String ch = channel();
+        long pid = c.process().orElseThrow().pid();
+        try (HeldStream sa = hold(a, ch); HeldStream sc = hold(c, ch)) {
+            signal("STOP", pid); // the child JVM stops: it reads nothing from Redis or its clients
+            try {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(b.publisher().send(content(ch, "m" + i + "\n")).statusCode()).isEqualTo(200);
+                }
+                sa.awaitText("m19\n", WAIT); // the others are served at once
+            } finally {
+                signal("CONT", pid);
+            }
+            sc.awaitText("m19\n", WAIT); // Redis kept what it had for the stalled one
+            assertThat(sc.text()).isEqualTo(sa.text());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    @Test
+    @Order(6)
     void anInstanceKilledLeavesTheOthersServing() throws Exception {
         String ch = channel();
         try (HeldStream sa = hold(a, ch); HeldStream sb = hold(b, ch); HeldStream sc = hold(c, ch)) {
