@@ -115,7 +115,8 @@ public final class ConfigLoader {
                 Sections.runner(settings, options, configDir, wd, rundir),
                 Sections.proxy(settings, options, configDir),
                 Sections.handler(settings),
-                Sections.cluster(settings));
+                Sections.cluster(settings),
+                Sections.timeouts(settings));
     }
 
     private static Path findConfig(StartOptions options, Path wd, List<Path> candidates) throws ConfigException {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  *                   values): {@code port_offset}, or 10 × {@code --id} when the id is above 0 (as in Pushpin, the
  *                   id's offset replaces the file's)
  * @param cluster    {@code [cluster]}: the broker instances share channels through
+ * @param timeouts   client and origin timeouts
  */
 public record PushpinConfig(
         Path configFile,
@@ -22,5 +23,6 @@ public record PushpinConfig(
         RunnerConfig runner,
         ProxyConfig proxy,
         HandlerConfig handler,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        TimeoutsConfig timeouts) {
 }

@@ -85,6 +85,12 @@ final class Sections {
                 s.integer("proxy", "max_open_requests", -1));
     }
 
+    static TimeoutsConfig timeouts(Settings s) throws ConfigException {
+        return new TimeoutsConfig(
+                s.integerAtLeast("runner", "client_request_timeout", TimeoutsConfig.DEFAULTS.clientRequestSeconds(), 0),
+                s.integerAtLeast("proxy", "origin_timeout", TimeoutsConfig.DEFAULTS.originSeconds(), 0));
+    }
+
     static ClusterConfig cluster(Settings s) throws ConfigException {
         String broker = s.string("cluster", "broker", "none").trim();
         if (broker.isEmpty()) {

@@ -39,6 +39,8 @@ public final class ServerMetrics {
     public enum OriginError {
         /** The origin could not be reached (refused, unresolvable, TLS handshake failed). */
         CONNECT,
+        /** No bytes from the origin within {@code origin_timeout} of asking for them. */
+        TIMEOUT,
         /** The answer could not be read as HTTP, or the connection ended before it was complete. */
         BAD_RESPONSE
     }

@@ -24,6 +24,7 @@ import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteTable;
 import org.pushpin.routing.Target;
+import org.pushpin.timer.TimerWheel;
 
 /**
  * The last handler of a client connection: takes one request at a time (auto-read is off and a
@@ -53,6 +54,39 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean readWanted;
     /** The current request in the connection registry (when it is on), until its response or hold ends. */
     private ConnectionRegistry.Connection tracked;
+    /** On the loop's timer wheel while a request head is awaited ({@code client_request_timeout}); else null. */
+    private RequestDeadline requestDeadline;
+
+    /** A client that does not complete a request head in time is disconnected (slowloris, idle keep-alive). */
+    private final class RequestDeadline extends TimerWheel.Timer {
+        @Override
+        protected void onTimeout() {
+            requestDeadline = null;
+            if (exchange == null && !streamHeld && ctx.channel().isActive()) {
+                RequestLog.debug("client sent no complete request within "
+                        + context.config().timeouts().clientRequestSeconds() + " s: closing", null);
+                ctx.close();
+            }
+        }
+    }
+
+    /** Starts waiting for a request head (none is in progress). */
+    private void awaitRequest() {
+        int seconds = context.config().timeouts().clientRequestSeconds();
+        if (seconds > 0 && requestDeadline == null) {
+            requestDeadline = new RequestDeadline();
+            TimerWheel.of(ctx.executor()).schedule(requestDeadline, seconds * 1000L);
+        }
+    }
+
+    /** A request head arrived, or the connection closed. */
+    private void requestArrived() {
+        RequestDeadline d = requestDeadline;
+        if (d != null) {
+            requestDeadline = null;
+            TimerWheel.of(ctx.executor()).cancel(d);
+        }
+    }
 
     /**
      * @param admitted      false for a connection over {@code client_maxconn}: nothing is read from it until
@@ -76,6 +110,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     public void channelActive(ChannelHandlerContext ctx) {
         context.metrics().connectionOpened(ServerMetrics.ConnectionKind.HTTP);
         if (admitted) {
+            awaitRequest();
             read();
         }
         ctx.fireChannelActive();
@@ -85,6 +120,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == admittedEvent && !admitted) {
             admitted = true;
+            awaitRequest();
             read();
             return;
         }
@@ -95,6 +131,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readWanted = false;
         if (msg instanceof HttpRequest request) {
+            requestArrived();
             onRequest(request);
             if (msg instanceof HttpContent content && exchange != null) {
                 exchange.onClientContent(content);
@@ -256,6 +293,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         boolean again = keepAlive;
         var f = ctx.writeAndFlush(r);
         if (again) {
+            awaitRequest();
             read();
         } else {
             f.addListener(ChannelFutureListener.CLOSE);
@@ -399,6 +437,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void nextRequestOrClose() {
         if (keepAlive) {
             requestHandlers.restore(ctx.pipeline());
+            awaitRequest();
             read();
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -428,6 +467,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.metrics().connectionClosed(ServerMetrics.ConnectionKind.HTTP);
+        requestArrived();
         untrack();
         ProxyExchange ex = exchange;
         exchange = null;

@@ -44,9 +44,12 @@ final class OriginConnector {
     private final Transport transport;
     private volatile SslContext verifying;
     private volatile SslContext insecure;
+    private final long originTimeoutMillis;
 
-    OriginConnector(Transport transport) {
+    /** @param originTimeoutMillis origin inactivity limit ({@code origin_timeout}), 0 = none */
+    OriginConnector(Transport transport, long originTimeoutMillis) {
         this.transport = transport;
+        this.originTimeoutMillis = originTimeoutMillis;
     }
 
     ChannelFuture connect(EventLoop loop, OriginKey key) {
@@ -66,7 +69,7 @@ final class OriginConnector {
                         p.addLast("codec", new HttpClientCodec(8192, MAX_ORIGIN_HEADER_SIZE, 65_536));
                         // Pushpin (via zurl) always gives clients identity bodies.
                         p.addLast("inflate", new HttpContentDecompressor(0));
-                        p.addLast("origin", new OriginHandler(key));
+                        p.addLast("origin", new OriginHandler(key, originTimeoutMillis));
                     }
                 });
         if (inJvm) {

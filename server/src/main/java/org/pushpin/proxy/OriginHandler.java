@@ -1,22 +1,77 @@
 package org.pushpin.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import org.pushpin.timer.TimerWheel;
 
 /**
  * Last handler of an origin connection: hands decoded response parts to the exchange that leased the connection.
  * While the connection idles in the pool there is no listener: anything the origin sends then is unexpected and
  * the connection is closed; a close removes it from the pool.
+ *
+ * <p>Origin inactivity ({@code origin_timeout}, 600 s as 1.36): while a read asked for by the exchange waits for the
+ * origin, this connection is on the loop's timer wheel; nothing arriving in time closes it, which the exchange
+ * answers with Pushpin's 502 (or a cut, once the response started). A read not asked for — the client is slow and
+ * the exchange stopped reading — is not the origin's fault and is not timed.
  */
-final class OriginHandler extends ChannelInboundHandlerAdapter {
+final class OriginHandler extends ChannelDuplexHandler {
     private final OriginKey key;
+    private final long timeoutMillis;
     private OriginListener listener;
+    private Inactivity inactivity;
+    private ChannelHandlerContext ctx;
 
-    OriginHandler(OriginKey key) {
+    /** The origin's silence: one per connection, made on its first timed read. */
+    private final class Inactivity extends TimerWheel.Timer {
+        @Override
+        protected void onTimeout() {
+            if (listener != null) {
+                RequestLog.debug("origin " + key.host() + ":" + key.port() + " sent nothing for " + timeoutMillis
+                        + " ms: closing", null);
+                timedOut = true;
+                ctx.close();
+            }
+        }
+    }
+
+    /** The close was ours, for inactivity: the exchange is told so. */
+    private boolean timedOut;
+
+    /** @param timeoutMillis origin inactivity limit, 0 = none */
+    OriginHandler(OriginKey key, long timeoutMillis) {
         this.key = key;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (listener != null && timeoutMillis > 0) {
+            if (inactivity == null) {
+                inactivity = new Inactivity();
+            }
+            if (!inactivity.isScheduled()) {
+                TimerWheel.of(ctx.executor()).schedule(inactivity, timeoutMillis);
+            }
+        }
+        ctx.read();
+    }
+
+    private void quiet() {
+        if (inactivity != null && inactivity.isScheduled()) {
+            TimerWheel.of(ctx.executor()).cancel(inactivity);
+        }
+    }
+
+    boolean timedOut() {
+        return timedOut;
     }
 
     OriginKey key() {
@@ -29,10 +84,12 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
 
     void detach() {
         this.listener = null;
+        quiet();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        quiet();
         OriginListener l = listener;
         if (l == null) {
             ReferenceCountUtil.release(msg);
@@ -60,6 +117,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        quiet();
         OriginListener l = listener;
         listener = null;
         if (l != null) {

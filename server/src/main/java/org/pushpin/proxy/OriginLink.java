@@ -252,13 +252,22 @@ final class OriginLink implements OriginListener {
         if (exchange.isDone()) {
             return;
         }
-        if (reused && response == null && request.bytes() == 0 && request.complete() && !exchange.answering()) {
+        OriginHandler handler = channel == null ? null : channel.pipeline().get(OriginHandler.class);
+        boolean timedOut = handler != null && handler.timedOut();
+        if (!timedOut && reused && response == null && request.bytes() == 0 && request.complete()
+                && !exchange.answering()) {
             // A pooled connection the origin closed just as we reused it: try once more on a fresh one.
             channel = null;
             connectNew(key(target), targetIndex, false);
             return;
         }
         close();
+        if (timedOut) {
+            context.metrics().originError(ServerMetrics.OriginError.TIMEOUT);
+            exchange.originFailed("Error: origin sent nothing for "
+                    + context.config().timeouts().originSeconds() + " s.");
+            return;
+        }
         context.metrics().originError(ServerMetrics.OriginError.BAD_RESPONSE);
         exchange.originFailed("Error: origin closed the connection before the response was complete.");
     }

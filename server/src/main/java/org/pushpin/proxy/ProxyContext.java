@@ -28,7 +28,7 @@ public final class ProxyContext {
         this.signing = ConfiguredSigning.create(config);
         this.gripHandoff = Objects.requireNonNull(gripHandoff, "gripHandoff");
         this.wsSessions = Objects.requireNonNull(wsSessions, "wsSessions");
-        this.connector = new OriginConnector(transport);
+        this.connector = new OriginConnector(transport, config.timeouts().originSeconds() * 1000L);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
