@@ -55,6 +55,7 @@ public final class PushpinServer implements AutoCloseable {
     private EventLoopGroup controlGroup;
     private ZeroMq zeroMq;
     private ConnectionMinutes minutes;
+    private ProxyContext context;
     private PrometheusEndpoint prometheus;
 
     private PushpinServer(EventLoopGroup group, RouteSource routes) {
@@ -92,7 +93,8 @@ public final class PushpinServer implements AutoCloseable {
             Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), server.zeroMq.wrap(broker),
                     server.metrics);
             server.hub = hub;
-            ProxyContext context = new ProxyContext(config, routes, new HoldHandoff(hub, server.metrics),
+            ProxyContext context = server.context = new ProxyContext(config, routes,
+                    new HoldHandoff(hub, server.metrics),
                     new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax()),
                     transport, server.metrics);
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
@@ -204,9 +206,46 @@ public final class PushpinServer implements AutoCloseable {
         return metrics;
     }
 
-    /** Stops the inputs, then accepting, closes every connection and the event loops; waits until done. */
+    /**
+     * Stops gracefully (SIGTERM): new connections are refused, every held client is told to reconnect (a stream
+     * ends, a long-poll gets its timeout answer, a GRIP WebSocket is closed with 1012), and the clients still open
+     * get up to {@code grace} to finish; then {@link #close}. Returns how many connections were still open at the end.
+     */
+    public long drain(java.time.Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (context != null) {
+            context.draining();
+        }
+        if (listeners != null) {
+            listeners.close();
+        }
+        if (hub != null) {
+            hub.drain().awaitUninterruptibly(Math.max(1, grace.toMillis()));
+        }
+        long open;
+        while ((open = metrics.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
+                + metrics.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET)) > 0
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50); // polling a count: no event marks the last connection's close
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+        return open;
+    }
+
+    private boolean closed;
+
+    /** Stops the inputs, then accepting, closes every connection and the event loops; waits until done. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (Input in : inputs) {
             in.close();
         }

@@ -49,8 +49,20 @@ public final class PushpinMain {
             server.reloadRoutes();
         });
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM drains: held clients are told to reconnect and get shutdown_grace to leave; a second SIGTERM stops
+        // at once. Other ways to stop (SIGINT, System.exit) close at once through the hook.
+        java.time.Duration grace = java.time.Duration.ofSeconds(config.timeouts().shutdownGraceSeconds());
+        Signals.onTerminate(() -> {
+            log.info("stopping (SIGTERM): telling held clients to reconnect, {} s for them to leave",
+                    grace.toSeconds());
+            long left = server.drain(grace);
+            log.info("stopped{}", left > 0 ? " (" + left + " connections cut at the end of the grace)" : "");
+            System.exit(0);
+        }, () -> {
+            log.info("second SIGTERM: stopping at once");
+            Runtime.getRuntime().halt(143);
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
             server.close();
             stopped.countDown();
         }, "pushpin-shutdown"));

@@ -10,6 +10,30 @@ final class Signals {
     private Signals() {
     }
 
+    /**
+     * SIGTERM: {@code first} on the first one (it returns at once; the stop runs on a thread of its own), then
+     * {@code again} on any later one. Returns false where the signal cannot be handled (the JVM's default stop then
+     * applies).
+     */
+    @SuppressWarnings("removal")
+    static boolean onTerminate(Runnable first, Runnable again) {
+        try {
+            java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+                if (seen.compareAndSet(false, true)) {
+                    Thread t = new Thread(first, "pushpin-drain");
+                    t.start();
+                } else {
+                    again.run();
+                }
+            });
+            return true;
+        } catch (Throwable e) {
+            LoggerFactory.getLogger("pushpin").debug("SIGTERM not handled: {}", e.toString());
+            return false;
+        }
+    }
+
     @SuppressWarnings("removal")
     static void onHangup(Runnable action) {
         try {

@@ -88,7 +88,8 @@ final class Sections {
     static TimeoutsConfig timeouts(Settings s) throws ConfigException {
         return new TimeoutsConfig(
                 s.integerAtLeast("runner", "client_request_timeout", TimeoutsConfig.DEFAULTS.clientRequestSeconds(), 0),
-                s.integerAtLeast("proxy", "origin_timeout", TimeoutsConfig.DEFAULTS.originSeconds(), 0));
+                s.integerAtLeast("proxy", "origin_timeout", TimeoutsConfig.DEFAULTS.originSeconds(), 0),
+                s.integerAtLeast("runner", "shutdown_grace", TimeoutsConfig.DEFAULTS.shutdownGraceSeconds(), 0));
     }
 
     static ClusterConfig cluster(Settings s) throws ConfigException {

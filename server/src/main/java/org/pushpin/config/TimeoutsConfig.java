@@ -9,7 +9,9 @@ package org.pushpin.config;
  *                             end of its previous response) until a complete request head has arrived (30)
  * @param originSeconds        {@code [proxy] origin_timeout}: how long a request waits for the origin's next bytes
  *                             once it asked for them (600, as 1.36)
+ * @param shutdownGraceSeconds {@code [runner] shutdown_grace}: on SIGTERM, how long held and in-flight clients
+ *                             have to leave after they were told to reconnect (10)
  */
-public record TimeoutsConfig(int clientRequestSeconds, int originSeconds) {
-    public static final TimeoutsConfig DEFAULTS = new TimeoutsConfig(30, 600);
+public record TimeoutsConfig(int clientRequestSeconds, int originSeconds, int shutdownGraceSeconds) {
+    public static final TimeoutsConfig DEFAULTS = new TimeoutsConfig(30, 600, 10);
 }

@@ -144,6 +144,12 @@ final class ResponseHold extends Hold {
         return NextLinks.gripLast(exchange.instruct());
     }
 
+    /** Stopping: the long-poll gets the origin's timeout answer now, as if its time had come. */
+    @Override
+    public void drain() {
+        onTimeout();
+    }
+
     @Override
     protected void onTimeout() {
         if (ended()) {

@@ -216,6 +216,15 @@ final class StreamHold extends Hold {
         return ServerMetrics.HoldKind.STREAM;
     }
 
+    /** Stopping: the stream ends as on a published close; the client reconnects. */
+    @Override
+    public void drain() {
+        if (!ended()) {
+            end();
+            out.endStream();
+        }
+    }
+
     @Override
     void deliver(String channel, PublishItem item, Format format, Published published) {
         if (!started) {

@@ -229,6 +229,12 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
         return Mode.WS;
     }
 
+    /** Stopping: 1012 "service restart" (RFC 6455 registry), so the client reconnects. */
+    @Override
+    public void drain() {
+        connection.close(1012, "service restart");
+    }
+
     @Override
     public void deliver(String channel, Published published) {
         if (closed) {

@@ -218,6 +218,14 @@ public final class Hub implements Publisher, AutoCloseable {
         }
     }
 
+    /**
+     * The server is stopping: every subscriber ends its hold ({@link Subscriber#drain}), each on its own loop. The
+     * future completes once every loop has done so.
+     */
+    public Future<?> drain() {
+        return HubDrain.drain(executor, registries, this::releaseIfEmpty);
+    }
+
     /** The channels with subscribers (or lingering) on this instance: a live, weakly consistent view. */
     public java.util.Set<String> channelNames() {
         return java.util.Collections.unmodifiableSet(channels.keySet());

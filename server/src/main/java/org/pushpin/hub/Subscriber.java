@@ -32,6 +32,14 @@ public interface Subscriber {
      */
     void deliver(String channel, Published published);
 
+    /**
+     * The server is stopping: end this hold as it would end for good, so the client reconnects (to another
+     * instance): a stream ends, a long-poll gets its timeout answer, a WebSocket is closed with 1012. Called on the
+     * subscriber's loop.
+     */
+    default void drain() {
+    }
+
     /** This subscriber's mode (for the stats); a stream unless said otherwise. */
     default Mode mode() {
         return Mode.STREAM;

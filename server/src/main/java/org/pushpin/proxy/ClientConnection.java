@@ -435,7 +435,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void nextRequestOrClose() {
-        if (keepAlive) {
+        if (keepAlive && !context.isDraining()) {
             requestHandlers.restore(ctx.pipeline());
             awaitRequest();
             read();

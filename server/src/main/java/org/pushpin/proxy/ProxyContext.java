@@ -36,6 +36,17 @@ public final class ProxyContext {
         return metrics;
     }
 
+    private volatile boolean draining;
+
+    /** The server is stopping (SIGTERM): a connection whose response ended closes instead of waiting for more. */
+    public void draining() {
+        draining = true;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
     public PushpinConfig config() {
         return config;
     }
