@@ -13,7 +13,24 @@ import org.slf4j.LoggerFactory;
 
 /** Applies Pushpin's log level (0 error, 1 warning, 2 info, 3 debug) and {@code --logfile} to Logback. */
 final class Logging {
+    static final String FILE_APPENDER = "pushpin-logfile";
+
     private Logging() {
+    }
+
+    /**
+     * Reopens {@code --logfile} (SIGHUP, after logrotate moved it): later lines go to a file at that path again,
+     * created if it is gone. Without a log file, nothing to do.
+     */
+    static void reopen() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root.getAppender(FILE_APPENDER) instanceof FileAppender<ILoggingEvent> file) {
+            file.stop();
+            file.start();
+        }
     }
 
     static void configure(int pushpinLevel, Path logFile) {
@@ -33,6 +50,7 @@ final class Logging {
             encoder.setPattern("[%level] %d{yyyy-MM-dd HH:mm:ss.SSS} [%logger{0}] %msg%n");
             encoder.start();
             FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setName(FILE_APPENDER);
             file.setContext(context);
             file.setFile(logFile.toString());
             file.setAppend(true);

@@ -45,7 +45,8 @@ public final class PushpinMain {
             return;
         }
         Signals.onHangup(() -> {
-            log.info("reloading routes (SIGHUP)");
+            Logging.reopen();
+            log.info("reloading routes and reopening the log file (SIGHUP)");
             server.reloadRoutes();
         });
         CountDownLatch stopped = new CountDownLatch(1);
