@@ -31,7 +31,6 @@ import org.pushpin.timer.TimerWheel;
 final class StreamHold extends Hold {
     /** Bytes a slow stream client may have waiting before it is dropped. */
     static final long MAX_PENDING_BYTES = 1 << 20;
-    private static final org.slf4j.Logger SLOW_LOG = org.slf4j.LoggerFactory.getLogger("handler");
 
     private final KeepAlive keepAlive;
     /** The next link and its timer, or null: only streams with a link pay for them. */
@@ -309,7 +308,8 @@ final class StreamHold extends Hold {
             return false;
         }
         context.metrics.dropped(ServerMetrics.Drop.SLOW_CLIENT, 1);
-        SLOW_LOG.warn("dropped a stream client that could not keep up (over {} bytes pending)", MAX_PENDING_BYTES);
+        context.metrics.dropWarning(ServerMetrics.Drop.SLOW_CLIENT)
+                .warn("dropped a stream client that could not keep up (over {} bytes pending)", MAX_PENDING_BYTES);
         end();
         out.abort();
         return true;

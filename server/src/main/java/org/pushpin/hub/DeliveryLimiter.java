@@ -5,8 +5,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pushpin.metrics.ServerMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code message_rate} and {@code message_hwm} (docs/publishing.md#rate-limits), counted in deliveries (receivers) as
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * next batches, so the long-run rate holds. One bucket for everything (Pushpin keeps one per route {@code id}).
  */
 final class DeliveryLimiter {
-    private static final Logger LOG = LoggerFactory.getLogger("handler");
     private static final int MIN_BATCH_INTERVAL_MS = 25;
 
     private final EventExecutor executor;
@@ -66,7 +63,7 @@ final class DeliveryLimiter {
                 int fits = d.unitWeight == 0 ? d.receivers : (int) Math.max(0, room / d.unitWeight);
                 int lost = d.receivers - fits;
                 metrics.dropped(ServerMetrics.Drop.MESSAGE_HWM, lost);
-                LOG.warn("exceeded publish hwm ({}), dropping message (channel={} deliveries dropped={})", hwm,
+                metrics.dropWarning(ServerMetrics.Drop.MESSAGE_HWM).warn("exceeded publish hwm ({}), dropping message (channel={} deliveries dropped={})", hwm,
                         d.published.item().channel(), lost);
                 d.cap = fits;
                 if (fits == 0) {

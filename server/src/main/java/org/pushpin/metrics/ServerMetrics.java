@@ -49,6 +49,14 @@ public final class ServerMetrics {
     private final LongAdder[] connectionsTotal = adders(ConnectionKind.values().length);
     private final LongAdder[] held = adders(HoldKind.values().length);
     private final LongAdder[] drops = adders(Drop.values().length);
+    private final ThrottledLog[] dropWarnings = new ThrottledLog[Drop.values().length];
+
+    {
+        for (int i = 0; i < dropWarnings.length; i++) {
+            dropWarnings[i] = new ThrottledLog(org.slf4j.LoggerFactory.getLogger("handler"), 1000);
+        }
+    }
+
     private final LongAdder subscriptions = new LongAdder();
     private final LongAdder requestsProxied = new LongAdder();
     private final LongAdder itemsReceived = new LongAdder();
@@ -188,6 +196,14 @@ public final class ServerMetrics {
 
     public void originError(OriginError kind) {
         originErrors[kind.ordinal()].increment();
+    }
+
+    /**
+     * Where to log drops of {@code reason}: at most once a second (with how many more since), as under overload
+     * they come by the thousand; the exact counts are in {@link #dropped(Drop)}.
+     */
+    public ThrottledLog dropWarning(Drop reason) {
+        return dropWarnings[reason.ordinal()];
     }
 
     public void dropped(Drop reason, long n) {

@@ -123,8 +123,8 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
                     && pending.totalPendingWriteBytes() + encodedFrames.readableBytes() > MAX_PENDING_BYTES) {
                 encodedFrames.release();
                 metrics.dropped(ServerMetrics.Drop.SLOW_CLIENT, 1);
-                RequestLog.warn("dropped a WebSocket client that could not keep up (over " + MAX_PENDING_BYTES
-                        + " bytes pending)");
+                metrics.dropWarning(ServerMetrics.Drop.SLOW_CLIENT).warn(
+                        "dropped a WebSocket client that could not keep up (over {} bytes pending)", MAX_PENDING_BYTES);
                 channel.close();
                 return;
             }
