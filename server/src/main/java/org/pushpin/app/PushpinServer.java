@@ -17,6 +17,7 @@ import org.pushpin.hold.HoldHandoff;
 import org.pushpin.hold.WsGripSessions;
 import org.pushpin.hub.Hub;
 import org.pushpin.ingest.ControlApiServer;
+import org.pushpin.ingest.ControlHealth;
 import org.pushpin.monitor.ConnectionMinutes;
 import org.pushpin.monitor.PrometheusEndpoint;
 import org.pushpin.monitor.PrometheusMetrics;
@@ -85,8 +86,10 @@ public final class PushpinServer implements AutoCloseable {
         try {
             routes = RouteSources.open(config.proxy());
             server = new PushpinServer(group, routes);
+            // /health watches the Redis broker's connection only when that broker counts into our metrics
+            boolean redisBroker = broker == null && config.cluster().redis();
             if (broker == null) {
-                broker = config.cluster().redis() ? new RedisBroker(config.cluster(), server.metrics)
+                broker = redisBroker ? new RedisBroker(config.cluster(), server.metrics)
                         : new EmbeddedBroker();
             }
             server.zeroMq = new ZeroMq(config.handler(), server.metrics);
@@ -111,7 +114,8 @@ public final class PushpinServer implements AutoCloseable {
                 controlLoop = server.controlGroup = transport.newGroup(1,
                         new DefaultThreadFactory("pushpin-control", true));
             }
-            server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub);
+            server.control = ControlApiServer.start(controlLoop, transport, config.handler(), hub,
+                    new ControlHealth(server.metrics, redisBroker));
             server.inputs.add(server.control);
             server.zeroMq.open(hub);
             if (config.handler().prometheus() != null) {

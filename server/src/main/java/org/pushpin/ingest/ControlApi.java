@@ -9,7 +9,8 @@ import org.pushpin.message.PublishParser;
 
 /**
  * The control API's routes (docs/publishing.md#http-control-api), as Pushpin 1.36's handler answers them. Only the
- * 200 answers of {@code /publish} and {@code /recover} follow the negotiated type; every other answer is text/plain.
+ * 200 answers of {@code /publish} and {@code /recover} follow the negotiated type; every other answer is text/plain,
+ * except {@code /health} (ours, not Pushpin's: {@link ControlHealth}), which is always JSON and ignores Accept.
  * Plain Java.
  */
 final class ControlApi {
@@ -19,11 +20,18 @@ final class ControlApi {
     private ControlApi() {
     }
 
-    static ControlReply handle(ControlRequest req) {
+    static ControlReply handle(ControlRequest req, ControlHealth health) {
         String path = req.uri();
         // "/" itself stays "/"; only one trailing slash goes, so "//" is "/" and "/publish//" is not found.
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
+        }
+        if (path.equals("/health")) {
+            return switch (req.method()) {
+                case "GET" -> health.reply(false);
+                case "HEAD" -> health.reply(true);
+                default -> notAllowed(req.method(), "GET, HEAD");
+            };
         }
         String type = TEXT;
         if (HeaderValueParser.contains(req.headers(), "Accept")) {
@@ -35,10 +43,10 @@ final class ControlApi {
         }
         return switch (path) {
             case "/" -> ControlReply.text(200, "OK", "Pushpin API\n");
-            case "/publish" -> req.method().equals("POST") ? publish(req.body(), type) : notAllowed(req.method());
+            case "/publish" -> req.method().equals("POST") ? publish(req.body(), type) : notAllowed(req.method(), "POST");
             case "/recover" -> req.method().equals("POST")
                     ? new ControlReply(200, "OK", type, List.of(), message("Updated", type), -1, List.of(), true)
-                    : notAllowed(req.method());
+                    : notAllowed(req.method(), "POST");
             default -> ControlReply.text(404, "Not Found", "Not Found\n");
         };
     }
@@ -72,8 +80,8 @@ final class ControlApi {
         return type.equals(JSON) ? "{\"message\":\"" + text + "\"}\n" : text + "\n";
     }
 
-    private static ControlReply notAllowed(String method) {
-        return new ControlReply(405, "Method Not Allowed", null, List.of(Map.entry("Allow", "POST")),
+    private static ControlReply notAllowed(String method, String allow) {
+        return new ControlReply(405, "Method Not Allowed", null, List.of(Map.entry("Allow", allow)),
                 "Method not allowed: " + method + ".\n", -1, List.of(), false);
     }
 }

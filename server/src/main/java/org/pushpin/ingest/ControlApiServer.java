@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import org.pushpin.config.HandlerConfig;
+import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.pushpin.transport.Transport;
@@ -17,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP control API ({@code push_in_http_addr}:{@code push_in_http_port}, docs/publishing.md#http-control-api):
- * {@code /publish}, {@code /recover}, {@code /}, an {@link Input} to the one {@link Publisher}. Runs on the event
+ * {@code /publish}, {@code /recover}, {@code /} and {@code /health} ({@link ControlHealth}), an {@link Input} to the one {@link Publisher}. Runs on the event
  * loop it is given (the composition root gives it one of its own). Not started when the port is -1 (unset).
  *
- * <p>Use: {@code ControlApiServer api = ControlApiServer.start(group, transport, config.handler(), publisher);}
+ * <p>Use: {@code ControlApiServer api = ControlApiServer.start(group, transport, config.handler(), publisher,
+ * new ControlHealth(metrics, redisBroker));}
  * then {@code api.close()} before the event loops shut down.
  */
 public final class ControlApiServer implements Input {
@@ -33,17 +35,30 @@ public final class ControlApiServer implements Input {
     }
 
     /**
-     * Binds and starts serving (port 0 = ephemeral). Items go to {@code publisher} before the 200 is written.
+     * As {@link #start(EventLoopGroup, Transport, HandlerConfig, Publisher, ControlHealth)}, with a {@code /health}
+     * that reads counters of its own (all zero) and watches no broker.
+     *
+     * @throws InterruptedException while waiting for the bind
+     */
+    public static ControlApiServer start(EventLoopGroup group, Transport transport, HandlerConfig cfg,
+                                         Publisher publisher) throws InterruptedException {
+        return start(group, transport, cfg, publisher, new ControlHealth(new ServerMetrics(), false));
+    }
+
+    /**
+     * Binds and starts serving (port 0 = ephemeral). Items go to {@code publisher} before the 200 is written;
+     * {@code /health} answers from {@code health}.
      *
      * @throws InterruptedException while waiting for the bind
      * @throws io.netty.channel.ChannelException (or another exception of the transport) when the bind fails
      */
     public static ControlApiServer start(EventLoopGroup group, Transport transport, HandlerConfig cfg,
-                                         Publisher publisher) throws InterruptedException {
+                                         Publisher publisher, ControlHealth health) throws InterruptedException {
         requireNonNull(group, "group");
         requireNonNull(transport, "transport");
         requireNonNull(cfg, "cfg");
         requireNonNull(publisher, "publisher");
+        requireNonNull(health, "health");
         if (cfg.pushInHttpPort() < 0) {
             return new ControlApiServer(null);
         }
@@ -57,7 +72,7 @@ public final class ControlApiServer implements Input {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(new ControlConnectionHandler(maxHeaders, maxBody, publisher));
+                        c.pipeline().addLast(new ControlConnectionHandler(maxHeaders, maxBody, publisher, health));
                     }
                 })
                 .bind(new InetSocketAddress(cfg.pushInHttpAddr(), cfg.pushInHttpPort())).sync().channel();

@@ -24,11 +24,13 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ControlRequestReader reader;
     private final Publisher publisher;
+    private final ControlHealth health;
     private boolean done;
 
-    ControlConnectionHandler(int maxHeaders, int maxBody, Publisher publisher) {
+    ControlConnectionHandler(int maxHeaders, int maxBody, Publisher publisher, ControlHealth health) {
         this.reader = new ControlRequestReader(maxHeaders, maxBody);
         this.publisher = publisher;
+        this.health = health;
     }
 
     @Override
@@ -58,7 +60,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, ControlRequest req) {
-        ControlReply reply = ControlApi.handle(req);
+        ControlReply reply = ControlApi.handle(req, health);
         done = true; // one request per connection: nothing more is read while the answer is pending
         handOver(reply).whenComplete((answer, e) -> ctx.executor().execute(() -> {
             if (LOG.isInfoEnabled()) {

@@ -13,15 +13,21 @@ import org.pushpin.message.PublishItem;
  * @param items        the {@code items=} count for the log line, or -1 for none
  * @param publish      items to hand to the publisher (before the response is written)
  * @param recover      whether to run {@code recover} (before the response is written)
+ * @param headOnly     an answer to {@code HEAD}: the headers (with the body's {@code Content-Length}), no body
  */
 record ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
-                    String body, int items, List<PublishItem> publish, boolean recover) {
+                    String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly) {
+
+    ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
+                 String body, int items, List<PublishItem> publish, boolean recover) {
+        this(code, reason, contentType, extraHeaders, body, items, publish, recover, false);
+    }
 
     static ControlReply text(int code, String reason, String body) {
         return new ControlReply(code, reason, null, List.of(), body, -1, List.of(), false);
     }
 
-    /** The whole response: status line, headers, body; always {@code Connection: close}. */
+    /** The whole response: status line, headers, body (none when {@link #headOnly}); {@code Connection: close}. */
     byte[] encode(boolean http10) {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(128);
@@ -33,6 +39,9 @@ record ControlReply(int code, String reason, String contentType, List<Map.Entry<
                 .append("Connection: close\r\n")
                 .append("Content-Length: ").append(content.length).append("\r\n\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (headOnly) {
+            return headBytes;
+        }
         byte[] out = new byte[headBytes.length + content.length];
         System.arraycopy(headBytes, 0, out, 0, headBytes.length);
         System.arraycopy(content, 0, out, headBytes.length, content.length);
