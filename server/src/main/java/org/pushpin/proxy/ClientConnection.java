@@ -185,6 +185,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             badRequest("Failed to parse request: too many headers");
             return;
         }
+        if (!BadRequests.onlyChunked(request.headers())) {
+            // §6.1: a coding we do not apply must not be dropped on the way (the origin would misread the body)
+            badRequest("Failed to parse request: unsupported transfer coding");
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(request);
         if (request.headers().contains("Pushpin-Check")) {
             FullHttpResponse r = ErrorResponses.text(ctx.alloc(), version, 200, "OK", CHECK_NOTICE);
