@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -56,13 +57,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private ConnectionRegistry.Connection tracked;
     /** On the loop's timer wheel while a request head is awaited ({@code client_request_timeout}); else null. */
     private RequestDeadline requestDeadline;
+    /** The current request's body is still to come (the same deadline then times each read of it). */
+    private boolean bodyAwaited;
 
-    /** A client that does not complete a request head in time is disconnected (slowloris, idle keep-alive). */
+    /**
+     * A client that does not complete a request head in time, or leaves a read of its body unanswered that long, is
+     * disconnected (slowloris, idle keep-alive, a stalled upload).
+     */
     private final class RequestDeadline extends TimerWheel.Timer {
         @Override
         protected void onTimeout() {
             requestDeadline = null;
-            if (exchange == null && !streamHeld && ctx.channel().isActive()) {
+            if ((bodyAwaited || (exchange == null && !streamHeld)) && ctx.channel().isActive()) {
                 RequestLog.debug("client sent no complete request within "
                         + context.config().timeouts().clientRequestSeconds() + " s: closing", null);
                 ctx.close();
@@ -133,6 +139,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (msg instanceof HttpRequest request) {
             requestArrived();
             onRequest(request);
+            bodyAwaited = exchange != null && !(msg instanceof LastHttpContent)
+                    && (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0);
             if (msg instanceof HttpContent content && exchange != null) {
                 exchange.onClientContent(content);
             } else {
@@ -141,6 +149,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         if (msg instanceof HttpContent content) {
+            if (bodyAwaited) {
+                requestArrived(); // the body read that was timed got its bytes
+                bodyAwaited = !(content instanceof LastHttpContent);
+            }
             if (content.decoderResult().isFailure()) {
                 content.release();
                 badBody(content.decoderResult().cause());
@@ -171,7 +183,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             badRequest("Failed to parse request: unsupported version");
             return;
         }
-        toOriginForm(request);
+        RequestTargets.toOriginForm(request);
         boolean optionsStar = request.uri().equals("*") && request.method().name().equals("OPTIONS");
         if (!request.uri().startsWith("/") && !optionsStar) {
             badRequest("Failed to parse request: invalid request target");
@@ -213,11 +225,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             // An unknown id is an error; an id shared by several lines is unusable and ignored (as Pushpin).
             route = table.byId(routeId);
         } else {
-            route = table.match(hostWithoutPort(host), request.uri(), tls, websocket);
+            route = table.match(RequestTargets.hostWithoutPort(host), request.uri(), tls, websocket);
         }
         if (route.isEmpty()) {
             FullHttpResponse r = ErrorResponses.badGateway(ctx.alloc(), version,
-                    "No route for host: " + hostWithoutPort(host));
+                    "No route for host: " + RequestTargets.hostWithoutPort(host));
             if (websocket) {
                 // as 1.36 answers a WebSocket handshake it cannot route: no Content-Type, and the connection closes
                 r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
@@ -324,37 +336,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         sendOwn(r);
     }
 
-    /**
-     * RFC 9112 §3.2.2: a server must accept the absolute form ({@code GET http://h/p}); its authority replaces Host
-     * and the path goes on as the request-target.
-     */
-    private static void toOriginForm(HttpRequest request) {
-        String uri = request.uri();
-        int schemeEnd = uri.startsWith("http://") ? 7 : uri.startsWith("https://") ? 8 : -1;
-        if (schemeEnd < 0) {
-            return;
-        }
-        int pathStart = uri.indexOf('/', schemeEnd);
-        int queryStart = uri.indexOf('?', schemeEnd);
-        int end = pathStart < 0 ? (queryStart < 0 ? uri.length() : queryStart)
-                : (queryStart < 0 ? pathStart : Math.min(pathStart, queryStart));
-        String authority = uri.substring(schemeEnd, end);
-        String rest = uri.substring(end);
-        request.setUri(rest.startsWith("/") ? rest : "/" + rest);
-        if (!authority.isEmpty()) {
-            request.headers().set(HttpHeaderNames.HOST, authority);
-        }
-    }
-
-    static String hostWithoutPort(String host) {
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            return end > 0 ? host.substring(0, end + 1) : host;
-        }
-        int colon = host.lastIndexOf(':');
-        return colon >= 0 ? host.substring(0, colon) : host;
-    }
-
     private String clientIp() {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress addr && addr.getAddress() != null) {
             return NetUtil.toAddressString(addr.getAddress());
@@ -375,6 +356,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     void read() {
         readWanted = true;
+        if (bodyAwaited) {
+            awaitRequest(); // the body's next bytes are due within the limit
+        }
         ctx.read();
     }
 

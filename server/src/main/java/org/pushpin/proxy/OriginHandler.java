@@ -2,6 +2,7 @@ package org.pushpin.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
@@ -13,7 +14,8 @@ import org.pushpin.timer.TimerWheel;
  * the connection is closed; a close removes it from the pool.
  *
  * <p>Origin inactivity ({@code origin_timeout}, 600 s as 1.36): while a read asked for by the exchange waits for the
- * origin, this connection is on the loop's timer wheel; nothing arriving in time closes it, which the exchange
+ * origin, this connection is on the loop's timer wheel (each write to the origin, a request body still coming,
+ * starts the wait over); nothing arriving in time closes it, which the exchange
  * answers with Pushpin's 502 (or a cut, once the response started). A read not asked for — the client is slow and
  * the exchange stopped reading — is not the origin's fault and is not timed.
  */
@@ -62,6 +64,17 @@ final class OriginHandler extends ChannelDuplexHandler {
             }
         }
         ctx.read();
+    }
+
+    /** Bytes going to the origin (a request body still coming) are traffic: the origin's wait starts over. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (inactivity != null && inactivity.isScheduled()) {
+            TimerWheel wheel = TimerWheel.of(ctx.executor());
+            wheel.cancel(inactivity);
+            wheel.schedule(inactivity, timeoutMillis);
+        }
+        ctx.write(msg, promise);
     }
 
     private void quiet() {

@@ -116,6 +116,30 @@ class TimeoutsTest {
     }
 
     @Test
+    void anUploadThatStallsIsCutOffAndOneThatKeepsComingIsServed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", pushpin.httpPort())) {
+            s.getOutputStream().write(("POST /upload-stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+                    + "only ten b").getBytes(StandardCharsets.US_ASCII));
+            assertThat(closedWithin(s, Duration.ofSeconds(10))).as("a stalled body is cut off").isTrue();
+        }
+        try (Socket s = new Socket("127.0.0.1", pushpin.httpPort())) {
+            s.getOutputStream().write("POST /upload-slow HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // 12 bytes over ~2.4 s, one each 200 ms: slower than the 1 s limit in all, never silent for 1 s
+            for (int i = 0; i < 12; i++) {
+                s.getOutputStream().write('a' + i);
+                s.getOutputStream().flush();
+                Thread.sleep(200); // the client's own pace: the point of the test (not a wait for the server)
+            }
+            s.setSoTimeout(10_000);
+            String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200");
+        }
+        assertThat(origin.requestsTo("/upload-slow")).singleElement()
+                .satisfies(r -> assertThat(r.bodyText()).isEqualTo("abcdefghijkl"));
+    }
+
+    @Test
     void manyStalledClientsDoNotStopServiceToOthers() throws Exception {
         List<Socket> stalled = new ArrayList<>();
         try {
