@@ -56,9 +56,14 @@ public final class PushpinMain {
         Signals.onTerminate(() -> {
             log.info("stopping (SIGTERM): telling held clients to reconnect, {} s for them to leave",
                     grace.toSeconds());
-            long left = server.drain(grace);
-            log.info("stopped{}", left > 0 ? " (" + left + " connections cut at the end of the grace)" : "");
-            System.exit(0);
+            try {
+                long left = server.drain(grace);
+                log.info("stopped{}", left > 0 ? " (" + left + " connections cut at the end of the grace)" : "");
+            } catch (RuntimeException | Error e) {
+                log.error("stopping failed: {}", e.toString());
+            } finally {
+                System.exit(0); // whatever happened, SIGTERM ends the process
+            }
         }, () -> {
             log.info("second SIGTERM: stopping at once");
             Runtime.getRuntime().halt(143);
