@@ -18,6 +18,22 @@ final class Logging {
     private Logging() {
     }
 
+    private static Level levelOf(int pushpinLevel) {
+        return switch (pushpinLevel) {
+            case 0 -> Level.ERROR;
+            case 1 -> Level.WARN;
+            case 2 -> Level.INFO;
+            default -> Level.DEBUG;
+        };
+    }
+
+    /** Changes the level while running (SIGHUP after {@code log_level} changed). */
+    static void level(int pushpinLevel) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(levelOf(pushpinLevel));
+        }
+    }
+
     /**
      * Reopens {@code --logfile} (SIGHUP, after logrotate moved it): later lines go to a file at that path again,
      * created if it is gone. Without a log file, nothing to do.
@@ -38,12 +54,7 @@ final class Logging {
             return;
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(switch (pushpinLevel) {
-            case 0 -> Level.ERROR;
-            case 1 -> Level.WARN;
-            case 2 -> Level.INFO;
-            default -> Level.DEBUG;
-        });
+        root.setLevel(levelOf(pushpinLevel));
         if (logFile != null) {
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
             encoder.setContext(context);

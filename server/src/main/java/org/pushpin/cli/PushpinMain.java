@@ -15,6 +15,29 @@ public final class PushpinMain {
     private PushpinMain() {
     }
 
+    /**
+     * SIGHUP: the config file is read again; the log level takes effect at once, every other changed setting is
+     * named as waiting for a restart (one line each).
+     */
+    private static void rereadConfig(PushpinCommandLine.Parsed parsed, PushpinConfig started, Logger log) {
+        PushpinConfig now;
+        try {
+            now = ConfigLoader.load(parsed.options());
+        } catch (ConfigException e) {
+            log.warn("SIGHUP: {} not re-read: {}", started.configFile(), e.getMessage());
+            return;
+        }
+        for (ConfigChanges.Change c : ConfigChanges.between(started, now)) {
+            if (c.setting().equals("runner.logLevel")) {
+                Logging.level((Integer) c.inFile());
+                log.info("SIGHUP: log level {} (was {})", c.inFile(), c.running());
+            } else {
+                log.warn("SIGHUP: {} changed ({} -> {}): takes effect at the next restart", c.setting(),
+                        c.running(), c.inFile());
+            }
+        }
+    }
+
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
@@ -44,10 +67,12 @@ public final class PushpinMain {
             System.exit(1);
             return;
         }
+        PushpinConfig started = config;
         Signals.onHangup(() -> {
             Logging.reopen();
             log.info("reloading routes and reopening the log file (SIGHUP)");
             server.reloadRoutes();
+            rereadConfig(parsed, started, log);
         });
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM drains: held clients are told to reconnect and get shutdown_grace to leave; a second SIGTERM stops
