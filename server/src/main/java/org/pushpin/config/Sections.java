@@ -89,7 +89,8 @@ final class Sections {
         return new TimeoutsConfig(
                 s.integerAtLeast("runner", "client_request_timeout", TimeoutsConfig.DEFAULTS.clientRequestSeconds(), 0),
                 s.integerAtLeast("proxy", "origin_timeout", TimeoutsConfig.DEFAULTS.originSeconds(), 0),
-                s.integerAtLeast("runner", "shutdown_grace", TimeoutsConfig.DEFAULTS.shutdownGraceSeconds(), 0));
+                s.integerAtLeast("runner", "shutdown_grace", TimeoutsConfig.DEFAULTS.shutdownGraceSeconds(), 0),
+                s.integerAtLeast("runner", "client_max_headers", TimeoutsConfig.DEFAULTS.clientMaxHeaders(), 1));
     }
 
     static ClusterConfig cluster(Settings s) throws ConfigException {

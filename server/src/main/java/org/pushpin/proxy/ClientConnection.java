@@ -33,8 +33,6 @@ import org.pushpin.timer.TimerWheel;
  * {@link ProxyExchange}. Holds nothing between requests but a few fields.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements HeldConnection {
-    /** Pushpin (condure) refuses request heads with more headers than this. */
-    static final int MAX_HEADERS = 64;
     /** What a {@code Pushpin-Check} request gets: proof that a Pushpin-compatible proxy answered. */
     static final String CHECK_NOTICE = "pushpin-java: a Pushpin-compatible realtime reverse proxy.";
 
@@ -193,7 +191,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             badRequest("Failed to parse request: more than one Host header");
             return;
         }
-        if (request.headers().size() > MAX_HEADERS) {
+        if (request.headers().size() > context.config().timeouts().clientMaxHeaders()) {
             badRequest("Failed to parse request: too many headers");
             return;
         }

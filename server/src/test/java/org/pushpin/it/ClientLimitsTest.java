@@ -109,6 +109,20 @@ class ClientLimitsTest {
     }
 
     @Test
+    void configuredClientMaxHeadersIsTheLimit() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(),
+                "client_max_headers is ours (condure's 64 is fixed)");
+        try (PushpinServerExtension server = PushpinServerExtension.builder()
+                .runner("client_max_headers", "10")
+                .routes("* " + origin.target())
+                .start()) {
+            assertServed(send(server, withHeaderCount("/limit/10-headers", 10)));
+            BadClientInputTest.assertRejected(send(server, withHeaderCount("/limit/11-headers", 11)));
+            assertThat(origin.requestsTo("/limit/11-headers")).isEmpty();
+        }
+    }
+
+    @Test
     void connectionsBeyondClientMaxconnWaitUntilOneCloses() throws Exception {
         try (PushpinServerExtension server = PushpinServerExtension.builder()
                 .runner("client_maxconn", "2")
