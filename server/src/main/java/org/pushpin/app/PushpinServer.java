@@ -227,8 +227,7 @@ public final class PushpinServer implements AutoCloseable {
             hub.drain().awaitUninterruptibly(Math.max(1, grace.toMillis()));
         }
         long open;
-        while ((open = metrics.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
-                + metrics.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET)) > 0
+        while ((open = metrics.connectionsOpen()) > 0
                 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50); // polling a count: no event marks the last connection's close

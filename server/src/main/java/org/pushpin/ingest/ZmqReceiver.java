@@ -1,9 +1,9 @@
 package org.pushpin.ingest;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.pushpin.message.PublishFormatException;
 import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.metrics.ThrottledLog;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
 import org.slf4j.Logger;
@@ -32,8 +32,7 @@ abstract class ZmqReceiver implements Runnable, Input {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean started;
-    private long lastWarnNanos;
-    private long warningsSkipped;
+    private final ThrottledLog warnings = new ThrottledLog(LOG, 1000);
 
     ZmqReceiver(ZContext zmq, SocketType type, String name) {
         this.name = name;
@@ -90,15 +89,7 @@ abstract class ZmqReceiver implements Runnable, Input {
 
     /** A warning line, at most one a second; the lines left out are counted in the next. */
     final void warn(String what) {
-        long now = System.nanoTime();
-        if (lastWarnNanos != 0 && now - lastWarnNanos < TimeUnit.SECONDS.toNanos(1)) {
-            warningsSkipped++;
-            return;
-        }
-        lastWarnNanos = now;
-        String skipped = warningsSkipped > 0 ? " (" + warningsSkipped + " more since the last line)" : "";
-        warningsSkipped = 0;
-        LOG.warn("{}: {}{}", name, what, skipped);
+        warnings.warn("{}: {}", name, what);
     }
 
     @Override

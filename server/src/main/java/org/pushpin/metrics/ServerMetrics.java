@@ -216,6 +216,15 @@ public final class ServerMetrics {
         return connectionsOpen[kind.ordinal()].sum();
     }
 
+    /** Client connections open now, of every kind. */
+    public long connectionsOpen() {
+        long n = 0;
+        for (ConnectionKind k : ConnectionKind.values()) {
+            n += connectionsOpen(k);
+        }
+        return n;
+    }
+
     public long connectionsTotal(ConnectionKind kind) {
         return connectionsTotal[kind.ordinal()].sum();
     }

@@ -25,8 +25,7 @@ public final class ConnectionMinutes implements AutoCloseable {
     }
 
     private long open() {
-        return metrics.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
-                + metrics.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET);
+        return metrics.connectionsOpen();
     }
 
     /** Connection-minutes so far. */

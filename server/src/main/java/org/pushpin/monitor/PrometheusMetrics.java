@@ -34,8 +34,7 @@ public final class PrometheusMetrics {
     public PrometheusMetrics(ServerMetrics m, ConnectionMinutes minutes, String prefix) {
         pushpin(prefix + "request_received", "Number of requests received", m::requestsProxied);
         GaugeWithCallback.builder().name(prefix + "connection_connected").help("Number of concurrent connections")
-                .callback(cb -> cb.call(m.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
-                        + m.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET))).register(registry);
+                .callback(cb -> cb.call(m.connectionsOpen())).register(registry);
         pushpin(prefix + "connection_minute", "Number of minutes clients have been connected", minutes::value);
         pushpin(prefix + "message_received", "Number of messages received by the publish API", m::itemsReceived);
         pushpin(prefix + "message_sent", "Number of messages sent to clients", m::deliveries);

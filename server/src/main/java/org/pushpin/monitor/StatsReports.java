@@ -58,8 +58,7 @@ final class StatsReports {
     }
 
     private long openAll() {
-        return metrics.connectionsOpen(ServerMetrics.ConnectionKind.HTTP)
-                + metrics.connectionsOpen(ServerMetrics.ConnectionKind.WEBSOCKET);
+        return metrics.connectionsOpen();
     }
 
     private Span span(ConnectionRegistry.RouteCounters r) {
