@@ -25,10 +25,10 @@ if [ ! -f "$jar" ] || [ -n "$(find "$repo/bench/src" "$repo/server/src/main" -ne
   (cd "$repo" && mvn -B -q -DskipTests package)
 fi
 rc=0
-results=$(mktemp /tmp/pp-churn.XXXXXX)
+results=$(mktemp -t pp-churn.XXXXXX)
 soak() {  # soak WAVES PER_WAVE [extra JVM options]
   local waves=$1 per=$2 out; shift 2
-  out=$(mktemp /tmp/pp-churn-run.XXXXXX.log)
+  out=$(mktemp -t pp-churn-run.XXXXXX.log)
   # shellcheck disable=SC2086  # options are word lists on purpose; native access: Netty loads its epoll library (JDK 22+ warns otherwise)
   "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS "$@" -cp "$jar" org.pushpin.bench.million.ChurnSoak "$waves" "$per" 2>&1 | tee "$out" || true
   grep '^RESULT' "$out" >> "$results" || rc=1

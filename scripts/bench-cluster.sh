@@ -38,7 +38,7 @@ if [ ! -f "$server_jar" ] || [ -n "$(find "$repo/server/src/main" -newer "$serve
 fi
 export PP_OURS_CMD="java $OURS_JAVA_OPTS -jar $server_jar"
 
-work=$(mktemp -d /tmp/pp-bench-cluster.XXXXXX)
+work=$(mktemp -d -t pp-bench-cluster.XXXXXX)
 results=$work/results.txt; : > "$results"
 trap stop_all EXIT
 trap 'exit 130' INT TERM

@@ -43,7 +43,7 @@ if [ "$WITH_OURS" = 1 ] && [ ! -f "$server_jar" ]; then
 fi
 [ -z "${PP_OURS_CMD:-}" ] && export PP_OURS_CMD="java $OURS_JAVA_OPTS -jar $server_jar"
 
-work=$(mktemp -d /tmp/pp-bench-mem.XXXXXX)
+work=$(mktemp -d -t pp-bench-mem.XXXXXX)
 results=$work/results.txt; : > "$results"
 trap stop_all EXIT
 trap 'exit 130' INT TERM

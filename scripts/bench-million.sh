@@ -30,7 +30,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$repo/bench/src" "$repo/server/src/main" -ne
   echo "building $jar" >&2
   (cd "$repo" && mvn -B -q -DskipTests package)
 fi
-log=$(mktemp /tmp/pp-million.XXXXXX.log)
+log=$(mktemp -t pp-million.XXXXXX.log)
 # shellcheck disable=SC2086  # options are word lists on purpose; native access: Netty loads its epoll library (JDK 22+ warns otherwise)
 "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS $SIM_OPTS -cp "$jar" org.pushpin.bench.million.MillionSimulation "$N" "$ROOMS" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

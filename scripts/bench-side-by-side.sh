@@ -86,7 +86,7 @@ fi
 export PP_CONF_SET=$'handler.message_rate=1000000000\nhandler.message_hwm=1000000000'
 if [ -n "${BENCH_CONF_SET:-}" ]; then PP_CONF_SET+=$'\n'"$BENCH_CONF_SET"; fi
 
-work=$(mktemp -d /tmp/pp-bench-sbs.XXXXXX)
+work=$(mktemp -d -t pp-bench-sbs.XXXXXX)
 results=$work/results.txt; : > "$results"
 trap stop_all EXIT
 trap 'exit 130' INT TERM

@@ -30,7 +30,7 @@ if [ ! -f "$server_jar" ] || [ -n "$(find "$repo/server/src/main" -newer "$serve
 fi
 export PP_OURS_CMD="java -Xmx1g -XX:+UseG1GC -jar $server_jar"
 
-work=$(mktemp -d /tmp/pp-bench-storm.XXXXXX)
+work=$(mktemp -d -t pp-bench-storm.XXXXXX)
 results=$work/results.txt; : > "$results"
 trap stop_all EXIT
 trap 'exit 130' INT TERM

@@ -57,7 +57,7 @@ if [[ " $TARGETS " == *" ours "* ]] && [ ! -f "$server_jar" ]; then
   (cd "$repo" && mvn -B -q -DskipTests -pl server -am package) || pp_log "WARNING: server build failed"
 fi
 
-work=$(mktemp -d /tmp/pp-bench.XXXXXX)
+work=$(mktemp -d -t pp-bench.XXXXXX)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cleanup() {
   stop_all

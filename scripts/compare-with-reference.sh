@@ -35,7 +35,7 @@ done
 
 pp_need pushpin pushpin
 pp_need curl curl
-work=${PP_WORK:-$(mktemp -d /tmp/pp-compare.XXXXXX)}
+work=${PP_WORK:-$(mktemp -d -t pp-compare.XXXXXX)}
 mkdir -p "$work"
 trap stop_all EXIT
 trap 'exit 130' INT TERM
