@@ -61,8 +61,7 @@ class ConnectStormTest {
                 }
             }
             assertThat(ok).as("requests of the storm answered 200").isEqualTo(STORM);
-            pushpin.publisher().publish(Publish.item("storm-held").format("http-stream",
-                    "{\"content\": \"after the storm\\n\"}"));
+            pushpin.publisher().publish(Publish.item("storm-held").stream("after the storm\n"));
             for (HeldStream s : held) {
                 s.awaitText("after the storm\n", Duration.ofSeconds(20));
                 assertThat(s.ended()).isFalse();

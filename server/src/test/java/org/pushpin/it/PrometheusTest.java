@@ -97,7 +97,7 @@ class PrometheusTest {
         double timed = value(before, "pp_pushpin_delivery_latency_seconds_count");
         double refused = value(before, "pp_pushpin_origin_errors_total{kind=\"connect\"}");
         try (HeldStream s = HeldStream.open(tcp.httpPort(), Req.get("/stream?channel=prom"))) {
-            tcp.publisher().publish(Publish.item("prom").format("http-stream", "{\"content\": \"hi\\n\"}"));
+            tcp.publisher().publish(Publish.item("prom").stream("hi\n"));
             s.awaitText("hi\n", java.time.Duration.ofSeconds(15));
         }
         assertThat(RawClient.exchange(tcp.httpPort(), Req.get("/down")).status()).isEqualTo(502);

@@ -169,8 +169,7 @@ class TimeoutsTest {
             long start = System.nanoTime();
             int n = 0;
             while (System.nanoTime() - start < 3_000_000_000L) {
-                pushpin.publisher().publish(Publish.item("to-held").format("http-stream",
-                        "{\"content\": \"tick-" + n++ + "\\n\"}"));
+                pushpin.publisher().publish(Publish.item("to-held").stream("tick-" + n++ + "\n"));
                 s.awaitText("tick-" + (n - 1) + "\n", Duration.ofSeconds(10));
             }
             assertThat(s.ended()).isFalse();

@@ -118,7 +118,7 @@ class ControlHealthRedisTest {
             assertThat(health(clustered, Req.head("/health")).status()).isEqualTo(503);
             // and indeed a publish is refused meanwhile
             assertThat(clustered.publisher().send(org.pushpin.testing.Publish.item("health")
-                    .format("http-stream", "{\"content\": \"x\"}")).statusCode()).isEqualTo(503);
+                    .stream("x")).statusCode()).isEqualTo(503);
         } finally {
             redis.start();
         }

@@ -1,9 +1,12 @@
 package org.pushpin.it.cluster;
 
+import static org.pushpin.it.cluster.ClusterClients.WAIT;
+import static org.pushpin.it.cluster.ClusterClients.content;
+import static org.pushpin.it.cluster.ClusterClients.hold;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,10 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pushpin.testing.Await;
 import org.pushpin.testing.HeldStream;
-import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.RedisServer;
-import org.pushpin.testing.Req;
 import org.pushpin.testing.ScriptProcess;
 
 /**
@@ -38,7 +39,6 @@ import org.pushpin.testing.ScriptProcess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisClusterTest {
     private static final AtomicInteger CHANNELS = new AtomicInteger();
-    private static final Duration WAIT = Duration.ofSeconds(20);
     static final int PULL = PushpinServerExtension.freeLocalPort();
 
     @RegisterExtension
@@ -77,16 +77,7 @@ class RedisClusterTest {
         return "cluster-" + CHANNELS.incrementAndGet() + "-" + System.nanoTime();
     }
 
-    /** A held stream whose subscription is in force cluster-wide (nothing is sent before it is). */
-    private static HeldStream hold(PushpinServerExtension on, String channel) throws Exception {
-        HeldStream s = HeldStream.open(on.httpPort(), Req.get("/stream?channel=" + channel));
-        s.awaitText("[stream opened]\n", WAIT);
-        return s;
-    }
 
-    private static Publish.Item content(String channel, String text) {
-        return Publish.item(channel).format("http-stream", "{\"content\": " + Publish.quote(text) + "}");
-    }
 
     @Test
     @Order(1)

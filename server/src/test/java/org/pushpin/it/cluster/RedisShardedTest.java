@@ -1,8 +1,11 @@
 package org.pushpin.it.cluster;
 
+import static org.pushpin.it.cluster.ClusterClients.WAIT;
+import static org.pushpin.it.cluster.ClusterClients.content;
+import static org.pushpin.it.cluster.ClusterClients.hold;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -11,10 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pushpin.testing.Await;
 import org.pushpin.testing.HeldStream;
-import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.RedisServer;
-import org.pushpin.testing.Req;
 
 /**
  * {@code redis_sharded=true}: the same channel space over Redis 7's sharded pub/sub (SPUBLISH/SSUBSCRIBE, what a
@@ -23,7 +24,6 @@ import org.pushpin.testing.Req;
  */
 @Timeout(120)
 class RedisShardedTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @RegisterExtension
     @Order(1)
@@ -53,15 +53,7 @@ class RedisShardedTest {
                 "the reference has no Redis broker");
     }
 
-    private static HeldStream hold(PushpinServerExtension on, String channel) throws Exception {
-        HeldStream s = HeldStream.open(on.httpPort(), Req.get("/stream?channel=" + channel));
-        s.awaitText("[stream opened]\n", WAIT);
-        return s;
-    }
 
-    private static Publish.Item content(String channel, String text) {
-        return Publish.item(channel).format("http-stream", "{\"content\": " + Publish.quote(text) + "}");
-    }
 
     @Test
     void shardedPubSubCarriesPublishesAcrossInstancesAndSurvivesARestart() throws Exception {

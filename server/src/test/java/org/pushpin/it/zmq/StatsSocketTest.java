@@ -184,7 +184,7 @@ class StatsSocketTest {
             assertThat(subscribed.text("mode")).isEqualTo("stream");
             assertThat(subscribed.number("subscribers")).isEqualTo(1);
             assertThat(subscribed.number("ttl")).isEqualTo(60);
-            tnet.publisher().publish(Publish.item(ch).format("http-stream", "{\"content\": \"hi\\n\"}"));
+            tnet.publisher().publish(Publish.item(ch).stream("hi\n"));
             s.awaitText("hi\n", WAIT);
             Packet message = next("message", p -> ch.equals(p.text("channel")));
             assertThat(message.text("transport")).isEqualTo("http-stream");
@@ -230,7 +230,7 @@ class StatsSocketTest {
         Packet subscribed = next("sub", p -> ch.equals(p.text("channel")));
         assertThat(subscribed.text("mode")).isEqualTo("response");
         assertThat(subscribed.number("subscribers")).isEqualTo(1);
-        tnet.publisher().publish(Publish.item(ch).format("http-response", "{\"body\": \"got\\n\"}"));
+        tnet.publisher().publish(Publish.item(ch).response("got\n"));
         assertThat(poll.get(15, TimeUnit.SECONDS).body()).isEqualTo("got\n");
         Packet message = next("message", p -> ch.equals(p.text("channel")));
         assertThat(message.text("transport")).isEqualTo("http-response");
@@ -263,7 +263,7 @@ class StatsSocketTest {
     void reportsComePerRouteAndForTheWholeServer() throws Exception {
         read(TNET, tnet.httpPort(), "", "activity");
         assertThat(RawClient.exchange(tnet.httpPort(), Req.get("/")).status()).isEqualTo(200);
-        tnet.publisher().publish(Publish.item(channel()).format("http-stream", "{\"content\": \"x\"}"));
+        tnet.publisher().publish(Publish.item(channel()).stream("x"));
         Packet route = next("report", p -> "r1".equals(p.text("route")));
         assertThat(route.fields()).containsKeys("connections", "minutes", "duration");
         assertThat(route.number("minutes")).as("each new connection counts a minute").isPositive();
