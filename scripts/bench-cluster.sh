@@ -2,7 +2,8 @@
 # A cluster of three of our instances sharing one channel space through Redis ([cluster] broker=redis), against
 # the same load on one instance alone, in the same run: N held SSE connections spread evenly over the three
 # (the load generator deals connections round-robin over the ports it is given), publishes to the first instance
-# only, so two thirds of the deliveries cross instances. Figures: fanout p50/p99 (one publish to every room),
+# only, so two thirds of the deliveries cross instances; Redis is restarted (nothing kept) after the third of
+# the cluster's five fanout rounds. Figures: fanout p50/p99 (one publish to every room),
 # the highest deliveries/s without loss to all rooms and to one room, deliveries lost; and Redis' own count of
 # pub/sub messages per publish. Appends a table to docs/benchmarks.md.
 #
@@ -40,7 +41,8 @@ export PP_OURS_CMD="java $OURS_JAVA_OPTS -jar $server_jar"
 
 work=$(mktemp -d -t pp-bench-cluster.XXXXXX)
 results=$work/results.txt; : > "$results"
-trap stop_all EXIT
+# the Redis restarted by the fault (lib/redis-restart.sh) is a daemon of its own: shut it down by its port
+trap 'redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; stop_all' EXIT
 trap 'exit 130' INT TERM
 for p in $ORIGIN_PORT $REDIS_PORT "${PORTS[@]}"; do
   if pp_port_busy "$p"; then echo "port $p is already in use" >&2; exit 2; fi
@@ -54,12 +56,12 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/sse/
 routes="* 127.0.0.1:$ORIGIN_PORT"
 base_conf=$'handler.message_rate=1000000000\nhandler.message_hwm=1000000000'
 
-run_load() {  # run_load NAME PORTS(comma) CONTROL
-  local name=$1 ports=$2 control=$3
+run_load() {  # run_load NAME PORTS(comma) CONTROL [MORE LOADGEN OPTIONS]
+  local name=$1 ports=$2 control=$3; shift 3
   # shellcheck disable=SC2086
   java -Xmx1g -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name" --ports "$ports" --control "$control" \
     --pid 0 --n "$N" --rooms "$ROOMS" --result "$results" --phases fanout,throughput --curve-points 0 \
-    --max-in-flight 100 ${BENCH_LOADGEN_ARGS:-} 2>&1 | tee "$work/load-$name.log" ||
+    --max-in-flight 100 "$@" ${BENCH_LOADGEN_ARGS:-} 2>&1 | tee "$work/load-$name.log" ||
     pp_log "$name: the load generator reported failures (see above); its figures are kept"
 }
 
@@ -77,7 +79,10 @@ done
 ( while sleep 1; do redis-cli -p $REDIS_PORT pubsub numsub pushpin:room-0 | tail -1; done ) > "$work/numsub.txt" 2>/dev/null &
 sampler=$!
 redis_before=$(redis-cli -p $REDIS_PORT info stats | tr -d '\r' | awk -F: '$1 == "total_net_output_bytes" {print $2}')
-run_load cluster "$(IFS=,; echo "${PORTS[*]}")" $((5561 + OFFSETS[0]))
+# after the third of the five fanout rounds Redis is restarted under the held connections: the rounds after it
+# show whether anything was lost
+run_load cluster "$(IFS=,; echo "${PORTS[*]}")" $((5561 + OFFSETS[0])) --fault-after-round 3 \
+  --fault-cmd "$here/lib/redis-restart.sh $REDIS_PORT $ROOMS 3 $work/redis-restarted.log"
 redis_after=$(redis-cli -p $REDIS_PORT info stats | tr -d '\r' | awk -F: '$1 == "total_net_output_bytes" {print $2}')
 kill $sampler 2>/dev/null || true
 numsub=$(sort -n "$work/numsub.txt" | tail -1)
@@ -106,6 +111,9 @@ if s and c and float(s.get('fanout_p99_ms', 0)) > 0:
     print()
     print('Cross-instance fanout p99 = %.2f× the single instance\'s (target ≤ 1.5×).'
           % (float(c['fanout_p99_ms']) / float(s['fanout_p99_ms'])))
+if c and 'fault_s' in c:
+    print('Redis was restarted (nothing kept) after fanout round 3 of 5; every room had its three instance '
+          'subscribers back %.1f s later; deliveries lost over all rounds: %s.' % (float(c['fault_s']), c.get('lost', '?')))
 r = rows.get('redis')
 if r:
     print('Redis: `PUBSUB NUMSUB pushpin:room-0` during the run: at most %s (one subscriber per instance '

@@ -12,8 +12,8 @@
 One JSON object per line on stdout (see org.pushpin.testing.ScriptProcess); commands as JSON lines on stdin.
 """
 import json
+import os
 import sys
-import threading
 
 import zmq
 
@@ -41,43 +41,58 @@ def main():
         s.connect(spec)
     if mode == 'sub':
         s.setsockopt(zmq.SUBSCRIBE, sys.argv[3].encode())
-    lock = threading.Lock()
 
-    def reader():
-        while True:
-            try:
-                parts = s.recv_multipart()
-            except zmq.ZMQError as e:
-                if e.errno in (zmq.EAGAIN, zmq.EINTR):
-                    continue
-                if e.errno != zmq.ETERM and e.errno != zmq.ENOTSOCK:
-                    emit('error', message=str(e))  # never end silently: a test waiting on events must hear of it
-                return
-            if mode == 'xpub':
-                if parts and parts[0][:1] == b'\x01':
-                    emit('sub', channel=parts[0][1:].decode('utf-8', 'replace'))
-                elif parts and parts[0][:1] == b'\x00':
-                    emit('unsub', channel=parts[0][1:].decode('utf-8', 'replace'))
-            elif mode in ('req', 'dealer'):
-                emit('reply', parts=hexparts(parts))
-            else:
-                emit('message', parts=hexparts(parts))
+    def on_message(parts):
+        if mode == 'xpub':
+            if parts and parts[0][:1] == b'\x01':
+                emit('sub', channel=parts[0][1:].decode('utf-8', 'replace'))
+            elif parts and parts[0][:1] == b'\x00':
+                emit('unsub', channel=parts[0][1:].decode('utf-8', 'replace'))
+        elif mode in ('req', 'dealer'):
+            emit('reply', parts=hexparts(parts))
+        else:
+            emit('message', parts=hexparts(parts))
 
-    if mode in ('xpub', 'pull', 'sub', 'dealer'):
-        threading.Thread(target=reader, daemon=True).start()
-    emit('ready')
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        c = json.loads(line)
+    def on_command(c):
         if c['op'] == 'send':
-            parts = [bytes.fromhex(p) for p in c['parts']]
-            with lock:
-                s.send_multipart(parts)
+            s.send_multipart([bytes.fromhex(p) for p in c['parts']])
             if mode == 'req':
                 emit('reply', parts=hexparts(s.recv_multipart()))
             else:
                 emit('sent')
+
+    # One thread only: a ZeroMQ socket must not be used from two threads at once (a reader thread receiving while
+    # the main thread sent lost subscriptions now and then). The poller watches the socket and stdin together.
+    poller = zmq.Poller()
+    stdin = sys.stdin.fileno()
+    poller.register(stdin, zmq.POLLIN)
+    if mode in ('xpub', 'pull', 'sub', 'dealer'):
+        poller.register(s, zmq.POLLIN)
+    emit('ready')
+    pending = b''
+    while True:
+        try:
+            events = dict(poller.poll())
+        except zmq.ZMQError as e:
+            if e.errno == zmq.EINTR:
+                continue
+            emit('error', message=str(e))  # never end silently: a test waiting on events must hear of it
+            break
+        if events.get(s):
+            while True:
+                try:
+                    on_message(s.recv_multipart(zmq.NOBLOCK))
+                except zmq.Again:
+                    break
+        if events.get(stdin):
+            chunk = os.read(stdin, 65536)
+            if not chunk:
+                break
+            pending += chunk
+            while b'\n' in pending:
+                line, pending = pending.split(b'\n', 1)
+                if line.strip():
+                    on_command(json.loads(line))
     s.close()
     ctx.term()
 

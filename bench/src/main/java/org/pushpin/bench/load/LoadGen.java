@@ -65,6 +65,12 @@ public final class LoadGen implements Callable<Integer> {
     int fanoutRounds = 5;
     @Option(names = "--fanout-interval-s", description = "pause after each fanout round (default: ${DEFAULT-VALUE})")
     int fanoutIntervalSeconds = 3;
+    @Option(names = "--fault-after-round", description = "run --fault-cmd after this fanout round, 0 = never "
+            + "(default: ${DEFAULT-VALUE})")
+    int faultAfterRound = 0;
+    @Option(names = "--fault-cmd", description = "a shell command injecting a fault (e.g. restarting Redis) that "
+            + "returns once the servers are ready again; the rounds after it count as any other")
+    String faultCommand = "";
     @Option(names = "--step-s", description = "length of a throughput step, s (default: ${DEFAULT-VALUE})")
     double stepSeconds = 4;
     @Option(names = "--grace-ms", description = "time after a step for its last deliveries (default: ${DEFAULT-VALUE})")

@@ -177,6 +177,9 @@ final class LoadRun {
                     received, expected, (System.nanoTime() - t0) / 1e6, h.percentileMs(0.5),
                     h.percentileMs(0.99), h.maxMs());
             Thread.sleep(TimeUnit.SECONDS.toMillis(o.fanoutIntervalSeconds));
+            if (round + 1 == o.faultAfterRound && !o.faultCommand.isEmpty()) {
+                injectFault();
+            }
         }
         lost += fanoutLost;
         f.put("fanout_p50_ms", all.percentileMs(0.5),
@@ -184,6 +187,16 @@ final class LoadRun {
         f.put("fanout_p99_ms", all.percentileMs(0.99), "same, p99");
         f.put("fanout_max_ms", all.maxMs(), "same, max");
         f.put("fanout_lost", fanoutLost, "expected - received");
+    }
+
+    /** Runs the fault command (it returns once the servers are ready again); the held connections stay. */
+    private void injectFault() throws IOException, InterruptedException {
+        Log.line("  fault: %s", o.faultCommand);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("bash", "-c", o.faultCommand).inheritIO().start();
+        int rc = p.waitFor();
+        Log.line("  fault done in %.1f s (exit %d)", (System.nanoTime() - t0) / 1e9, rc);
+        f.put("fault_s", (System.nanoTime() - t0) / 1e9, "time the fault command took: " + o.faultCommand);
     }
 
     private void throughput() throws IOException, InterruptedException {
