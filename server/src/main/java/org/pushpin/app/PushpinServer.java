@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.pushpin.broker.Broker;
 import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.broker.RedisBroker;
+import org.pushpin.config.ConfigException;
 import org.pushpin.config.PushpinConfig;
 import org.pushpin.config.UnappliedSettings;
 import org.pushpin.hold.HoldHandoff;
@@ -57,11 +58,15 @@ public final class PushpinServer implements AutoCloseable {
     private ZeroMq zeroMq;
     private ConnectionMinutes minutes;
     private ProxyContext context;
+    private WsGripSessions wsSessions;
     private PrometheusEndpoint prometheus;
+    /** The configuration in force: as started, then with what each SIGHUP applied ({@link #reconfigure}). */
+    private volatile PushpinConfig config;
 
-    private PushpinServer(EventLoopGroup group, RouteSource routes) {
+    private PushpinServer(EventLoopGroup group, RouteSource routes, PushpinConfig config) {
         this.group = group;
         this.routes = routes;
+        this.config = config;
     }
 
     /**
@@ -85,7 +90,7 @@ public final class PushpinServer implements AutoCloseable {
         PushpinServer server = null;
         try {
             routes = RouteSources.open(config.proxy());
-            server = new PushpinServer(group, routes);
+            server = new PushpinServer(group, routes, config);
             // /health watches the Redis broker's connection only when that broker counts into our metrics
             boolean redisBroker = broker == null && config.cluster().redis();
             if (broker == null) {
@@ -96,10 +101,9 @@ public final class PushpinServer implements AutoCloseable {
             Hub hub = new Hub(config.handler(), HoldHandoff.deliveryKinds(), server.zeroMq.wrap(broker),
                     server.metrics);
             server.hub = hub;
+            server.wsSessions = new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax());
             ProxyContext context = server.context = new ProxyContext(config, routes,
-                    new HoldHandoff(hub, server.metrics),
-                    new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax()),
-                    transport, server.metrics);
+                    new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics);
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
             if (server.zeroMq.connectionIdsWanted()) {
                 server.metrics.connections().enable(instance);
@@ -171,6 +175,26 @@ public final class PushpinServer implements AutoCloseable {
      */
     public LocalAddress inJvmAddressOn(EventLoop loop) {
         return listeners.inJvmAddressOn(loop);
+    }
+
+    /** The configuration in force (the one started with, as SIGHUPs changed it). */
+    public PushpinConfig config() {
+        return config;
+    }
+
+    /**
+     * SIGHUP: applies the settings of {@code inFile} that can change while running ({@link LiveSettings}); the
+     * others keep their running values. Returns the configuration now in force.
+     *
+     * @throws ConfigException when a setting cannot be applied (a signing key that cannot be read); then nothing is
+     */
+    public synchronized PushpinConfig reconfigure(PushpinConfig inFile) throws ConfigException {
+        PushpinConfig next = LiveSettings.merge(config, inFile);
+        context.reconfigure(next);
+        hub.reconfigure(next.handler());
+        wsSessions.subscriptionMax(next.handler().connectionSubscriptionMax());
+        config = next;
+        return next;
     }
 
     /** Re-reads the routes file now (SIGHUP); a no-op for {@code --route} lines. */

@@ -98,8 +98,7 @@ final class ZeroMq implements AutoCloseable {
     void openStats(Hub hub, int connectionTtl, String from) {
         if (usable("stats_spec", config.statsSpec())) {
             stats = StatsSocket.start(context(), new StatsSocket.Settings(config.statsSpec(), config.statsFormat(),
-                    config.statsReportInterval(), connectionTtl, config.statsSubscriptionTtl(),
-                    config.subscriptionLinger(), from), metrics, hub);
+                    config.statsReportInterval(), connectionTtl, config.statsSubscriptionTtl(), from), metrics, hub);
         }
     }
 

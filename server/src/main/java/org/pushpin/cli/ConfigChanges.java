@@ -3,17 +3,56 @@ package org.pushpin.cli;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.pushpin.config.PushpinConfig;
 
 /**
- * What changed in {@code pushpin.conf} between start and a SIGHUP: each setting by its section and record field, so
- * the operator is told which changes took effect (the log level, the routes) and which wait for a restart — never
- * left believing an edit is live when it is not.
+ * What differs between two configurations (the one running and the one in force after a SIGHUP, or that one and the
+ * file): each setting by its section and record field, so the operator is told which changes took effect and which
+ * wait for a restart — never left believing an edit is live when it is not.
  */
 final class ConfigChanges {
-    /** One changed setting: where, the value running, the value in the file now. */
+    /** Settings whose key in the file is not their field's name in snake case. */
+    private static final Map<String, String> KEYS = Map.of(
+            "runner.httpPorts", "[runner] http_port",
+            "runner.logLevels", "[runner] log_level",
+            "proxy.routesFile", "[proxy] routesfile",
+            "handler.prometheus", "[handler] prometheus_port",
+            "timeouts.clientRequestSeconds", "[runner] client_request_timeout",
+            "timeouts.originSeconds", "[proxy] origin_timeout",
+            "timeouts.shutdownGraceSeconds", "[runner] shutdown_grace",
+            "timeouts.clientMaxHeaders", "[runner] client_max_headers");
+
+    /** One changed setting: where ({@code section.field}), the value before, the value after. */
     record Change(String setting, Object running, Object inFile) {
+        /** The setting as written in pushpin.conf: {@code [handler] message_hwm}. */
+        String key() {
+            String known = KEYS.get(setting);
+            if (known != null) {
+                return known;
+            }
+            int dot = setting.indexOf('.');
+            String field = setting.substring(dot + 1);
+            return "[" + setting.substring(0, dot) + "] " + field.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code [handler] message_hwm changed (-1 -> 100)} */
+        String describe() {
+            return key() + " changed (" + show(running) + " -> " + show(inFile) + ")";
+        }
+
+        /** Log levels as written ({@code 2,pushpin-proxy:3}), anything else as it prints. */
+        private static String show(Object value) {
+            if (value instanceof Map<?, ?> levels) {
+                StringBuilder out = new StringBuilder();
+                levels.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",")
+                        .append(k.toString().isEmpty() ? "" : k + ":").append(v));
+                return out.length() == 0 ? "default" : out.toString();
+            }
+            return String.valueOf(value);
+        }
     }
 
     private ConfigChanges() {

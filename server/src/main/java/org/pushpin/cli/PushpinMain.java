@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.ConfigLoader;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.app.LiveSettings;
 import org.pushpin.app.PushpinServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,25 +17,30 @@ public final class PushpinMain {
     }
 
     /**
-     * SIGHUP: the config file is read again; the log level takes effect at once, every other changed setting is
-     * named as waiting for a restart (one line each).
+     * SIGHUP: the config file is read again; what can change while running is applied
+     * ({@code app.LiveSettings}), one line per changed setting saying so, or that it needs a restart.
      */
-    private static void rereadConfig(PushpinCommandLine.Parsed parsed, PushpinConfig started, Logger log) {
+    private static void rereadConfig(PushpinCommandLine.Parsed parsed, PushpinServer server, Logging logging,
+                                     Logger log) {
+        PushpinConfig before = server.config();
+        PushpinConfig inFile;
         PushpinConfig now;
         try {
-            now = ConfigLoader.load(parsed.options());
+            inFile = ConfigLoader.load(parsed.options());
+            now = server.reconfigure(inFile);
         } catch (ConfigException e) {
-            log.warn("SIGHUP: {} not re-read: {}", started.configFile(), e.getMessage());
+            log.warn("SIGHUP: {} not applied: {}", before.configFile(), e.getMessage());
             return;
         }
-        for (ConfigChanges.Change c : ConfigChanges.between(started, now)) {
-            if (c.setting().equals("runner.logLevel")) {
-                Logging.level((Integer) c.inFile());
-                log.info("SIGHUP: log level {} (was {})", c.inFile(), c.running());
-            } else {
-                log.warn("SIGHUP: {} changed ({} -> {}): takes effect at the next restart", c.setting(),
-                        c.running(), c.inFile());
-            }
+        if (!now.runner().logLevels().equals(before.runner().logLevels())) {
+            logging.levels(now.runner().logLevels());
+        }
+        for (ConfigChanges.Change c : ConfigChanges.between(before, now)) {
+            log.info("SIGHUP: {}: applied", c.describe());
+        }
+        for (ConfigChanges.Change c : ConfigChanges.between(now, inFile)) {
+            log.warn("SIGHUP: {}: {}", c.describe(), LiveSettings.unused(c.setting())
+                    ? "not used by this server (see the warning at start-up)" : "needs a restart");
         }
     }
 
@@ -54,7 +60,14 @@ public final class PushpinMain {
             System.exit(1);
             return;
         }
-        Logging.configure(config.runner().logLevel(), config.runner().logFile());
+        Logging logging;
+        try {
+            logging = Logging.configure(config.runner(), config.instanceId());
+        } catch (java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Logger log = LoggerFactory.getLogger("pushpin");
         if (config.configFile() == null) {
             log.info("no config file found, using built-in defaults");
@@ -67,18 +80,19 @@ public final class PushpinMain {
             System.exit(1);
             return;
         }
-        PushpinConfig started = config;
         Signals.onHangup(() -> {
-            Logging.reopen();
-            log.info("reloading routes and reopening the log file (SIGHUP)");
+            logging.reopen();
+            log.info("reloading: log files reopened, routes and {} read again (SIGHUP)",
+                    config.configFile() == null ? "settings" : config.configFile());
             server.reloadRoutes();
-            rereadConfig(parsed, started, log);
+            rereadConfig(parsed, server, logging, log);
         });
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM drains: held clients are told to reconnect and get shutdown_grace to leave; a second SIGTERM stops
         // at once. Other ways to stop (SIGINT, System.exit) close at once through the hook.
-        java.time.Duration grace = java.time.Duration.ofSeconds(config.timeouts().shutdownGraceSeconds());
         Signals.onTerminate(() -> {
+            // as in force now: shutdown_grace may have changed on SIGHUP
+            java.time.Duration grace = java.time.Duration.ofSeconds(server.config().timeouts().shutdownGraceSeconds());
             log.info("stopping (SIGTERM): telling held clients to reconnect, {} s for them to leave",
                     grace.toSeconds());
             try {

@@ -3,8 +3,9 @@ package org.pushpin.cli;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGHUP, as Pushpin uses it (re-read routes). The JDK has no public signal API; {@code sun.misc.Signal} lives in
- * the {@code jdk.unsupported} module, present on every JDK we run on. Where it is missing, HUP is simply not handled.
+ * SIGHUP, as Pushpin uses it (reopen the logs, re-read the routes; we also re-read pushpin.conf), and SIGTERM. The
+ * JDK has no public signal API; {@code sun.misc.Signal} lives in the {@code jdk.unsupported} module, present on
+ * every JDK we run on. Where it is missing, HUP is simply not handled.
  */
 final class Signals {
     private Signals() {

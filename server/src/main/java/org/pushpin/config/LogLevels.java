@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code log_level} / {@code --loglevel}: a comma list of {@code N} (the default level) and {@code name:N} (a
- * service's level: runner, proxy, handler, connmgr, ...). 0 error, 1 warning, 2 info, 3 debug. Same rules and
+ * service's level; Pushpin's names are runner, condure, zurl, pushpin-proxy and pushpin-handler, applied by
+ * {@code cli.LogServices}). 0 error, 1 warning, 2 info, 3 debug. Same rules and
  * messages as Pushpin's parseLogLevel.
  */
 public final class LogLevels {

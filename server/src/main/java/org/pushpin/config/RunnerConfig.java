@@ -1,7 +1,10 @@
 package org.pushpin.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code [runner]} section (the parts a one-process server honours). Built by {@link ConfigLoader}.
@@ -10,8 +13,10 @@ import java.util.List;
  * @param httpsPorts       TLS listeners ({@code https_ports}); empty when {@code --port} is given
  * @param localPorts       unix socket paths ({@code local_ports}); empty when {@code --port} is given
  * @param certsDir         where TLS certificates are looked up: {@code <config dir>/runner/certs}
- * @param logLevel         0 error, 1 warning, 2 info, 3 debug ({@code --loglevel}/{@code --verbose} win over
- *                         {@code log_level})
+ * @param logdir           {@code logdir}: where the per-service log files go (docs/configuration.md#logging), or
+ *                         null when missing or empty
+ * @param logLevels        {@code log_level} as {@link LogLevels#parse} gives it: the default level under {@code ""},
+ *                         a service's own under its name ({@code --loglevel}/{@code --verbose} replace the whole list)
  * @param logFile          {@code --logfile}, or null for standard output
  */
 public record RunnerConfig(
@@ -23,7 +28,17 @@ public record RunnerConfig(
         int clientMaxconn,
         Path rundir,
         Path logdir,
-        int logLevel,
+        Map<String, Integer> logLevels,
         Path logFile,
         boolean mergeOutput) {
+
+    public RunnerConfig {
+        // in the given order: of two names for one service, the later wins
+        logLevels = Collections.unmodifiableMap(new LinkedHashMap<>(logLevels));
+    }
+
+    /** The level of everything without a level of its own: 0 error, 1 warning, 2 info, 3 debug. */
+    public int logLevel() {
+        return LogLevels.defaultLevel(logLevels);
+    }
 }

@@ -3,6 +3,7 @@ package org.pushpin.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the {@code [runner]}, {@code [proxy]} and {@code [handler]} records from {@link Settings}, with Pushpin's code
@@ -54,8 +55,8 @@ final class Sections {
                 s.integerAtLeast("runner", "client_buffer_size", 8192, 1),
                 s.integerAtLeast("runner", "client_maxconn", 50000, 1),
                 rundir,
-                wd.resolve(s.string("runner", "logdir", "")).normalize(),
-                logLevel(s, o),
+                logdir(s, wd),
+                logLevels(s, o),
                 o.logFile() == null ? null : wd.resolve(o.logFile()).normalize(),
                 o.mergeOutput());
     }
@@ -156,21 +157,30 @@ final class Sections {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code logdir}, resolved against the working directory; null when missing or empty (Pushpin would then write
+     * its service logs into the working directory; we log to standard output instead).
+     */
+    private static Path logdir(Settings s, Path wd) {
+        String value = s.string("runner", "logdir", "").strip();
+        return value.isEmpty() ? null : wd.resolve(value).normalize();
+    }
+
     /** {@code --loglevel} (already "3" for {@code --verbose}) replaces {@code log_level} entirely, as in Pushpin. */
-    private static int logLevel(Settings s, StartOptions o) throws ConfigException {
+    private static Map<String, Integer> logLevels(Settings s, StartOptions o) throws ConfigException {
         if (o.logLevel() != null) {
             try {
-                return LogLevels.defaultLevel(LogLevels.parse(o.logLevel()));
+                return LogLevels.parse(o.logLevel());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--loglevel: " + e.getMessage());
             }
         }
         IniFile.Entry e = s.entry("runner", "log_level");
         if (e == null || (!e.isList() && e.items().get(0).isBlank())) {
-            return LogLevels.DEFAULT_LEVEL;
+            return Map.of();
         }
         try {
-            return LogLevels.defaultLevel(LogLevels.parse(e.items().stream().map(s::resolve).toList()));
+            return LogLevels.parse(e.items().stream().map(s::resolve).toList());
         } catch (IllegalArgumentException ex) {
             throw new ConfigException(e.where() + ": " + ex.getMessage());
         }

@@ -18,8 +18,11 @@ import org.pushpin.timer.TimerWheel;
 public final class WsGripSessions implements WsSessions {
     final Hub hub;
     final ServerMetrics metrics;
-    /** {@code connection_subscription_max}: channels one connection may have, implicit ones included. */
-    final int subscriptionMax;
+    /**
+     * {@code connection_subscription_max}: channels one connection may have, implicit ones included. Volatile: it
+     * may change on SIGHUP, and is read only when a connection subscribes.
+     */
+    volatile int subscriptionMax;
     private final Function<EventLoop, TimerWheel> wheels;
 
     /**
@@ -36,6 +39,11 @@ public final class WsGripSessions implements WsSessions {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.subscriptionMax = subscriptionMax;
         this.wheels = Objects.requireNonNull(wheels, "wheels");
+    }
+
+    /** A new {@code connection_subscription_max} (SIGHUP), for subscriptions from now on. */
+    public void subscriptionMax(int max) {
+        subscriptionMax = max;
     }
 
     /** The wheel of {@code loop}; call it on {@code loop}. */

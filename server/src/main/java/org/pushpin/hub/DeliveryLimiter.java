@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
 
 /**
@@ -20,10 +21,12 @@ final class DeliveryLimiter {
     private static final int MIN_BATCH_INTERVAL_MS = 25;
 
     private final EventExecutor executor;
-    private final int hwm;
-    private final int rate;
-    private final long batchIntervalMs;
-    private final long batchSize;
+    // hub thread only, like everything here but the counter: changed on SIGHUP by a task on that thread
+    private int hwm;
+    private int rate;
+    private long batchIntervalMs;
+    private long batchSize;
+    private int blockSize;
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
     private final Runnable batchTask = this::batch;
     private long credit;
@@ -31,10 +34,22 @@ final class DeliveryLimiter {
     final AtomicLong queued = new AtomicLong();
     private final ServerMetrics metrics;
 
-    DeliveryLimiter(EventExecutor executor, int messageRate, int messageHwm, ServerMetrics metrics) {
+    DeliveryLimiter(EventExecutor executor, int messageRate, int messageHwm, int messageBlockSize,
+                    ServerMetrics metrics) {
         this.executor = executor;
         this.metrics = metrics;
+        limits(messageRate, messageHwm, messageBlockSize);
+    }
+
+    /**
+     * {@code message_rate}, {@code message_hwm} and {@code message_block_size}; on the hub thread. A new rate holds
+     * from the next batch on (deliveries waiting for it go at once when the rate is lifted); a new high-water mark
+     * and block size from the next delivery offered.
+     */
+    void limits(int messageRate, int messageHwm, int messageBlockSize) {
+        boolean wasLimited = rate > 0;
         this.hwm = messageHwm;
+        this.blockSize = messageBlockSize;
         if (messageRate > 0) {
             rate = messageRate;
             if (rate >= 1000 / MIN_BATCH_INTERVAL_MS) {
@@ -49,7 +64,34 @@ final class DeliveryLimiter {
             batchIntervalMs = -1;
             batchSize = -1;
         }
-        credit = batchSize;
+        // a full allowance when the rate starts; a lowered one cannot leave more credit than a batch
+        credit = wasLimited ? Math.min(credit, batchSize) : batchSize;
+        if (rate <= 0) {
+            while (!waiting.isEmpty()) {
+                waiting.poll().dispatch();
+            }
+        }
+    }
+
+    /** What one receiver of {@code item} weighs against the high-water mark: 1, or its size in blocks. */
+    int unitWeight(PublishItem item) {
+        if (blockSize <= 0) {
+            return 1;
+        }
+        long size = item.size();
+        if (size < 0) {
+            size = 0;
+            if (item.httpResponse() != null && item.httpResponse().body() != null) {
+                size = Math.max(size, item.httpResponse().body().length);
+            }
+            if (item.httpStream() != null && item.httpStream().content() != null) {
+                size = Math.max(size, item.httpStream().content().length);
+            }
+            if (item.wsMessage() != null && item.wsMessage().content() != null) {
+                size = Math.max(size, item.wsMessage().content().length);
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (size + blockSize - 1) / blockSize);
     }
 
     /**
@@ -97,6 +139,9 @@ final class DeliveryLimiter {
 
     private void batch() {
         batchScheduled = false;
+        if (rate <= 0) {
+            return; // lifted meanwhile: nothing waits any more
+        }
         credit = Math.min(credit + batchSize, batchSize);
         while (credit > 0 && !waiting.isEmpty()) {
             Delivery d = waiting.poll();

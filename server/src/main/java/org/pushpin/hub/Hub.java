@@ -47,8 +47,8 @@ public final class Hub implements Publisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     private static final Logger HANDLER_LOG = LoggerFactory.getLogger("handler");
 
-    private final long lingerMillis;
-    private final int blockSize;
+    /** {@code subscription_linger} in ms; volatile: read on subscriber loops, changed on SIGHUP. */
+    private volatile long lingerMillis;
     private final DefaultEventExecutor executor;
     private final ConcurrentHashMap<String, ChannelIndex> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EventLoop, HashMap<String, LoopChannel>> registries = new ConcurrentHashMap<>();
@@ -75,11 +75,29 @@ public final class Hub implements Publisher, AutoCloseable {
         this.broker = requireNonNull(broker, "broker");
         this.metrics = requireNonNull(metrics, "metrics");
         this.lingerMillis = TimeUnit.SECONDS.toMillis(Math.max(0, config.subscriptionLinger()));
-        this.blockSize = config.messageBlockSize();
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("pushpin-hub", true));
         this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), metrics, this::fanout);
-        this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(), metrics);
+        this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
+                config.messageBlockSize(), metrics);
         broker.start(this::fanOutHere);
+    }
+
+    /**
+     * New limits (SIGHUP): {@code subscription_linger} for channels left from now on; {@code message_rate},
+     * {@code message_hwm}, {@code message_block_size}, {@code message_wait} and {@code id_cache_ttl} for what the
+     * hub thread does after the publishes already queued to it.
+     */
+    public void reconfigure(HandlerConfig c) {
+        lingerMillis = TimeUnit.SECONDS.toMillis(Math.max(0, c.subscriptionLinger()));
+        post(() -> {
+            sequencer.limits(c.messageWait(), c.idCacheTtl());
+            limiter.limits(c.messageRate(), c.messageHwm(), c.messageBlockSize());
+        });
+    }
+
+    /** {@code subscription_linger} in ms, as now in force (the stats socket lingers its announcements as long). */
+    public long lingerMillis() {
+        return lingerMillis;
     }
 
     // ---- subscriptions (on the subscriber's loop) ----
@@ -340,7 +358,7 @@ public final class Hub implements Publisher, AutoCloseable {
                     // an item that waited for its prev-id counts from its release, not from its arrival
                     long arrived = batchArrivedNanos != 0 ? batchArrivedNanos : System.nanoTime();
                     shared = new Published(item, kinds, arrived);
-                    unit = unitWeight(item);
+                    unit = limiter.unitWeight(item);
                 }
                 receivers += n;
                 if (tally != null) {
@@ -378,12 +396,12 @@ public final class Hub implements Publisher, AutoCloseable {
         if (registry != null) {
             registry.remove(lc.channel, lc);
         }
-        boolean linger = lc.lingerRequested && lingerMillis > 0;
+        long lingerFor = lc.lingerRequested ? lingerMillis : 0;
         channels.computeIfPresent(lc.channel, (k, ci) -> {
             ci.detach(lc);
             long now = System.nanoTime();
-            if (linger) {
-                ci.lingerUntil = now + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+            if (lingerFor > 0) {
+                ci.lingerUntil = now + TimeUnit.MILLISECONDS.toNanos(lingerFor);
                 ci.lingerSet = true;
             }
             if (ci.loops.length > 0) {
@@ -455,26 +473,6 @@ public final class Hub implements Publisher, AutoCloseable {
                 LOG.warn("last-unsubscription listener failed", e);
             }
         }
-    }
-
-    private int unitWeight(PublishItem item) {
-        if (blockSize <= 0) {
-            return 1;
-        }
-        long size = item.size();
-        if (size < 0) {
-            size = 0;
-            if (item.httpResponse() != null && item.httpResponse().body() != null) {
-                size = Math.max(size, item.httpResponse().body().length);
-            }
-            if (item.httpStream() != null && item.httpStream().content() != null) {
-                size = Math.max(size, item.httpStream().content().length);
-            }
-            if (item.wsMessage() != null && item.wsMessage().content() != null) {
-                size = Math.max(size, item.wsMessage().content().length);
-            }
-        }
-        return (int) Math.min(Integer.MAX_VALUE, (size + blockSize - 1) / blockSize);
     }
 
     /** Runs {@code task} on the hub thread, in submission order; false once the hub is closed. */

@@ -47,8 +47,9 @@ final class Sequencer {
 
     private final EventExecutor executor;
     private final Consumer<PublishItem> ready;
-    private final long waitNanos;
-    private final long idTtlNanos;
+    // hub thread, as everything here but the last ids; changed on SIGHUP by a task on that thread
+    private long waitNanos;
+    private long idTtlNanos;
     private final Map<String, String> lastIds = new ConcurrentHashMap<>();
     private final HashMap<IdKey, SeenId> seen = new HashMap<>();
     private final ArrayDeque<SeenId> seenOrder = new ArrayDeque<>();
@@ -63,6 +64,15 @@ final class Sequencer {
         this.executor = executor;
         this.metrics = metrics;
         this.ready = ready;
+        limits(messageWaitMillis, idCacheTtlSeconds);
+    }
+
+    /**
+     * {@code message_wait} and {@code id_cache_ttl}, on the hub thread. Waiting items are measured against the new
+     * wait from the next expiry check on (at the latest the one already scheduled); ids already remembered keep
+     * their time, new ones get the new ttl.
+     */
+    void limits(int messageWaitMillis, int idCacheTtlSeconds) {
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, messageWaitMillis));
         this.idTtlNanos = TimeUnit.SECONDS.toNanos(Math.max(0, idCacheTtlSeconds));
     }

@@ -28,11 +28,10 @@ public final class StatsSocket implements AutoCloseable {
      * @param reportInterval      s between reports (≤ 0: none)
      * @param connectionTtl       {@code stats_connection_ttl}, s
      * @param subscriptionTtl     {@code stats_subscription_ttl}, s
-     * @param subscriptionLinger  {@code subscription_linger}, s (how long a long-poll channel stays announced)
      * @param from                the instance id every packet carries
      */
     public record Settings(String spec, String format, int reportInterval, int connectionTtl, int subscriptionTtl,
-                           int subscriptionLinger, String from) {
+                           String from) {
     }
 
     private final ZMQ.Socket socket;
@@ -69,8 +68,7 @@ public final class StatsSocket implements AutoCloseable {
         StatsSocket s = new StatsSocket(socket, registry, hub);
         StatsPackets out = new StatsPackets(socket, settings.from(), "json".equals(settings.format()));
         ConnectionStats conns = new ConnectionStats(registry, metrics, out, settings.connectionTtl());
-        SubscriptionStats subs = new SubscriptionStats(hub, metrics, out, settings.subscriptionTtl(),
-                settings.subscriptionLinger());
+        SubscriptionStats subs = new SubscriptionStats(hub, metrics, out, settings.subscriptionTtl());
         StatsReports reports = new StatsReports(metrics, out);
         registry.listener(conns);
         hub.listen(subs);

@@ -43,20 +43,19 @@ final class SubscriptionStats implements SubscriptionListener {
     private final StatsPackets out;
     private final int ttl;
     private final int period;
-    private final long lingerNanos;
     /** Stats thread: the counts last announced, by channel and mode ordinal (a channel leaves at all zeros). */
     private final HashMap<String, int[]> announced = new HashMap<>();
     /** Stats thread: long-poll channels left without subscribers, until when they linger (in that order). */
     private final LinkedHashMap<String, Long> lingering = new LinkedHashMap<>();
     private long second;
 
-    SubscriptionStats(Hub hub, ServerMetrics metrics, StatsPackets out, int ttlSeconds, int lingerSeconds) {
+    /** Long-poll channels linger as long as the hub lingers them ({@code subscription_linger}, as now in force). */
+    SubscriptionStats(Hub hub, ServerMetrics metrics, StatsPackets out, int ttlSeconds) {
         this.hub = hub;
         this.metrics = metrics;
         this.out = out;
         this.ttl = Math.max(1, ttlSeconds);
         this.period = Math.max(1, ttl * 3 / 4);
-        this.lingerNanos = TimeUnit.SECONDS.toNanos(Math.max(0, lingerSeconds));
     }
 
     // ---- from event loops ----
@@ -100,6 +99,7 @@ final class SubscriptionStats implements SubscriptionListener {
 
     private void announce(String channel) {
         int[] last = announced.get(channel);
+        long linger = hub.lingerMillis();
         for (Mode m : MODES) {
             int now = hub.subscribers(channel, m);
             int before = last == null ? 0 : last[m.ordinal()];
@@ -113,9 +113,10 @@ final class SubscriptionStats implements SubscriptionListener {
                 }
                 last[m.ordinal()] = now;
                 sendSubscribed(channel, m, now);
-            } else if (m == Mode.RESPONSE && lingerNanos > 0) {
+            } else if (m == Mode.RESPONSE && linger > 0) {
                 lingering.remove(channel);
-                lingering.put(channel, System.nanoTime() + lingerNanos); // announced stays: it lingers
+                // announced stays: it lingers
+                lingering.put(channel, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(linger));
             } else {
                 last[m.ordinal()] = 0;
                 sendGone(channel, m);
@@ -131,7 +132,9 @@ final class SubscriptionStats implements SubscriptionListener {
         while (it.hasNext()) {
             Map.Entry<String, Long> e = it.next();
             if (e.getValue() - now > 0) {
-                break; // entries are in deadline order (one linger for all)
+                // entries are in deadline order (one linger for all; after a SIGHUP changed it, an entry may wait
+                // behind an older one, at most the old linger)
+                break;
             }
             it.remove();
             String channel = e.getKey();

@@ -44,12 +44,23 @@ final class OriginConnector {
     private final Transport transport;
     private volatile SslContext verifying;
     private volatile SslContext insecure;
-    private final long originTimeoutMillis;
+    /** Read by every origin connection's handler when it times a read, so that a change reaches pooled ones too. */
+    private volatile long originTimeoutMillis;
 
     /** @param originTimeoutMillis origin inactivity limit ({@code origin_timeout}), 0 = none */
     OriginConnector(Transport transport, long originTimeoutMillis) {
         this.transport = transport;
         this.originTimeoutMillis = originTimeoutMillis;
+    }
+
+    /** The origin inactivity limit in ms, 0 = none. */
+    long originTimeoutMillis() {
+        return originTimeoutMillis;
+    }
+
+    /** A new limit (SIGHUP): from the next timed read of every origin connection on. */
+    void originTimeoutMillis(long millis) {
+        originTimeoutMillis = millis;
     }
 
     ChannelFuture connect(EventLoop loop, OriginKey key) {
@@ -69,7 +80,7 @@ final class OriginConnector {
                         p.addLast("codec", new HttpClientCodec(8192, MAX_ORIGIN_HEADER_SIZE, 65_536));
                         // Pushpin (via zurl) always gives clients identity bodies.
                         p.addLast("inflate", new HttpContentDecompressor(0));
-                        p.addLast("origin", new OriginHandler(key, originTimeoutMillis));
+                        p.addLast("origin", new OriginHandler(key, OriginConnector.this));
                     }
                 });
         if (inJvm) {

@@ -21,7 +21,8 @@ import org.pushpin.timer.TimerWheel;
  */
 final class OriginHandler extends ChannelDuplexHandler {
     private final OriginKey key;
-    private final long timeoutMillis;
+    /** Where the current {@code origin_timeout} is read (it can change while the connection lives in the pool). */
+    private final OriginConnector connector;
     private OriginListener listener;
     private Inactivity inactivity;
     private ChannelHandlerContext ctx;
@@ -31,8 +32,8 @@ final class OriginHandler extends ChannelDuplexHandler {
         @Override
         protected void onTimeout() {
             if (listener != null) {
-                RequestLog.debug("origin " + key.host() + ":" + key.port() + " sent nothing for " + timeoutMillis
-                        + " ms: closing", null);
+                RequestLog.debug("origin " + key.host() + ":" + key.port() + " sent nothing for "
+                        + connector.originTimeoutMillis() + " ms: closing", null);
                 timedOut = true;
                 ctx.close();
             }
@@ -42,10 +43,10 @@ final class OriginHandler extends ChannelDuplexHandler {
     /** The close was ours, for inactivity: the exchange is told so. */
     private boolean timedOut;
 
-    /** @param timeoutMillis origin inactivity limit, 0 = none */
-    OriginHandler(OriginKey key, long timeoutMillis) {
+    /** @param connector gives the origin inactivity limit, 0 = none */
+    OriginHandler(OriginKey key, OriginConnector connector) {
         this.key = key;
-        this.timeoutMillis = timeoutMillis;
+        this.connector = connector;
     }
 
     @Override
@@ -55,7 +56,8 @@ final class OriginHandler extends ChannelDuplexHandler {
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (listener != null && timeoutMillis > 0) {
+        long timeoutMillis = listener == null ? 0 : connector.originTimeoutMillis();
+        if (timeoutMillis > 0) {
             if (inactivity == null) {
                 inactivity = new Inactivity();
             }
@@ -72,7 +74,10 @@ final class OriginHandler extends ChannelDuplexHandler {
         if (inactivity != null && inactivity.isScheduled()) {
             TimerWheel wheel = TimerWheel.of(ctx.executor());
             wheel.cancel(inactivity);
-            wheel.schedule(inactivity, timeoutMillis);
+            long timeoutMillis = connector.originTimeoutMillis();
+            if (timeoutMillis > 0) { // 0: turned off meanwhile (SIGHUP)
+                wheel.schedule(inactivity, timeoutMillis);
+            }
         }
         ctx.write(msg, promise);
     }

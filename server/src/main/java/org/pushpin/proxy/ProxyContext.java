@@ -9,12 +9,13 @@ import org.pushpin.transport.Transport;
 
 /**
  * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
- * WebSocket sessions, the metrics.
+ * WebSocket sessions, the metrics. The configuration and signing can be swapped while running (SIGHUP,
+ * {@link #reconfigure}): connections read them where they use them, so a change reaches the next use.
  */
 public final class ProxyContext {
-    private final PushpinConfig config;
+    private volatile PushpinConfig config;
     private final RouteSource routes;
-    private final RequestSigning signing;
+    private volatile RequestSigning signing;
     private final GripHandoff gripHandoff;
     private final WsSessions wsSessions;
     private final OriginConnector connector;
@@ -34,6 +35,19 @@ public final class ProxyContext {
 
     ServerMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * From now on, {@code next} (SIGHUP): its signing keys, origin timeout and every setting read through
+     * {@link #config()}. The caller keeps what must not change while running (listeners, routes file) as it was.
+     *
+     * @throws ConfigException when a signing key of {@code next} cannot be read; nothing changed then
+     */
+    public void reconfigure(PushpinConfig next) throws ConfigException {
+        RequestSigning nextSigning = ConfiguredSigning.create(next);
+        signing = nextSigning;
+        connector.originTimeoutMillis(next.timeouts().originSeconds() * 1000L);
+        config = next;
     }
 
     private volatile boolean draining;

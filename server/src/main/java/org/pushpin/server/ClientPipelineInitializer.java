@@ -27,14 +27,12 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext context;
     private final ConnectionLimiter limiter;
     private final TlsCertificates tls;
-    private final int headLimit;
 
     /** @param tls certificates for a TLS listener, or null for plain HTTP */
     ClientPipelineInitializer(ProxyContext context, ConnectionLimiter limiter, TlsCertificates tls) {
         this.context = context;
         this.limiter = limiter;
         this.tls = tls;
-        this.headLimit = context.config().runner().clientBufferSize();
     }
 
     @Override
@@ -46,12 +44,17 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
         if (tls != null) {
             p.addLast("tls", new SniHandler(tls));
         }
-        p.addLast("decoder", new ClientRequestDecoder(headLimit));
+        p.addLast("decoder", decoder());
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("continue", new HttpServerExpectContinueHandler());
         p.addLast("flow", new FlowControlHandler());
         p.addLast("proxy", new ClientConnection(context, tls != null, admitted, ConnectionLimiter.ADMITTED,
                 requestHandlers));
+    }
+
+    /** A request decoder with {@code client_buffer_size} as now in force (it may change on SIGHUP). */
+    private ClientRequestDecoder decoder() {
+        return new ClientRequestDecoder(context.config().runner().clientBufferSize());
     }
 
     /**
@@ -89,7 +92,7 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
                 p.addBefore(p.get("continue") != null ? "continue" : "proxy", "encoder", new HttpResponseEncoder());
             }
             if (p.get("decoder") == null) {
-                p.addBefore("encoder", "decoder", new ClientRequestDecoder(headLimit));
+                p.addBefore("encoder", "decoder", decoder());
                 p.addBefore("proxy", "continue", new HttpServerExpectContinueHandler());
                 p.addBefore("proxy", "flow", new FlowControlHandler());
             }

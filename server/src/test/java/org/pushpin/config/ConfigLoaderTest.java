@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertThat(r.clientBufferSize()).isEqualTo(8192);
         assertThat(r.clientMaxconn()).isEqualTo(50000);
         assertThat(r.rundir()).isEqualTo(dir);
-        assertThat(r.logdir()).isEqualTo(dir);
+        assertThat(r.logdir()).as("no logdir: no service log files").isNull();
         assertThat(r.logLevel()).isEqualTo(2);
         assertThat(r.logFile()).isNull();
         assertThat(r.mergeOutput()).isFalse();

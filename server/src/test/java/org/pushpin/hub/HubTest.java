@@ -399,6 +399,33 @@ class HubTest {
     }
 
     @Test
+    void aHighWaterMarkSetWhileRunningAppliesToTheNextPublish() throws Exception {
+        hub(config(-1, -1, 5000, 0, 0));
+        List<Recorder> subs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            subs.add(subscribe(loopA, "c"));
+        }
+        hub.reconfigure(config(-1, 2, 5000, 0, 0)); // as a SIGHUP does
+        hub.publish(List.of(stream("c", "1", null)));
+        sync();
+        assertThat(metrics.dropped(ServerMetrics.Drop.MESSAGE_HWM)).as("3 receivers, room for 2").isEqualTo(1);
+        await("drained", () -> hub.queuedDeliveries() == 0);
+        assertThat(subs.stream().mapToInt(r -> r.ids.size()).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void liftingTheRateWhileRunningSendsWhatWaitsAtOnce() {
+        hub(config(1, -1, 5000, 0, 0)); // one delivery a second
+        Recorder r = subscribe(loopA, "c");
+        hub.publish(List.of(stream("c", "1", null), stream("c", "2", null), stream("c", "3", null)));
+        await("first", () -> r.ids.size() == 1);
+        hub.reconfigure(config(-1, -1, 5000, 0, 0));
+        sync();
+        on(loopA, () -> { });
+        assertThat(r.ids).containsExactly("1", "2", "3");
+    }
+
+    @Test
     void messageRateSpreadsDeliveries() {
         hub(config(20, -1, 5000, 0, 0));
         Recorder r = subscribe(loopA, "c");

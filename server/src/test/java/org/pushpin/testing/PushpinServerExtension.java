@@ -175,7 +175,17 @@ public final class PushpinServerExtension implements BeforeAllCallback, AfterAll
     public String log() {
         try {
             Path log = dir.resolve("pushpin.log");
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+            StringBuilder out = new StringBuilder(
+                    Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "");
+            // a child JVM without --merge-output writes each service's lines to its file in logdir, as Pushpin
+            for (String service : List.of("condure.log", "pushpin-proxy.log", "pushpin-handler.log")) {
+                Path file = dir.resolve("log").resolve(service);
+                if (mode == Mode.CHILD_JVM && Files.exists(file)) {
+                    out.append("--- ").append(service).append('\n')
+                            .append(Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            }
+            return out.toString();
         } catch (IOException e) {
             return e.toString();
         }
