@@ -49,6 +49,14 @@ public interface Broker extends AutoCloseable {
         return false;
     }
 
+    /**
+     * True when {@link #publish} hands the very list it was given to {@link Fanout#fanOut} (an in-process broker):
+     * the hub can then follow those items to their deliveries and report drops to the publisher.
+     */
+    default boolean fansOutInPlace() {
+        return false;
+    }
+
     /** This instance has no subscriber of {@code channel} left (after any linger). */
     void unsubscribe(String channel);
 

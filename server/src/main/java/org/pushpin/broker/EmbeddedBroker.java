@@ -41,6 +41,11 @@ public final class EmbeddedBroker implements Broker {
     }
 
     @Override
+    public boolean fansOutInPlace() {
+        return true;
+    }
+
+    @Override
     public void unsubscribe(String channel) {
     }
 

@@ -47,6 +47,11 @@ public final class InterestBroker implements Broker {
     }
 
     @Override
+    public boolean fansOutInPlace() {
+        return inner.fansOutInPlace();
+    }
+
+    @Override
     public void unsubscribe(String channel) {
         listener.channelDropped(channel);
         inner.unsubscribe(channel);

@@ -125,4 +125,32 @@ final class ChannelIndex extends TimerWheel.Timer {
     protected void onTimeout() {
         hub.lingerExpired(this);
     }
+
+    /** Subscribers of {@code mode} (a moment's count, from any thread; counted only with a stats listener). */
+    int subscribers(Subscriber.Mode mode) {
+        int n = 0;
+        for (LoopChannel lc : loops) {
+            n += lc.live(mode);
+        }
+        return n;
+    }
+
+    /** Runs {@code then} on {@code loop} once each of {@code names} found in {@code index} is in force, or now. */
+    static void whenInForce(java.util.Map<String, ChannelIndex> index, EventLoop loop, String[] names, Runnable then) {
+        Waiter waiter = null;
+        for (String c : names) {
+            ChannelIndex ci = index.get(c);
+            if (ci != null && !ci.inForce()) {
+                if (waiter == null) {
+                    waiter = new Waiter(loop, then);
+                }
+                ci.await(waiter);
+            }
+        }
+        if (waiter == null) {
+            then.run();
+        } else {
+            waiter.armed();
+        }
+    }
 }

@@ -95,8 +95,8 @@ final class DeliveryLimiter {
     }
 
     /**
-     * Admits what fits under the high-water mark, then sends it now or when the rate allows. Returns false when
-     * nothing fitted: {@code d} will never run.
+     * Admits what fits under the high-water mark, then sends it now or when the rate allows. What did not fit is
+     * {@code d.receivers - d.cap} afterwards. Returns false when nothing fitted: {@code d} will never run.
      */
     boolean offer(Delivery d) {
         if (hwm > 0) {

@@ -7,10 +7,11 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,6 +19,7 @@ import org.pushpin.broker.Broker;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.publish.DeliveryReport;
 import org.pushpin.publish.Publisher;
 import org.pushpin.timer.TimerWheel;
 import org.slf4j.Logger;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Published}) and ONE task per loop that has subscribers is sent ({@link Delivery}), through the
  * {@code message_rate}/{@code message_hwm} limiter ({@link DeliveryLimiter}). The broker hears of a channel's first
  * and last subscriber here, on the hub thread. Listeners run on the hub thread, in the order the events happened;
- * they must not block.
+ * they must not block. A publisher that asks what became of its items ({@link #publishReporting}) gets a
+ * {@link ReportedPublish} that rides through sequencing and fanout, summed once per loop like the stats' tally.
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
@@ -57,11 +60,11 @@ public final class Hub implements Publisher, AutoCloseable {
     private final Broker broker;
     private final ServerMetrics metrics;
     private final DeliveryKind<?>[] kinds;
-    private final CopyOnWriteArrayList<Consumer<String>> firstListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<String>> lastListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Runnable> recoverListeners = new CopyOnWriteArrayList<>();
+    private final HubListeners listeners = new HubListeners();
     /** The stats socket's ear, or null: then no subscriber is counted by mode and no delivery tallied. */
     private volatile SubscriptionListener statsListener;
+    /** Hub thread: publishes whose publisher waits for a report, by the very list handed to the broker. */
+    private final IdentityHashMap<List<PublishItem>, ReportedPublish> reported = new IdentityHashMap<>();
     /** Hub thread: when the batch of items being sequenced now arrived from the broker (0 outside a batch). */
     private long batchArrivedNanos;
 
@@ -143,21 +146,7 @@ public final class Hub implements Publisher, AutoCloseable {
      */
     public void whenInForce(EventLoop loop, String[] channels, Runnable then) {
         checkLoop(loop);
-        ChannelIndex.Waiter waiter = null;
-        for (String c : channels) {
-            ChannelIndex ci = this.channels.get(c);
-            if (ci != null && !ci.inForce()) {
-                if (waiter == null) {
-                    waiter = new ChannelIndex.Waiter(loop, then);
-                }
-                ci.await(waiter);
-            }
-        }
-        if (waiter == null) {
-            then.run();
-        } else {
-            waiter.armed();
-        }
+        ChannelIndex.whenInForce(this.channels, loop, channels, then);
     }
 
     /** Unsubscribes {@code s} from {@code channel} at once, without linger. Call it on {@code loop}. */
@@ -203,14 +192,7 @@ public final class Hub implements Publisher, AutoCloseable {
      */
     public int subscribers(String channel, Subscriber.Mode mode) {
         ChannelIndex ci = channels.get(channel);
-        if (ci == null) {
-            return 0;
-        }
-        int n = 0;
-        for (LoopChannel lc : ci.loops) {
-            n += lc.live(mode);
-        }
-        return n;
+        return ci == null ? 0 : ci.subscribers(mode);
     }
 
     /**
@@ -251,17 +233,17 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /** Called (on the hub thread) when a channel gets its first subscriber on this instance. */
     public void onFirstSubscription(Consumer<String> listener) {
-        firstListeners.add(requireNonNull(listener, "listener"));
+        listeners.onFirst(listener);
     }
 
     /** Called (on the hub thread) when a channel loses its last subscriber on this instance (after any linger). */
     public void onLastUnsubscription(Consumer<String> listener) {
-        lastListeners.add(requireNonNull(listener, "listener"));
+        listeners.onLast(listener);
     }
 
     /** Called (on the hub thread) on {@code recover}, after the last ids were forgotten: holds should update. */
     public void onRecover(Runnable listener) {
-        recoverListeners.add(requireNonNull(listener, "listener"));
+        listeners.onRecover(listener);
     }
 
     /** The id of the last item sent on {@code channel}, or null (any thread; holds compare it with a prev-id). */
@@ -284,16 +266,47 @@ public final class Hub implements Publisher, AutoCloseable {
         return broker.publish(copy);
     }
 
+    /** Only with a broker that fans out in place (the in-process one): the items come back as handed over. */
+    @Override
+    public boolean reportsDrops() {
+        return broker.fansOutInPlace();
+    }
+
+    /** Registered on the hub thread before the broker has it, so the batch finds its report when it comes back. */
+    @Override
+    public CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items) {
+        if (!reportsDrops()) {
+            return Publisher.super.publishReporting(items);
+        }
+        List<PublishItem> copy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // own key
+        ReportedPublish report = new ReportedPublish(copy.size());
+        if (!post(() -> reported.put(copy, report))) {
+            return CompletableFuture.failedStage(new IllegalStateException("the server is stopping"));
+        }
+        metrics.itemsReceived(copy.size());
+        return CompletableFuture.completedStage(copy).thenCompose(broker::publish).whenComplete((v, e) -> {
+            if (e != null) {
+                post(() -> reported.remove(copy)); // refused: it will not come back
+            }
+        }).thenCompose(v -> report.done);
+    }
+
     /** From the broker: items to fan out on this instance, in order. */
     private void fanOutHere(List<PublishItem> copy) {
         if (!post(() -> {
             batchArrivedNanos = System.nanoTime();
-            for (PublishItem item : copy) {
+            ReportedPublish report = reported.isEmpty() ? null : reported.remove(copy);
+            for (int i = 0; i < copy.size(); i++) {
+                PublishItem item = copy.get(i);
+                ReportedPublish.Item itemReport = report == null ? null : report.item(i);
                 try {
                     boolean seq = !item.noSeq() && channels.containsKey(item.channel());
-                    sequencer.add(item, seq);
+                    sequencer.add(item, seq, itemReport);
                 } catch (RuntimeException e) {
                     LOG.warn("publish of an item on channel {} failed", item.channel(), e);
+                    if (itemReport != null) {
+                        itemReport.finished();
+                    }
                 }
             }
             batchArrivedNanos = 0;
@@ -306,13 +319,7 @@ public final class Hub implements Publisher, AutoCloseable {
     public void recover() {
         post(() -> {
             sequencer.forgetLastIds();
-            for (Runnable l : recoverListeners) {
-                try {
-                    l.run();
-                } catch (Throwable e) {
-                    LOG.warn("recover listener failed", e);
-                }
-            }
+            listeners.recovered();
         });
     }
 
@@ -339,16 +346,16 @@ public final class Hub implements Publisher, AutoCloseable {
 
     // ---- internals ----
 
-    /** On the hub thread: one item out of the sequencer, encoded once, one task per loop. */
-    private void fanout(PublishItem item) {
+    /** On the hub thread: one item out of the sequencer (its publisher's report or null), one task per loop. */
+    private void fanout(PublishItem item, ReportedPublish.Item report) {
         metrics.itemFannedOut();
         ChannelIndex ci = channels.get(item.channel());
         int receivers = 0;
+        SubscriptionListener l = ci == null ? null : statsListener; // the stats hear only of channels held here
+        ItemTally tally = l == null && report == null ? null : new ItemTally(item, l, report);
         if (ci != null) {
             Published shared = null;
             int unit = 1;
-            SubscriptionListener l = statsListener;
-            ItemTally tally = l == null ? null : new ItemTally(item, l);
             for (LoopChannel lc : ci.loops) {
                 int n = lc.live();
                 if (n <= 0) {
@@ -364,13 +371,19 @@ public final class Hub implements Publisher, AutoCloseable {
                 if (tally != null) {
                     tally.expect();
                 }
-                if (!limiter.offer(new Delivery(this, lc, shared, n, unit, tally)) && tally != null) {
+                Delivery d = new Delivery(this, lc, shared, n, unit, tally);
+                boolean admitted = limiter.offer(d);
+                if (report != null) {
+                    report.receivers(n);
+                    report.dropped(ServerMetrics.Drop.MESSAGE_HWM, d.receivers - d.cap);
+                }
+                if (!admitted && tally != null) {
                     tally.done(null);
                 }
             }
-            if (tally != null) {
-                tally.done(null);
-            }
+        }
+        if (tally != null) {
+            tally.done(null);
         }
         HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
     }
@@ -450,13 +463,7 @@ public final class Hub implements Publisher, AutoCloseable {
             LOG.warn("broker subscription to {} failed; holding without it", channel, e);
             ci.nowInForce();
         }
-        for (Consumer<String> l : firstListeners) {
-            try {
-                l.accept(channel);
-            } catch (Throwable e) {
-                LOG.warn("first-subscription listener failed", e);
-            }
-        }
+        listeners.first(channel);
     }
 
     private void lastUnsubscribed(String channel) {
@@ -466,13 +473,7 @@ public final class Hub implements Publisher, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("broker unsubscribe from {} failed", channel, e);
         }
-        for (Consumer<String> l : lastListeners) {
-            try {
-                l.accept(channel);
-            } catch (Throwable e) {
-                LOG.warn("last-unsubscription listener failed", e);
-            }
-        }
+        listeners.last(channel);
     }
 
     /** Runs {@code task} on the hub thread, in submission order; false once the hub is closed. */

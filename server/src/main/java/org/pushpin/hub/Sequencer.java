@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
 import org.slf4j.Logger;
@@ -34,19 +33,26 @@ final class Sequencer {
     private record SeenId(IdKey key, long expires) {
     }
 
+    /** Where items go once they may be fanned out, each with its publisher's report (null when none asked). */
+    interface Ready {
+        void accept(PublishItem item, ReportedPublish.Item report);
+    }
+
     private static final class Pending {
         final PublishItem item;
+        final ReportedPublish.Item report;
         final long arrived;
         boolean done;
 
-        Pending(PublishItem item, long arrived) {
+        Pending(PublishItem item, ReportedPublish.Item report, long arrived) {
             this.item = item;
+            this.report = report;
             this.arrived = arrived;
         }
     }
 
     private final EventExecutor executor;
-    private final Consumer<PublishItem> ready;
+    private final Ready ready;
     // hub thread, as everything here but the last ids; changed on SIGHUP by a task on that thread
     private long waitNanos;
     private long idTtlNanos;
@@ -60,7 +66,7 @@ final class Sequencer {
     private final ServerMetrics metrics;
 
     Sequencer(EventExecutor executor, int messageWaitMillis, int idCacheTtlSeconds, ServerMetrics metrics,
-              Consumer<PublishItem> ready) {
+              Ready ready) {
         this.executor = executor;
         this.metrics = metrics;
         this.ready = ready;
@@ -77,32 +83,35 @@ final class Sequencer {
         this.idTtlNanos = TimeUnit.SECONDS.toNanos(Math.max(0, idCacheTtlSeconds));
     }
 
-    /** Takes one published item; {@code seq}: the channel has local subscribers and the item is not no-seq. */
-    void add(PublishItem item, boolean seq) {
+    /**
+     * Takes one published item; {@code seq}: the channel has local subscribers and the item is not no-seq;
+     * {@code report}: where its publisher hears what became of it, or null.
+     */
+    void add(PublishItem item, boolean seq, ReportedPublish.Item report) {
         if (item.id() != null && idTtlNanos > 0 && isDuplicate(item)) {
-            metrics.dropped(ServerMetrics.Drop.DUPLICATE_ID, 1);
+            discard(report, ServerMetrics.Drop.DUPLICATE_ID);
             LOG.debug("dropping item with duplicate id channel={} id={}", item.channel(), item.id());
             return;
         }
         if (!seq) {
-            ready.accept(item);
+            ready.accept(item, report);
             return;
         }
         String lastId = lastIds.get(item.channel());
         if (lastId != null && item.prevId() != null && !lastId.equals(item.prevId())) {
             HashMap<String, Pending> waiting = pendingByChannel.computeIfAbsent(item.channel(), k -> new HashMap<>());
             if (waiting.containsKey(item.prevId())) {
-                metrics.dropped(ServerMetrics.Drop.SEQUENCE, 1);
+                discard(report, ServerMetrics.Drop.SEQUENCE);
                 LOG.debug("sequencer: already have item for channel [{}] depending on prev-id [{}], dropping",
                         item.channel(), item.prevId());
                 return;
             }
             if (waiting.size() >= CHANNEL_PENDING_MAX) {
-                metrics.dropped(ServerMetrics.Drop.SEQUENCE, 1);
+                discard(report, ServerMetrics.Drop.SEQUENCE);
                 LOG.debug("sequencer: too many pending items for channel [{}], dropping", item.channel());
                 return;
             }
-            Pending p = new Pending(item, System.nanoTime());
+            Pending p = new Pending(item, report, System.nanoTime());
             waiting.put(item.prevId(), p);
             pendingByTime.add(p);
             if (expiry == null) {
@@ -110,7 +119,15 @@ final class Sequencer {
             }
             return;
         }
-        send(item);
+        send(item, report);
+    }
+
+    /** An item is not fanned out: counted, and its publisher told when it asked. */
+    private void discard(ReportedPublish.Item report, ServerMetrics.Drop reason) {
+        metrics.dropped(reason, 1);
+        if (report != null) {
+            report.discarded(reason);
+        }
     }
 
     /** The channel lost its last subscriber: its waiting items and last id are dropped. */
@@ -120,8 +137,8 @@ final class Sequencer {
         if (waiting != null) {
             for (Pending p : waiting.values()) {
                 p.done = true;
+                discard(p.report, ServerMetrics.Drop.SEQUENCE);
             }
-            metrics.dropped(ServerMetrics.Drop.SEQUENCE, waiting.size());
             LOG.debug("sequencer: channel [{}] unsubscribed, dropping {} waiting items", channel, waiting.size());
         }
     }
@@ -163,9 +180,9 @@ final class Sequencer {
         return false;
     }
 
-    private void send(PublishItem item) {
+    private void send(PublishItem item, ReportedPublish.Item report) {
         setLastId(item);
-        ready.accept(item);
+        ready.accept(item, report);
         HashMap<String, Pending> waiting = pendingByChannel.get(item.channel());
         if (waiting == null) {
             return;
@@ -179,7 +196,7 @@ final class Sequencer {
             }
             p.done = true;
             setLastId(p.item);
-            ready.accept(p.item);
+            ready.accept(p.item, p.report);
             id = p.item.id();
         }
         if (waiting.isEmpty()) {
@@ -225,7 +242,7 @@ final class Sequencer {
                 }
             }
             LOG.debug("timing out item channel=[{}] id=[{}]", channel, head.item.id());
-            send(head.item);
+            send(head.item, head.report);
         }
         if (head != null) {
             expiry = executor.schedule(this::expire, head.arrived + waitNanos - now, TimeUnit.NANOSECONDS);

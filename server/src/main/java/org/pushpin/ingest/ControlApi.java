@@ -20,8 +20,19 @@ final class ControlApi {
     private ControlApi() {
     }
 
+    /** The one query {@code /publish} takes (ours, not Pushpin's): answer with what became of the items. */
+    static final String REPORT_DROPS = "report=drops";
+
     static ControlReply handle(ControlRequest req, ControlHealth health) {
         String path = req.uri();
+        // Only /publish takes a query, and only ours (report=...): any other query stays part of the path, which
+        // is then not found, exactly as in Pushpin.
+        String query = null;
+        int q = path.indexOf("?report=");
+        if (q >= 0 && (path.startsWith("/publish?") || path.startsWith("/publish/?"))) {
+            query = path.substring(q + 1);
+            path = path.substring(0, q);
+        }
         // "/" itself stays "/"; only one trailing slash goes, so "//" is "/" and "/publish//" is not found.
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
@@ -43,7 +54,8 @@ final class ControlApi {
         }
         return switch (path) {
             case "/" -> ControlReply.text(200, "OK", "Pushpin API\n");
-            case "/publish" -> req.method().equals("POST") ? publish(req.body(), type) : notAllowed(req.method(), "POST");
+            case "/publish" -> req.method().equals("POST") ? publish(req.body(), type, query)
+                    : notAllowed(req.method(), "POST");
             case "/recover" -> req.method().equals("POST")
                     ? new ControlReply(200, "OK", type, List.of(), message("Updated", type), -1, List.of(), true)
                     : notAllowed(req.method(), "POST");
@@ -66,14 +78,18 @@ final class ControlApi {
         return type;
     }
 
-    private static ControlReply publish(byte[] body, String type) {
+    private static ControlReply publish(byte[] body, String type, String query) {
+        if (query != null && !query.equals(REPORT_DROPS)) {
+            return ControlReply.text(400, "Bad Request", "Unknown report: only ?" + REPORT_DROPS + " is supported.\n");
+        }
         List<PublishItem> items;
         try {
             items = PublishParser.parseRequest(body);
         } catch (PublishFormatException e) {
             return ControlReply.text(400, "Bad Request", e.getMessage() + "\n");
         }
-        return new ControlReply(200, "OK", type, List.of(), message("Published", type), items.size(), items, false);
+        return new ControlReply(200, "OK", type, List.of(), message("Published", type), items.size(), items, false,
+                false, query != null);
     }
 
     private static String message(String text, String type) {

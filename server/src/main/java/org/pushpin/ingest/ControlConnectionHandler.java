@@ -85,6 +85,9 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             if (reply.recover()) {
                 publisher.recover();
             }
+            if (reply.reportDrops()) {
+                return reporting(reply, answer);
+            }
             if (reply.publish().isEmpty()) {
                 answer.complete(reply);
                 return answer;
@@ -93,8 +96,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (e == null) {
                     answer.complete(reply);
                 } else {
-                    answer.complete(refused(e instanceof CompletionException && e.getCause() != null
-                            ? e.getCause() : e));
+                    answer.complete(refused(e));
                 }
             });
         } catch (RuntimeException e) {
@@ -103,7 +105,25 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         return answer;
     }
 
+    /**
+     * {@code ?report=drops}: the answer waits until every item was handed out here, and says what became of each.
+     * Where that cannot be known (a cluster broker) nothing is published and the publisher is told why.
+     */
+    private CompletableFuture<ControlReply> reporting(ControlReply reply, CompletableFuture<ControlReply> answer) {
+        if (!publisher.reportsDrops()) {
+            answer.complete(ControlReply.text(400, "Bad Request", "Nothing published: ?" + ControlApi.REPORT_DROPS
+                    + " is not available with a cluster broker (drops happen on other instances).\n"));
+            return answer;
+        }
+        publisher.publishReporting(reply.publish()).whenComplete((report, e) ->
+                answer.complete(e == null ? DropReportReply.of(report, reply.items()) : refused(e)));
+        return answer;
+    }
+
     private static ControlReply refused(Throwable e) {
+        if (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
         LOG.warn("control: publishing failed: {}", e.toString());
         return ControlReply.text(503, "Service Unavailable", "Publish failed: " + e.getMessage() + "\n");
     }

@@ -14,9 +14,17 @@ import org.pushpin.message.PublishItem;
  * @param publish      items to hand to the publisher (before the response is written)
  * @param recover      whether to run {@code recover} (before the response is written)
  * @param headOnly     an answer to {@code HEAD}: the headers (with the body's {@code Content-Length}), no body
+ * @param reportDrops  the publisher asked what became of the items ({@code ?report=drops}): this reply stands
+ *                     only until that report replaces it
  */
 record ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
-                    String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly) {
+                    String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly,
+                    boolean reportDrops) {
+
+    ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
+                 String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly) {
+        this(code, reason, contentType, extraHeaders, body, items, publish, recover, headOnly, false);
+    }
 
     ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
                  String body, int items, List<PublishItem> publish, boolean recover) {

@@ -1,6 +1,7 @@
 package org.pushpin.publish;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.pushpin.message.PublishItem;
 
@@ -15,6 +16,23 @@ public interface Publisher {
      * input that can answer its publisher answers after it.
      */
     CompletionStage<Void> publish(List<PublishItem> items);
+
+    /**
+     * Whether {@link #publishReporting} can tell what became of the items: true only where they are fanned out by
+     * this instance as handed over (not through a cluster broker, which hands back copies from its engine).
+     */
+    default boolean reportsDrops() {
+        return false;
+    }
+
+    /**
+     * As {@link #publish}, but the stage completes only once every item was handed out on this instance (each
+     * delivery ran on its loop, or was dropped) or was discarded, with what became of each: delivery is then no
+     * longer asynchronous for this publisher. Fails as {@link #publish} does, or when {@link #reportsDrops} is false.
+     */
+    default CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items) {
+        return CompletableFuture.failedStage(new UnsupportedOperationException("drop reports are not available"));
+    }
 
     /** {@code recover}: forget per-channel last ids and ask every HTTP hold to update (docs/publishing.md). */
     void recover();

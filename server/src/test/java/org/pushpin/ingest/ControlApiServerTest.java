@@ -292,4 +292,33 @@ class ControlApiServerTest {
             failing.close();
         }
     }
+    @Test
+    void aDropReportIsRefusedWhereItCannotBeMadeAndNothingIsPublished() throws Exception {
+        drain();
+        String resp = latin1(exchange(server.address(), post("/publish?report=drops",
+                "{\"items\":[{\"channel\":\"a\",\"http-stream\":{\"content\":\"x\"}}]}")));
+        assertThat(resp).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("Nothing published")
+                .endsWith("not available with a cluster broker (drops happen on other instances).\n");
+        assertThat(publisher.quiet()).isTrue();
+    }
+
+    @Test
+    void onlyPublishTakesOnlyTheReportQueryAnyOtherQueryIsNotFoundAsInPushpin() throws Exception {
+        assertThat(latin1(exchange(server.address(), post("/recover?report=drops", "")))).startsWith(
+                "HTTP/1.1 404 Not Found\r\n");
+        assertThat(latin1(exchange(server.address(), post("/publish?x=1", "{\"items\":[]}")))).startsWith(
+                "HTTP/1.1 404 Not Found\r\n");
+        String bad = latin1(exchange(server.address(), post("/publish?report=all", "{\"items\":[]}")));
+        assertThat(bad).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("Unknown report: only ?report=drops is supported.\n");
+    }
+
+    private static byte[] post(String path, String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("POST " + path + " HTTP/1.1\r\nContent-Length: " + b.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
 }
