@@ -23,6 +23,7 @@ import org.pushpin.monitor.ConnectionMinutes;
 import org.pushpin.monitor.PrometheusEndpoint;
 import org.pushpin.monitor.PrometheusMetrics;
 import org.pushpin.metrics.ServerMetrics;
+import org.pushpin.proxy.OpenRequests;
 import org.pushpin.proxy.ProxyContext;
 import org.pushpin.publish.Input;
 import org.pushpin.publish.Publisher;
@@ -227,6 +228,11 @@ public final class PushpinServer implements AutoCloseable {
     /** The hub (for in-process tools that look at subscriptions). */
     public Hub hub() {
         return hub;
+    }
+
+    /** {@code max_open_requests}: the requests being proxied now and those waiting for room. */
+    public OpenRequests openRequests() {
+        return context.openRequests();
     }
 
     /** This server's counters. */

@@ -83,7 +83,7 @@ final class Sections {
                 s.string("proxy", "sig_iss", "pushpin"),
                 s.string("proxy", "sig_key", ""),
                 s.string("proxy", "upstream_key", ""),
-                s.integer("proxy", "max_open_requests", -1));
+                s.limit("proxy", "max_open_requests"));
     }
 
     static TimeoutsConfig timeouts(Settings s) throws ConfigException {

@@ -100,6 +100,18 @@ final class Settings {
     }
 
     /**
+     * A count limit: -1 (the default) for none, else at least 1. Pushpin reads 0 (an empty value too) or another
+     * negative number as a limit nothing fits under, so that is refused rather than taken.
+     */
+    int limit(String section, String key) throws ConfigException {
+        int v = integer(section, key, -1);
+        if (v == 0 || v < -1) {
+            throw new ConfigException(entry(section, key).where() + ": must be -1 (no limit) or at least 1, got " + v);
+        }
+        return v;
+    }
+
+    /**
      * A boolean with QVariant::toBool's rule: false only for empty, {@code 0} or {@code false} (any case), so
      * {@code no} is true. That surprises people, so such values are logged.
      */

@@ -33,10 +33,6 @@ public final class UnappliedSettings {
             out.add("[proxy] orig_headers_need_mark=" + String.join(",", p.origHeadersNeedMark())
                     + ": not applied; those headers are forwarded unmarked");
         }
-        if (p.maxOpenRequests() >= 0) {
-            out.add("[proxy] max_open_requests=" + p.maxOpenRequests() + ": not applied; origin requests are "
-                    + "limited only by client_maxconn");
-        }
         return out;
     }
 }

@@ -19,12 +19,10 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.UUID;
 import org.pushpin.metrics.ConnectionRegistry;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Route;
 import org.pushpin.routing.RouteTable;
-import org.pushpin.routing.Target;
 import org.pushpin.timer.TimerWheel;
 
 /**
@@ -53,6 +51,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean readWanted;
     /** The current request in the connection registry (when it is on), until its response or hold ends. */
     private ConnectionRegistry.Connection tracked;
+    /** The current request counts against {@code max_open_requests} ({@link OpenRequests}). */
+    private boolean openRequest;
     /** On the loop's timer wheel while a request head is awaited ({@code client_request_timeout}); else null. */
     private RequestDeadline requestDeadline;
     /** The current request's body is still to come (the same deadline then times each read of it). */
@@ -239,52 +239,62 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         String clientSig = headers.get("Grip-Sig");
         boolean trusted = clientSig != null && context.signing().trusted(clientSig);
-        context.metrics().requestProxied();
-        if (websocket && startsWebSocket(request, info, route.get(), trusted)) {
+        OpenRequests open = context.openRequests();
+        if (!open.tryOpen()) {
+            // max_open_requests: nothing more is read from this client until the request is let in
+            EventLoop loop = ctx.channel().eventLoop();
+            open.park(() -> loop.execute(() -> letIn(request, info, route.get(), trusted, websocket)));
             return;
         }
-        tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.get().id(),
-                info.clientIp(), tls, null, null);
-        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route.get(), trusted));
+        openRequest = true;
+        proxy(request, info, route.get(), trusted, websocket);
+    }
+
+    /** A request that waited for {@code max_open_requests} has been counted in: it goes on, unless its client left. */
+    private void letIn(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket) {
+        if (!ctx.channel().isActive()) {
+            context.openRequests().closed();
+            return;
+        }
+        openRequest = true;
+        proxy(request, info, route, trusted, websocket);
+        bodyAwaited = exchange != null
+                && (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0);
+    }
+
+    private void proxy(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket) {
+        context.metrics().requestProxied();
+        if (websocket && !route.targets().isEmpty()) {
+            keepAlive = false;
+            if (context.openRequests().limited()) {
+                // counts until the connection closes (the WebSocket handler ahead keeps channelInactive to itself)
+                ctx.channel().closeFuture().addListener(f -> requestClosed());
+            }
+            WebSocketStart.start(context, ctx.channel(), requestHandlers, request, info, route, trusted);
+            return;
+        }
+        tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.id(),
+                info.clientIp(), info.tls(), null, null);
+        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted));
         exchange.start();
     }
 
     /**
-     * The dispatch point for WebSocket upgrades: the client half ({@link ClientWebSocketHandler}) and a passthrough
-     * to a WebSocket origin, or WebSocket-over-HTTP ({@link WsOverHttp}) when the first target is {@code over_http},
-     * or the {@code test} target's own ({@link TestWebSocket}).
+     * The current request no longer counts against {@code max_open_requests}: answered, handed to a hold (as
+     * Pushpin's proxy lets a request go once the handler accepts it), or its connection closed.
      */
-    private boolean startsWebSocket(HttpRequest request, RequestInfo info, Route route, boolean trusted) {
-        if (route.targets().isEmpty()) {
-            return false;
+    void requestClosed() {
+        if (openRequest) {
+            openRequest = false;
+            context.openRequests().closed();
         }
-        keepAlive = false;
-        ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
-        if (route.targets().get(0).kind() == Target.Kind.TEST) {
-            trackWebSocket(clientRequest, null, null);
-            new TestWebSocket(context, clientRequest, clientWebSocket(request)).start();
-            return true;
-        }
-        if (route.targets().get(0).overHttp()) {
-            UUID id = UUID.randomUUID();
-            WsOverHttp ws = new WsOverHttp(context, clientRequest, clientWebSocket(request), id);
-            EventLoop loop = ctx.channel().eventLoop();
-            trackWebSocket(clientRequest, id.toString(), () -> loop.execute(ws::refresh));
-            ws.start();
-            return true;
-        }
-        trackWebSocket(clientRequest, null, null);
-        new WsPassthrough(context, clientRequest, clientWebSocket(request)).start();
-        return true;
     }
 
-    /** A WebSocket is one connection to the stats from its handshake until the client connection closes. */
-    private void trackWebSocket(ClientRequest request, String id, Runnable refresher) {
-        ConnectionRegistry registry = context.metrics().connections();
-        ConnectionRegistry.Connection c = registry.open(ConnectionRegistry.Type.WS, request.route().id(),
-                request.info().clientIp(), request.info().tls(), id, refresher);
-        if (c != null) {
-            ctx.channel().closeFuture().addListener(f -> registry.close(c));
+    /** A held request goes to the origin again (a GRIP retry): it counts again, without waiting (as Pushpin). */
+    void requestReopened() {
+        if (!openRequest) {
+            openRequest = true;
+            context.openRequests().force();
         }
     }
 
@@ -295,11 +305,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             tracked = null;
             context.metrics().connections().close(c);
         }
-    }
-
-    /** The client half of a WebSocket upgrade on this connection. */
-    private ClientWebSocket clientWebSocket(HttpRequest request) {
-        return new ClientWebSocketHandler(ctx.channel(), request, requestHandlers, context.metrics());
     }
 
     /** Sends a response of our own outside any exchange, then goes on with the next request or closes. */
@@ -392,6 +397,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         exchange = null;
         untrack();
+        requestClosed();
         nextRequestOrClose();
     }
 
@@ -400,6 +406,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (exchange == ex) {
             exchange = null;
             streamHeld = true;
+            requestClosed();
             heldCloseListener = closeListener;
             requestHandlers.remove(ctx.pipeline());
         }
@@ -435,6 +442,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void abort() {
         untrack();
+        requestClosed();
         exchange = null;
         streamHeld = false;
         heldCloseListener = null;
@@ -456,6 +464,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         context.metrics().connectionClosed(ServerMetrics.ConnectionKind.HTTP);
         requestArrived();
         untrack();
+        requestClosed();
         ProxyExchange ex = exchange;
         exchange = null;
         if (ex != null) {

@@ -9,8 +9,8 @@ import org.pushpin.transport.Transport;
 
 /**
  * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
- * WebSocket sessions, the metrics. The configuration and signing can be swapped while running (SIGHUP,
- * {@link #reconfigure}): connections read them where they use them, so a change reaches the next use.
+ * WebSocket sessions, the metrics, the count of open requests. The configuration and signing can be swapped while
+ * running (SIGHUP, {@link #reconfigure}): connections read them where they use them, so a change reaches the next use.
  */
 public final class ProxyContext {
     private volatile PushpinConfig config;
@@ -20,6 +20,7 @@ public final class ProxyContext {
     private final WsSessions wsSessions;
     private final OriginConnector connector;
     private final ServerMetrics metrics;
+    private final OpenRequests openRequests;
 
     /** @throws ConfigException when a configured signing key cannot be read */
     public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, WsSessions wsSessions,
@@ -31,6 +32,7 @@ public final class ProxyContext {
         this.wsSessions = Objects.requireNonNull(wsSessions, "wsSessions");
         this.connector = new OriginConnector(transport, config.timeouts().originSeconds() * 1000L);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.openRequests = new OpenRequests(config.proxy().maxOpenRequests());
     }
 
     ServerMetrics metrics() {
@@ -83,5 +85,10 @@ public final class ProxyContext {
 
     OriginConnector connector() {
         return connector;
+    }
+
+    /** {@code max_open_requests}: the requests and WebSockets being proxied now, and those waiting for room. */
+    public OpenRequests openRequests() {
+        return openRequests;
     }
 }

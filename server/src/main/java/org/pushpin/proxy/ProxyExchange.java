@@ -93,6 +93,7 @@ final class ProxyExchange implements TestTarget.Responder {
     /** The request is sent again (Pushpin's retry): logged, and its answer is to be handed over anew. */
     void retrying() {
         accepted = false;
+        client.requestReopened();
         log(request.info().status(), 0, "retry");
         askOrigin();
     }
@@ -329,6 +330,7 @@ final class ProxyExchange implements TestTarget.Responder {
     void accept(int status) {
         if (!accepted) {
             accepted = true;
+            client.requestClosed();
             request.info().status(status);
             log(status, 0, "accept");
         }

@@ -53,6 +53,8 @@ class ConfigErrorsTest {
         "[proxy]\\nsig_key=\"abc                          ¦ :2: [proxy] sig_key: unterminated quote",
         "[proxy]\\nx_forwarded_for=truncate:x             ¦ :2: [proxy] x_forwarded_for: invalid truncate count",
         "[proxy]\\nmax_open_requests=12abc                ¦ :2: [proxy] max_open_requests: invalid integer",
+        "[proxy]\\nmax_open_requests=0                    ¦ :2: [proxy] max_open_requests: must be -1 (no limit) or at least 1, got 0",
+        "[proxy]\\nmax_open_requests=-2                   ¦ :2: [proxy] max_open_requests: must be -1 (no limit) or at least 1, got -2",
         "[handler]\\npush_in_http_port=99999              ¦ :2: [handler] push_in_http_port: invalid port",
         "[handler]\\nmessage_rate=2.5                     ¦ :2: [handler] message_rate: invalid integer \"2.5\"",
         "[handler]\\nprometheus_port=127.0.0.1:x99         ¦ :2: [handler] prometheus_port: invalid port",
