@@ -77,6 +77,17 @@ public final class ConfigLoader {
     static PushpinConfig load(StartOptions options, Path workingDir, List<Path> candidates) throws ConfigException {
         Path wd = workingDir.toAbsolutePath().normalize();
         Path configFile = findConfig(options, wd, candidates);
+        try {
+            return load(options, wd, configFile);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a path setting (include, rundir, logdir, routesfile, local_ports...) no file system can hold: found by
+            // ConfigFuzzTest as a stack trace at start-up
+            throw new ConfigException((configFile == null ? "the configuration" : configFile.toString())
+                    + ": invalid path \"" + e.getInput().replace("\0", "\\0") + "\": " + e.getReason(), e);
+        }
+    }
+
+    private static PushpinConfig load(StartOptions options, Path wd, Path configFile) throws ConfigException {
         IniFile main = configFile == null ? null : IniFile.read(configFile);
         Path configDir = configFile == null ? wd : configFile.getParent();
 

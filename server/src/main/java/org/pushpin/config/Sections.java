@@ -94,17 +94,24 @@ final class Sections {
                 s.integerAtLeast("runner", "client_max_headers", TimeoutsConfig.DEFAULTS.clientMaxHeaders(), 1));
     }
 
+    /** {@code file:line: [section] key} of a set key, for an error message (the key alone when not in a file). */
+    private static String where(Settings s, String section, String key) {
+        IniFile.Entry e = s.entry(section, key);
+        return e == null ? "[" + section + "] " + key : e.where();
+    }
+
     static ClusterConfig cluster(Settings s) throws ConfigException {
         String broker = s.string("cluster", "broker", "none").trim();
         if (broker.isEmpty()) {
             broker = "none";
         }
         if (!broker.equals("none") && !broker.equals("redis")) {
-            throw new ConfigException("[cluster] broker=" + broker + ": unknown (none or redis)");
+            throw new ConfigException(where(s, "cluster", "broker") + ": \"" + broker + "\" is unknown (none or redis)");
         }
         String url = s.string("cluster", "redis_url", ClusterConfig.NONE.redisUrl()).trim();
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-            throw new ConfigException("[cluster] redis_url=" + url + ": not a redis:// or rediss:// URL");
+            throw new ConfigException(where(s, "cluster", "redis_url") + ": \"" + url
+                    + "\" is not a redis:// or rediss:// URL");
         }
         return new ClusterConfig(broker, url, s.string("cluster", "redis_prefix", ClusterConfig.NONE.redisPrefix()),
                 s.bool("cluster", "redis_sharded", false));

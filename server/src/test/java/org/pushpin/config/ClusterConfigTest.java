@@ -43,8 +43,9 @@ class ClusterConfigTest {
     @Test
     void anUnknownBrokerOrAUrlThatIsNotRedisIsRefused() {
         assertThatThrownBy(() -> load("[cluster]\nbroker=kafka\n")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("broker=kafka").hasMessageContaining("none or redis");
+                .hasMessageContaining("pushpin.conf:2: [cluster] broker: \"kafka\"")
+                .hasMessageContaining("none or redis");
         assertThatThrownBy(() -> load("[cluster]\nbroker=redis\nredis_url=http://127.0.0.1:6379\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("redis_url");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pushpin.conf:3: [cluster] redis_url");
     }
 }
