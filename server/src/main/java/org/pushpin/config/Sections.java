@@ -106,7 +106,8 @@ final class Sections {
             broker = "none";
         }
         if (!broker.equals("none") && !broker.equals("redis")) {
-            throw new ConfigException(where(s, "cluster", "broker") + ": \"" + broker + "\" is unknown (none or redis)");
+            throw new ConfigException(where(s, "cluster", "broker") + ": \"" + broker
+                    + "\" is unknown (none or redis)");
         }
         String url = s.string("cluster", "redis_url", ClusterConfig.NONE.redisUrl()).trim();
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {

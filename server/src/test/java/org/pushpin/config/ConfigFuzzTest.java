@@ -33,10 +33,12 @@ class ConfigFuzzTest {
                     + "updates_check=report\norganization_name=\nmax_open_requests=-1\n",
             "[handler]\nstats_spec=ipc://{rundir}/{ipc_prefix}stats\ncommand_spec=tcp://127.0.0.1:5563\n"
                     + "message_rate=2500\nmessage_hwm=25000\nmessage_block_size=\nmessage_wait=5000\n"
-                    + "id_cache_ttl=60\nconnection_subscription_max=20\nsubscription_linger=60\nstats_format=tnetstring\n"
+                    + "id_cache_ttl=60\nconnection_subscription_max=20\nsubscription_linger=60\n"
+                    + "stats_format=tnetstring\n"
                     + "push_in_spec=tcp://127.0.0.1:5560\npush_in_sub_specs=tcp://127.0.0.1:5562,tcp://[::1]:5564\n"
                     + "push_in_sub_connect=false\npush_in_http_addr=127.0.0.1\npush_in_http_port=5561\n"
-                    + "prometheus_port=\nprometheus_prefix=\n[cluster]\nbroker=none\nredis_url=redis://127.0.0.1:6379\n");
+                    + "prometheus_port=\nprometheus_prefix=\n[cluster]\nbroker=none\n"
+                    + "redis_url=redis://127.0.0.1:6379\n");
 
     private static Path dir;
 

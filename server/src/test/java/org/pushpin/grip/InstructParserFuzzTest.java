@@ -36,12 +36,14 @@ class InstructParserFuzzTest {
             "Grip-Channel: \"q,u;o\"; prev-id=\"a b\"");
 
     private static final List<String> BODY_SEEDS = List.of(
-            "{\"hold\":{\"mode\":\"stream\",\"channels\":[{\"name\":\"a\",\"prev-id\":\"1\",\"filters\":[\"skip-self\"]}],"
+            "{\"hold\":{\"mode\":\"stream\",\"channels\":[{\"name\":\"a\",\"prev-id\":\"1\","
+                    + "\"filters\":[\"skip-self\"]}],"
                     + "\"timeout\":30,\"keep-alive\":{\"content\":\"ka\\n\",\"timeout\":20}},"
                     + "\"response\":{\"code\":200,\"reason\":\"OK\",\"headers\":{\"X-A\":\"1\"},\"body\":\"hi\\n\"}}",
             "{\"hold\":{\"mode\":\"response\",\"channels\":[{\"name\":\"b\"}],\"timeout\":5},"
                     + "\"response\":{\"body-bin\":\"aGk=\"}}",
-            "{\"hold\":{\"channels\":[{\"name\":\"c\"}],\"meta\":{\"k\":\"v\"}},\"response\":{\"headers\":[[\"X\",\"y\"]]}}");
+            "{\"hold\":{\"channels\":[{\"name\":\"c\"}],\"meta\":{\"k\":\"v\"}},"
+                    + "\"response\":{\"headers\":[[\"X\",\"y\"]]}}");
 
     @Provide
     Arbitrary<List<Map.Entry<String, String>>> headers() {
