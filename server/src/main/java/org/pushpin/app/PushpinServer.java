@@ -13,6 +13,7 @@ import org.pushpin.broker.EmbeddedBroker;
 import org.pushpin.broker.RedisBroker;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.config.TimeoutsConfig;
 import org.pushpin.config.UnappliedSettings;
 import org.pushpin.hold.HoldHandoff;
 import org.pushpin.hold.WsGripSessions;
@@ -22,6 +23,7 @@ import org.pushpin.ingest.ControlHealth;
 import org.pushpin.monitor.ConnectionMinutes;
 import org.pushpin.monitor.PrometheusEndpoint;
 import org.pushpin.monitor.PrometheusMetrics;
+import org.pushpin.metrics.HeapPressure;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.OpenRequests;
 import org.pushpin.proxy.ProxyContext;
@@ -63,6 +65,7 @@ public final class PushpinServer implements AutoCloseable {
     private PrometheusEndpoint prometheus;
     /** The configuration in force: as started, then with what each SIGHUP applied ({@link #reconfigure}). */
     private volatile PushpinConfig config;
+    private HeapPressure heap = HeapPressure.off();
 
     private PushpinServer(EventLoopGroup group, RouteSource routes, PushpinConfig config) {
         this.group = group;
@@ -103,8 +106,10 @@ public final class PushpinServer implements AutoCloseable {
                     server.metrics);
             server.hub = hub;
             server.wsSessions = new WsGripSessions(hub, server.metrics, config.handler().connectionSubscriptionMax());
+            int heapPercent = config.timeouts().heapPressurePercent();
+            server.heap = HeapPressure.watch(heapPercent, heapPercent - TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS);
             ProxyContext context = server.context = new ProxyContext(config, routes,
-                    new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics);
+                    new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics, server.heap);
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
             if (server.zeroMq.connectionIdsWanted()) {
                 server.metrics.connections().enable(instance);
@@ -126,7 +131,8 @@ public final class PushpinServer implements AutoCloseable {
             if (config.handler().prometheus() != null) {
                 server.minutes = new ConnectionMinutes(server.metrics, group.next());
                 server.prometheus = PrometheusEndpoint.start(group, transport, config.handler().prometheus(),
-                        new PrometheusMetrics(server.metrics, server.minutes, config.handler().prometheusPrefix()));
+                        new PrometheusMetrics(server.metrics, server.minutes, server.heap,
+                                config.handler().prometheusPrefix()));
             }
             for (String warning : UnappliedSettings.of(config)) {
                 LOG.warn("{}", warning);
@@ -308,5 +314,6 @@ public final class PushpinServer implements AutoCloseable {
         if (hub != null) {
             hub.close();
         }
+        heap.close();
     }
 }

@@ -91,7 +91,18 @@ final class Sections {
                 s.integerAtLeast("runner", "client_request_timeout", TimeoutsConfig.DEFAULTS.clientRequestSeconds(), 0),
                 s.integerAtLeast("proxy", "origin_timeout", TimeoutsConfig.DEFAULTS.originSeconds(), 0),
                 s.integerAtLeast("runner", "shutdown_grace", TimeoutsConfig.DEFAULTS.shutdownGraceSeconds(), 0),
-                s.integerAtLeast("runner", "client_max_headers", TimeoutsConfig.DEFAULTS.clientMaxHeaders(), 1));
+                s.integerAtLeast("runner", "client_max_headers", TimeoutsConfig.DEFAULTS.clientMaxHeaders(), 1),
+                heapPressurePercent(s));
+    }
+
+    /** 0 (off), or a mark high enough that the one {@link TimeoutsConfig#HEAP_PRESSURE_HYSTERESIS} lower exists. */
+    private static int heapPressurePercent(Settings s) throws ConfigException {
+        int v = s.integer("runner", "heap_pressure_percent", TimeoutsConfig.DEFAULTS.heapPressurePercent());
+        if (v != 0 && (v <= TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS || v > 100)) {
+            throw new ConfigException(s.entry("runner", "heap_pressure_percent").where() + ": must be 0 (off) or "
+                    + (TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS + 1) + " to 100, got " + v);
+        }
+        return v;
     }
 
     /** {@code file:line: [section] key} of a set key, for an error message (the key alone when not in a file). */

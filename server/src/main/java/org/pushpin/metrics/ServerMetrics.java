@@ -17,7 +17,7 @@ public final class ServerMetrics {
     /** Held connections, by hold mode. */
     public enum HoldKind { STREAM, RESPONSE, WEBSOCKET }
 
-    /** Why a delivery (or a published item) did not reach a connection. */
+    /** Why a delivery (or a published item) did not reach a connection, or a connection was not held. */
     public enum Drop {
         /** A stream client had more than its limit waiting to be written; the connection was cut. */
         SLOW_CLIENT,
@@ -32,7 +32,9 @@ public final class ServerMetrics {
         /** A ZeroMQ input message or command that could not be read (bad framing, encoding or item); per message. */
         MALFORMED_INPUT,
         /** A stats-socket event (conn, message) not sent: too many waited for the stats thread; per event. */
-        STATS_QUEUE
+        STATS_QUEUE,
+        /** A new hold (stream, long-poll, WebSocket) refused with 503 while the heap was under pressure. */
+        HEAP_PRESSURE
     }
 
     /** Why a request to an origin failed (each answered with a 502 or retried at the next target). */

@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import org.pushpin.metrics.HeapPressure;
 import org.pushpin.metrics.LatencyHistogram;
 import org.pushpin.metrics.ServerMetrics;
 
@@ -31,7 +32,7 @@ public final class PrometheusMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    public PrometheusMetrics(ServerMetrics m, ConnectionMinutes minutes, String prefix) {
+    public PrometheusMetrics(ServerMetrics m, ConnectionMinutes minutes, HeapPressure heap, String prefix) {
         pushpin(prefix + "request_received", "Number of requests received", m::requestsProxied);
         GaugeWithCallback.builder().name(prefix + "connection_connected").help("Number of concurrent connections")
                 .callback(cb -> cb.call(m.connectionsOpen())).register(registry);
@@ -56,6 +57,10 @@ public final class PrometheusMetrics {
         GaugeWithCallback.builder().name(prefix + "pushpin_subscriptions")
                 .help("Channel subscriptions of held connections now")
                 .callback(cb -> cb.call(m.subscriptions())).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_heap_pressure")
+                .help("1 while new holds are refused because the heap in use after a collection is over "
+                        + "heap_pressure_percent")
+                .callback(cb -> cb.call(heap.high() ? 1 : 0)).register(registry);
         counter(prefix + "pushpin_requests_proxied", "Client requests received", m::requestsProxied);
         counter(prefix + "pushpin_items_received", "Publish items received by every input", m::itemsReceived);
         counter(prefix + "pushpin_deliveries", "Messages written to held connections", m::deliveries);

@@ -266,6 +266,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         context.metrics().requestProxied();
         if (websocket && !route.targets().isEmpty()) {
             keepAlive = false;
+            if (context.holdAdmission().refuses()) {
+                requestClosed();
+                FullHttpResponse r = context.holdAdmission().refusal(ctx.alloc(), version, "WebSocket");
+                RequestLog.logUnrouted(request.method().name(), info.url(), 503, r.content().readableBytes());
+                sendOwn(r);
+                return;
+            }
             if (context.openRequests().limited()) {
                 // counts until the connection closes (the WebSocket handler ahead keeps channelInactive to itself)
                 ctx.channel().closeFuture().addListener(f -> requestClosed());

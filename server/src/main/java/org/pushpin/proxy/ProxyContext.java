@@ -3,14 +3,16 @@ package org.pushpin.proxy;
 import java.util.Objects;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.PushpinConfig;
+import org.pushpin.metrics.HeapPressure;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.RouteSource;
 import org.pushpin.transport.Transport;
 
 /**
  * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
- * WebSocket sessions, the metrics, the count of open requests. The configuration and signing can be swapped while
- * running (SIGHUP, {@link #reconfigure}): connections read them where they use them, so a change reaches the next use.
+ * WebSocket sessions, the metrics, the count of open requests, whether new holds are taken. The configuration and
+ * signing can be swapped while running (SIGHUP, {@link #reconfigure}): connections read them where they use them, so a
+ * change reaches the next use.
  */
 public final class ProxyContext {
     private volatile PushpinConfig config;
@@ -21,10 +23,14 @@ public final class ProxyContext {
     private final OriginConnector connector;
     private final ServerMetrics metrics;
     private final OpenRequests openRequests;
+    private final HoldAdmission holdAdmission;
 
-    /** @throws ConfigException when a configured signing key cannot be read */
+    /**
+     * @param heap when new holds are refused ({@link HeapPressure#off()}: never)
+     * @throws ConfigException when a configured signing key cannot be read
+     */
     public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, WsSessions wsSessions,
-                        Transport transport, ServerMetrics metrics) throws ConfigException {
+                        Transport transport, ServerMetrics metrics, HeapPressure heap) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.signing = ConfiguredSigning.create(config);
@@ -33,6 +39,11 @@ public final class ProxyContext {
         this.connector = new OriginConnector(transport, config.timeouts().originSeconds() * 1000L);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.openRequests = new OpenRequests(config.proxy().maxOpenRequests());
+        this.holdAdmission = new HoldAdmission(Objects.requireNonNull(heap, "heap"), metrics);
+    }
+
+    HoldAdmission holdAdmission() {
+        return holdAdmission;
     }
 
     ServerMetrics metrics() {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import org.pushpin.grip.HoldMode;
 import org.pushpin.grip.Instruct;
 import org.pushpin.routing.Target;
 
@@ -33,6 +34,8 @@ final class ProxyExchange implements TestTarget.Responder {
     private boolean done;
     /** Handed to a hold: logged with " accept" at once, not again at the end. */
     private boolean accepted;
+    /** Asked again (Pushpin's retry): the client is held already, a hold in the new answer is not a new one. */
+    private boolean retried;
     private Runnable closeListener;
 
     ProxyExchange(ClientConnection client, ProxyContext context, ClientRequest request) {
@@ -94,6 +97,7 @@ final class ProxyExchange implements TestTarget.Responder {
     void retrying() {
         accepted = false;
         client.requestReopened();
+        retried = true;
         log(request.info().status(), 0, "retry");
         askOrigin();
     }
@@ -235,8 +239,18 @@ final class ProxyExchange implements TestTarget.Responder {
 
     // ---- what a GRIP answer comes to --------------------------------------------------------------------------
 
-    /** The instruction goes to the GRIP hand-off, which decides what the client gets. */
+    /**
+     * The instruction goes to the GRIP hand-off, which decides what the client gets; but a new hold is refused
+     * while the heap is under pressure (a next link of a started stream, or a retry, belongs to a hold already).
+     */
     void handOff(Instruct instruct) {
+        if (instruct.holdMode() != HoldMode.NONE && !relay.started() && !retried
+                && context.holdAdmission().refuses()) {
+            client.keepAlive(false);
+            String what = instruct.holdMode() == HoldMode.STREAM ? "stream" : "long-poll";
+            respond(context.holdAdmission().refusal(client.channel().alloc(), client.version(), what), "refused");
+            return;
+        }
         context.gripHandoff().accept(new ProxyGripExchange(this, request, relay, instruct));
     }
 

@@ -38,6 +38,8 @@ class ConfigErrorsTest {
         "[runner]\\nclient_maxconn=abc                    ¦ :2: [runner] client_maxconn: invalid integer \"abc\"",
         "[runner]\\nclient_maxconn=1,000                  ¦ :2: [runner] client_maxconn: expected an integer",
         "[runner]\\nclient_buffer_size=0                  ¦ :2: [runner] client_buffer_size: must be at least 1",
+        "[runner]\\nheap_pressure_percent=10              ¦ :2: [runner] heap_pressure_percent: must be 0 (off) or 11 to 100, got 10",
+        "[runner]\\nheap_pressure_percent=101             ¦ :2: [runner] heap_pressure_percent: must be 0 (off) or 11 to 100",
         "[runner]\\n\\nhttp_port=abc                      ¦ :3: [runner] http_port: invalid port \"abc\"",
         "[runner]\\nhttp_port=7999,70000                  ¦ :2: [runner] http_port: invalid port \"70000\"",
         "[runner]\\nhttp_port=-1                          ¦ :2: [runner] http_port: invalid port \"-1\"",

@@ -32,7 +32,7 @@ final class WsSessionHarness implements AutoCloseable {
         group = transport.newGroup(2, new DefaultThreadFactory("ws-harness", true));
         ServerMetrics metrics = new ServerMetrics();
         ProxyContext context = new ProxyContext(config, RouteSources.open(config.proxy()), new RelayGripHandoff(),
-                sessions, transport, metrics);
+                sessions, transport, metrics, org.pushpin.metrics.HeapPressure.off());
         listeners = new Listeners(group, transport, context, config.runner().clientMaxconn(), 2);
         listeners.bindAll(config.runner());
     }
