@@ -58,7 +58,7 @@ public final class HeapPressure implements AutoCloseable {
 
     /**
      * Watches this JVM's collections from now until {@link #close}: under pressure from {@code highPercent} of the
-     * maximum heap live after a collection, until below {@code lowPercent}. {@code highPercent} 0 = {@link #off()}.
+     * maximum heap in use after a collection, until below {@code lowPercent}. {@code highPercent} 0 = {@link #off()}.
      */
     public static HeapPressure watch(int highPercent, int lowPercent) {
         if (highPercent <= 0) {
@@ -72,11 +72,15 @@ public final class HeapPressure implements AutoCloseable {
         }
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener(p.listener, n -> GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()), null);
+                emitter.addNotificationListener(p.listener, HeapPressure::endOfCollection, null);
                 p.collectors.add(emitter);
             }
         }
         return p;
+    }
+
+    private static boolean endOfCollection(Notification n) {
+        return GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType());
     }
 
     /** For tests of the marks: a guard fed by {@link #afterCollection} alone. */
