@@ -18,6 +18,8 @@ final class ZmqPublishClient {
     static final int CONNECT_MILLIS = 10_000;
     private static final String MONITOR = "inproc://publish-monitor";
 
+    private static final int HANDSHAKE_MILLIS = 2_000;
+
     private ZmqPublishClient() {
     }
 
@@ -39,6 +41,9 @@ final class ZmqPublishClient {
             events.connect(MONITOR);
             events.setReceiveTimeOut(CONNECT_MILLIS);
             push.setLinger(CONNECT_MILLIS);
+            // Now and then JeroMQ's handshake with a libzmq peer stalls after the TCP connect (see ZmqSubInput);
+            // a stalled one is dropped after 2 s and the connection retried, well within CONNECT_MILLIS.
+            push.setHandshakeIvl(HANDSHAKE_MILLIS);
             push.connect(spec);
             if (ZMQ.Event.recv(events) == null) {
                 push.setLinger(0);
