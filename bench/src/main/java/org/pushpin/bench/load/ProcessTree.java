@@ -85,17 +85,22 @@ public final class ProcessTree {
      * "used" figure of {@code jcmd PID GC.heap_info}, in kB.
      */
     public long liveHeapKb() throws IOException, InterruptedException {
-        long javaPid = processes().stream()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no java process in the tree of " + pid));
-        jcmd(javaPid, "GC.run");
-        String info = jcmd(javaPid, "GC.heap_info");
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
         Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
         if (!m.find()) {
             throw new IllegalStateException("no 'used NK' in GC.heap_info:\n" + info);
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /** {@code jcmd PID COMMAND} on the tree's JVM; its output. */
+    public String jcmd(String command) throws IOException, InterruptedException {
+        long javaPid = processes().stream()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no java process in the tree of " + pid));
+        return jcmd(javaPid, command);
     }
 
     private static Path proc(ProcessHandle p, String file) {

@@ -9,7 +9,7 @@ import java.util.Collection;
  * SSE event, also fine as a plain stream chunk) and {@code http-response} body {@code @STAMP\n} for long-poll
  * clients; for WebSockets as {@code ws-message} content {@code @STAMP}.
  */
-final class PublishBody {
+public final class PublishBody {
     private final boolean websocket;
 
     PublishBody(Mode mode) {
@@ -18,7 +18,18 @@ final class PublishBody {
 
     /** Items for rooms {@code first .. first+count-1}, each {@code repeat} times, stamped now. */
     byte[] rooms(int first, int count, int repeat) {
-        String stamp = Long.toString(Stamps.now());
+        return items(first, count, repeat, Long.toString(Stamps.now()));
+    }
+
+    /**
+     * One HTTP item (both formats) to each of rooms {@code 0 .. rooms-1} carrying {@code value} where a stamp goes:
+     * the soak ({@code org.pushpin.bench.soak}) numbers its messages instead of stamping them.
+     */
+    public static byte[] numbered(int rooms, long value) {
+        return new PublishBody(Mode.SSE).items(0, rooms, 1, Long.toString(value));
+    }
+
+    private byte[] items(int first, int count, int repeat, String stamp) {
         StringBuilder sb = new StringBuilder(32 + count * repeat * 130).append("{\"items\":[");
         for (int k = 0; k < repeat; k++) {
             for (int r = first; r < first + count; r++) {

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * control APIs answer {@code Connection: close} (Pushpin 1.36 does), so it reconnects whenever the server closes.
  * Blocking, for the one thread that drives a run.
  */
-final class Publisher {
+public final class Publisher {
     private final Bootstrap bootstrap;
     private final InetSocketAddress control;
     private Channel channel;
@@ -41,7 +41,7 @@ final class Publisher {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
-    Publisher(EventLoopGroup group, Transport transport, InetSocketAddress control) {
+    public Publisher(EventLoopGroup group, Transport transport, InetSocketAddress control) {
         this.control = control;
         this.bootstrap = new Bootstrap().group(group).channel(transport.channelType())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -102,7 +102,7 @@ final class Publisher {
     }
 
     /** POSTs {@code json} to {@code /publish} and returns once the server answered 200. */
-    void publish(byte[] json) throws IOException, InterruptedException {
+    public void publish(byte[] json) throws IOException, InterruptedException {
         if (push != null) {
             publishPull(json);
             return;
@@ -142,7 +142,7 @@ final class Publisher {
         }
     }
 
-    void close() {
+    public void close() {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
         }

@@ -9,11 +9,11 @@ import io.netty.util.ByteProcessor;
  * receiving an event allocates nothing. Bodies carry no other {@code '@'}: chunk sizes are hex, the initial bodies
  * and the SSE framing have none.
  */
-final class StampScanner implements ByteProcessor {
+public final class StampScanner implements ByteProcessor {
     static final byte MARK = '@';
 
     /** Called for each complete stamp. */
-    interface Sink {
+    public interface Sink {
         void stamp(long value);
     }
 
@@ -23,7 +23,7 @@ final class StampScanner implements ByteProcessor {
 
     private long value = OUTSIDE;
 
-    StampScanner(Sink sink) {
+    public StampScanner(Sink sink) {
         this.sink = sink;
     }
 

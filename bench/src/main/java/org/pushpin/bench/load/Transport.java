@@ -11,15 +11,15 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** The client transport: native epoll where present (as the servers use), NIO otherwise. */
-record Transport(String name, IoHandlerFactory io, Class<? extends SocketChannel> channelType) {
+public record Transport(String name, IoHandlerFactory io, Class<? extends SocketChannel> channelType) {
 
-    static Transport best() {
+    public static Transport best() {
         return Epoll.isAvailable()
                 ? new Transport("epoll", EpollIoHandler.newFactory(), EpollSocketChannel.class)
                 : new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class);
     }
 
-    EventLoopGroup newGroup(int threads) {
+    public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, io);
     }
 }
