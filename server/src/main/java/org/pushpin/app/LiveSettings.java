@@ -20,7 +20,7 @@ public final class LiveSettings {
     static final Set<String> LIVE = Set.of(
             "runner.logLevels", // applied by the command line's logging, the rest by the server
             "runner.clientBufferSize",
-            "proxy.debug", "proxy.acceptXForwardedProtocol", "proxy.setXForwardedProtocol", "proxy.xForwardedFor",
+            "proxy.debug", "proxy.autoCrossOrigin", "proxy.acceptXForwardedProtocol", "proxy.setXForwardedProtocol", "proxy.xForwardedFor",
             "proxy.xForwardedForTrusted", "proxy.acceptPushpinRoute", "proxy.logFrom", "proxy.logUserAgent",
             "proxy.sigIss", "proxy.sigKey", "proxy.upstreamKey",
             "handler.messageRate", "handler.messageHwm", "handler.messageBlockSize", "handler.messageWait",
@@ -29,7 +29,7 @@ public final class LiveSettings {
             "timeouts.clientMaxHeaders");
 
     /** Read but not used by this server at all (warned at start-up, config.UnappliedSettings): no restart helps. */
-    private static final Set<String> UNUSED = Set.of("proxy.autoCrossOrigin", "proxy.origHeadersNeedMark",
+    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark",
             "proxy.maxOpenRequests", "handler.shareAll");
 
     private LiveSettings() {

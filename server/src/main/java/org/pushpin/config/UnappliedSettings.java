@@ -26,9 +26,6 @@ public final class UnappliedSettings {
         if (h.shareAll()) {
             out.add("[handler] share_all=true: request sharing is not implemented; every request goes to the origin");
         }
-        if (p.autoCrossOrigin()) {
-            out.add("[proxy] auto_cross_origin=true: CORS and JSON-P are not implemented; no CORS headers are added");
-        }
         if (!p.origHeadersNeedMark().isEmpty()) {
             out.add("[proxy] orig_headers_need_mark=" + String.join(",", p.origHeadersNeedMark())
                     + ": not applied; those headers are forwarded unmarked");

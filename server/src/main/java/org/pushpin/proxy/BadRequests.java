@@ -3,6 +3,7 @@ package org.pushpin.proxy;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
 
 /** Texts of the 400 answered to requests that cannot be parsed (the wording of Pushpin 1.40+), and a check. */
@@ -16,6 +17,25 @@ final class BadRequests {
         }
         String m = cause == null ? null : cause.getMessage();
         return "Failed to parse request: " + (m == null ? "invalid request" : m);
+    }
+
+    /** What makes a parsed request head unusable, as the 400's text; null when it is fine. */
+    static String problem(HttpRequest request, int maxHeaders) {
+        boolean optionsStar = request.uri().equals("*") && request.method().name().equals("OPTIONS");
+        if (!request.uri().startsWith("/") && !optionsStar) {
+            return "Failed to parse request: invalid request target";
+        }
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            return "Failed to parse request: more than one Host header";
+        }
+        if (request.headers().size() > maxHeaders) {
+            return "Failed to parse request: too many headers";
+        }
+        if (!onlyChunked(request.headers())) {
+            // §6.1: a coding we do not apply must not be dropped on the way (the origin would misread the body)
+            return "Failed to parse request: unsupported transfer coding";
+        }
+        return null;
     }
 
     /**

@@ -182,22 +182,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         RequestTargets.toOriginForm(request);
-        boolean optionsStar = request.uri().equals("*") && request.method().name().equals("OPTIONS");
-        if (!request.uri().startsWith("/") && !optionsStar) {
-            badRequest("Failed to parse request: invalid request target");
-            return;
-        }
-        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
-            badRequest("Failed to parse request: more than one Host header");
-            return;
-        }
-        if (request.headers().size() > context.config().timeouts().clientMaxHeaders()) {
-            badRequest("Failed to parse request: too many headers");
-            return;
-        }
-        if (!BadRequests.onlyChunked(request.headers())) {
-            // §6.1: a coding we do not apply must not be dropped on the way (the origin would misread the body)
-            badRequest("Failed to parse request: unsupported transfer coding");
+        String problem = BadRequests.problem(request, context.config().timeouts().clientMaxHeaders());
+        if (problem != null) {
+            badRequest(problem);
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request);
@@ -225,9 +212,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         } else {
             route = table.match(RequestTargets.hostWithoutPort(host), request.uri(), tls, websocket);
         }
+        CrossOrigin cors;
+        try {
+            cors = CrossOrigin.of(proxy, route.orElse(null), request, websocket);
+        } catch (JsonpRequest.Invalid e) {
+            FullHttpResponse r = CrossOrigin.invalid(ctx.alloc(), version, request, e);
+            RequestLog.logUnrouted(request.method().name(), info.url(), 400, r.content().readableBytes());
+            sendOwn(r);
+            return;
+        }
+        if (cors != null && cors.jsonp() != null) {
+            info = new RequestInfo(cors.jsonp().request().uri(), host, tls, clientIp());
+        }
         if (route.isEmpty()) {
             FullHttpResponse r = ErrorResponses.badGateway(ctx.alloc(), version,
                     "No route for host: " + RequestTargets.hostWithoutPort(host));
+            r = cors == null ? r : cors.own(r, true);
             if (websocket) {
                 // as 1.36 answers a WebSocket handshake it cannot route: no Content-Type, and the connection closes
                 r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
@@ -243,26 +243,30 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (!open.tryOpen()) {
             // max_open_requests: nothing more is read from this client until the request is let in
             EventLoop loop = ctx.channel().eventLoop();
-            open.park(() -> loop.execute(() -> letIn(request, info, route.get(), trusted, websocket)));
+            RequestInfo parked = info;
+            open.park(() -> loop.execute(() -> letIn(request, parked, route.get(), trusted, websocket, cors)));
             return;
         }
         openRequest = true;
-        proxy(request, info, route.get(), trusted, websocket);
+        proxy(request, info, route.get(), trusted, websocket, cors);
     }
 
     /** A request that waited for {@code max_open_requests} has been counted in: it goes on, unless its client left. */
-    private void letIn(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket) {
+    private void letIn(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket,
+                       CrossOrigin cors) {
         if (!ctx.channel().isActive()) {
             context.openRequests().closed();
             return;
         }
         openRequest = true;
-        proxy(request, info, route, trusted, websocket);
+        proxy(request, info, route, trusted, websocket, cors);
         bodyAwaited = exchange != null
                 && (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0);
     }
 
-    private void proxy(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket) {
+    /** @param cors {@code auto_cross_origin} for the request, or null */
+    private void proxy(HttpRequest request, RequestInfo info, Route route, boolean trusted, boolean websocket,
+                       CrossOrigin cors) {
         context.metrics().requestProxied();
         if (websocket && !route.targets().isEmpty()) {
             keepAlive = false;
@@ -282,7 +286,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.id(),
                 info.clientIp(), info.tls(), null, null);
-        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted));
+        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted, cors));
         exchange.start();
     }
 

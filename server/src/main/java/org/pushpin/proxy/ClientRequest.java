@@ -32,6 +32,10 @@ final class ClientRequest {
     private final boolean trusted;
     /** The origin's answer goes to the client as it is, never read as GRIP (no_grip route, or trusted client). */
     private final boolean passthrough;
+    /** {@code auto_cross_origin} for this request, or null. */
+    private final CrossOrigin crossOrigin;
+    /** The body was given with the request (JSON-P): it is sent whole with the head, every time. */
+    private final boolean bodyGiven;
     private boolean complete;
     private long bytes;
     private CompositeByteBuf kept;
@@ -40,16 +44,26 @@ final class ClientRequest {
     /** Set while a next link is fetched: the link as resolved. */
     private URI link;
 
-    ClientRequest(HttpRequest head, RequestInfo info, Route route, boolean trusted) {
-        this.head = head;
+    /**
+     * @param info        for a JSON-P request, with the URI the origin is asked for
+     * @param crossOrigin {@code auto_cross_origin}, or null; a JSON-P request in it replaces {@code head}
+     */
+    ClientRequest(HttpRequest head, RequestInfo info, Route route, boolean trusted, CrossOrigin crossOrigin) {
+        JsonpRequest jsonp = crossOrigin == null ? null : crossOrigin.jsonp();
+        this.head = jsonp != null ? jsonp.request() : head;
         this.info = info;
         this.route = route;
         this.trusted = trusted;
         this.passthrough = route.noGrip() || trusted;
+        this.crossOrigin = crossOrigin;
         // A request without a body is complete with its head; the empty last part the decoder still emits is
-        // dropped by the connection between requests.
-        this.complete = head instanceof LastHttpContent
+        // dropped by the connection between requests. A JSON-P request has its body (if any) already.
+        this.complete = jsonp != null || head instanceof LastHttpContent
                 || (!HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head));
+        this.bodyGiven = jsonp != null && jsonp.body().length > 0;
+        if (bodyGiven) {
+            kept = Unpooled.compositeBuffer().addComponent(true, Unpooled.wrappedBuffer(jsonp.body()));
+        }
     }
 
     HttpRequest head() {
@@ -74,8 +88,14 @@ final class ClientRequest {
         return passthrough;
     }
 
+    /** The client asked with HEAD (a JSON-P request's {@code _method=HEAD} still gets its wrapped answer). */
     boolean isHead() {
-        return head.method().equals(HttpMethod.HEAD);
+        return head.method().equals(HttpMethod.HEAD) && (crossOrigin == null || crossOrigin.jsonp() == null);
+    }
+
+    /** {@code auto_cross_origin} for this request, or null. */
+    CrossOrigin crossOrigin() {
+        return crossOrigin;
     }
 
     /** Whether the whole body came from the client. */
@@ -155,9 +175,9 @@ final class ClientRequest {
                 : OriginRequests.forRequest(head, info.uri(), route, headers, extraHeaders);
     }
 
-    /** What ends a request sent whole: the kept body when the request is repeated, else nothing more. */
+    /** What ends a request sent whole: the kept body when the request is repeated or was given, else nothing. */
     LastHttpContent end() {
-        return extraHeaders != null && kept != null && link == null
+        return (extraHeaders != null || bodyGiven) && kept != null && link == null
                 ? new DefaultLastHttpContent(kept.retainedDuplicate()) : LastHttpContent.EMPTY_LAST_CONTENT;
     }
 

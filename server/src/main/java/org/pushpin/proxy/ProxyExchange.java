@@ -43,7 +43,7 @@ final class ProxyExchange implements TestTarget.Responder {
         this.context = context;
         this.request = request;
         this.origin = new OriginLink(this, client, request, context);
-        this.relay = new ResponseRelay(this, client, origin, request.info(), request.isHead());
+        this.relay = new ResponseRelay(this, client, origin, request);
     }
 
     boolean debug() {
@@ -305,12 +305,31 @@ final class ProxyExchange implements TestTarget.Responder {
 
     /** Sends a complete response of Pushpin's own and ends the exchange. */
     void respond(FullHttpResponse response, String logSuffix) {
+        send(response, true, logSuffix);
+    }
+
+    /** Sends the answer to an instruction (without a hold, or the hold's) and ends the exchange. */
+    void respondGrip(FullHttpResponse response) {
+        send(response, false, null);
+    }
+
+    /** {@code own}: Pushpin's own answer rather than the origin's (auto_cross_origin tells them apart). */
+    private void send(FullHttpResponse response, boolean own, String logSuffix) {
         if (done) {
             response.release();
             return;
         }
         origin.release();
-        finish(relay.respond(response), logSuffix);
+        CrossOrigin co = request.crossOrigin();
+        if (co == null) {
+            finish(relay.respond(response), logSuffix);
+            return;
+        }
+        int status = response.status().code();
+        // a held request is answered as Pushpin's handler answers it; anything else as its proxy does
+        long bytes = relay.respond(accepted ? co.held(response) : co.own(response, own));
+        request.info().status(status); // the log shows the status a JSON-P answer carries inside (as 1.36)
+        finish(bytes, logSuffix);
     }
 
     private void finish(long bytes, String logSuffix) {
@@ -324,6 +343,7 @@ final class ProxyExchange implements TestTarget.Responder {
 
     private void releaseBuffers() {
         request.release();
+        relay.release();
         if (grip != null) {
             grip.release();
             grip = null;

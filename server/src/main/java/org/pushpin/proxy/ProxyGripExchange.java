@@ -67,7 +67,7 @@ final class ProxyGripExchange implements GripExchange {
 
     @Override
     public void respond(FullHttpResponse response) {
-        exchange.respond(response, null);
+        exchange.respondGrip(response);
     }
 
     @Override

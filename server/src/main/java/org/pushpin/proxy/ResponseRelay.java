@@ -32,19 +32,23 @@ final class ResponseRelay {
     private final RequestInfo info;
     /** A HEAD request: the head goes out as the origin sent it, the body never does. */
     private final boolean headRequest;
+    /** {@code auto_cross_origin} for the request, or null. */
+    private final CrossOrigin crossOrigin;
+    /** A relayed answer to a JSON-P request while it is wrapped; else null. */
+    private JsonpRelay jsonp;
     private boolean started;
     private boolean chunked;
     private long bytes;
     /** An instruction whose body was too large to buffer: handed to the hold once the body has been relayed. */
     private Instruct handover;
 
-    ResponseRelay(ProxyExchange exchange, ClientConnection client, OriginLink origin, RequestInfo info,
-                  boolean headRequest) {
+    ResponseRelay(ProxyExchange exchange, ClientConnection client, OriginLink origin, ClientRequest request) {
         this.exchange = exchange;
         this.client = client;
         this.origin = origin;
-        this.info = info;
-        this.headRequest = headRequest;
+        this.info = request.info();
+        this.headRequest = request.isHead();
+        this.crossOrigin = request.crossOrigin();
     }
 
     /** Whether the response head went out. */
@@ -75,12 +79,20 @@ final class ResponseRelay {
 
     /** Sends the response head for a streamed relay; {@code replacement} replaces the origin's when given. */
     void start(HttpResponse response, HttpResponse replacement) {
+        if (replacement == null && crossOrigin != null && crossOrigin.jsonp() != null) {
+            // nothing goes out until the body is known to fit the wrapping buffer, or known not to
+            jsonp = new JsonpRelay(crossOrigin.jsonp().response(), client.channel().alloc(), response);
+            return;
+        }
         HttpResponse head = replacement != null ? replacement : new DefaultHttpResponse(client.version(),
                 response.status(), response.headers().copy());
         HttpHeaders h = head.headers();
         boolean knownLength = replacement == null && h.contains(HttpHeaderNames.CONTENT_LENGTH)
                 && !HttpUtil.isTransferEncodingChunked(response);
         ResponseHeaders.removeHopByHop(h);
+        if (crossOrigin != null) {
+            crossOrigin.addCors(h);
+        }
         int code = head.status().code();
         if (headRequest || code == 204 || code == 304) {
             chunked = false;
@@ -95,6 +107,10 @@ final class ResponseRelay {
 
     /** Relays a part of the origin's body; the last one completes the relay. */
     void relay(HttpContent content) {
+        if (jsonp != null) {
+            relayWrapped(content);
+            return;
+        }
         if (!started) {
             content.release();
             return;
@@ -115,6 +131,54 @@ final class ResponseRelay {
         if (client.channel().isWritable()) {
             origin.read();
         }
+    }
+
+    /** Relays a part of the origin's body to a JSON-P client: buffered while it fits, else streamed. */
+    private void relayWrapped(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (jsonp.buffering()) {
+            boolean fits = jsonp.buffer(content.content());
+            content.release();
+            if (fits && !last) {
+                origin.read();
+                return;
+            }
+            if (fits) {
+                FullHttpResponse whole = jsonp.whole(client.version());
+                bytes += respond(whole);
+                info.status(jsonp.code()); // the log shows the origin's status, which the call carries (as 1.36)
+                jsonp = null;
+                exchange.relayed(null);
+                return;
+            }
+            HttpResponse head = jsonp.streamHead(client.version());
+            frameOpenEnded(head.headers());
+            client.setConnectionHeader(head.headers());
+            started = true;
+            info.status(jsonp.code());
+            client.channel().write(head);
+            write(jsonp.streamStart());
+            if (!last) {
+                if (client.channel().isWritable()) {
+                    origin.read();
+                }
+                return;
+            }
+            content = LastHttpContent.EMPTY_LAST_CONTENT;
+        }
+        ByteBuf out = jsonp.stream(content.content(), last);
+        content.release();
+        write(out);
+        if (!last) {
+            if (client.channel().isWritable()) {
+                origin.read();
+            }
+            return;
+        }
+        jsonp.release();
+        jsonp = null;
+        end();
+        exchange.relayed(null);
     }
 
     /**
@@ -170,6 +234,9 @@ final class ResponseRelay {
     void startStream(HttpResponse head) {
         HttpHeaders h = head.headers();
         ResponseHeaders.removeHopByHop(h);
+        if (crossOrigin != null) {
+            crossOrigin.addCors(h); // even for JSON-P: a stream is not wrapped (as 1.36)
+        }
         frameOpenEnded(h);
         client.setConnectionHeader(h);
         started = true;
@@ -189,6 +256,14 @@ final class ResponseRelay {
     /** Ends the started (open-ended) response. */
     void end() {
         client.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** Lets go of a JSON-P body being wrapped (the exchange ends without it). */
+    void release() {
+        if (jsonp != null) {
+            jsonp.release();
+            jsonp = null;
+        }
     }
 
     /** Debug mode, before the connection is cut off: says why in one more chunk (never the terminating one). */

@@ -20,7 +20,7 @@ final class WebSocketStart {
     /** Starts the upgrade; {@code route} has at least one target. */
     static void start(ProxyContext context, Channel channel, RequestHandlers handlers, HttpRequest request,
                       RequestInfo info, Route route, boolean trusted) {
-        ClientRequest clientRequest = new ClientRequest(request, info, route, trusted);
+        ClientRequest clientRequest = new ClientRequest(request, info, route, trusted, null);
         ClientWebSocket client = new ClientWebSocketHandler(channel, request, handlers, context.metrics());
         if (route.targets().get(0).kind() == Target.Kind.TEST) {
             track(context, channel, clientRequest, null, null);

@@ -185,6 +185,11 @@ public final class RoutesParser {
         if (mode != null && !mode.equals("basic") && !mode.equals("extended")) {
             throw new LineException("jsonp_mode must be set to 'basic' or 'extended'");
         }
+        String defMethod = jsonp.get("jsonp_defmethod");
+        if (defMethod != null && !defMethod.isEmpty() && !isToken(defMethod)) {
+            // (Pushpin 1.36 takes any text and sends a request line the origin cannot read)
+            throw new LineException("jsonp_defmethod must be a method name");
+        }
         List<Map.Entry<String, String>> headers = parseHeaders(cond.all("header"));
 
         List<Target> targets = new ArrayList<>(sections.size() - 1);
@@ -215,6 +220,18 @@ public final class RoutesParser {
                 emptyToNull(cond.last("sockjs_as_path")),
                 List.copyOf(targets),
                 lineNumber);
+    }
+
+    /** An HTTP token (RFC 9110 {@code tchar}s): what a method name may be made of. */
+    private static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
     }
 
     /** {@code header=Name:Value} props, reversed into the order Pushpin applies them (see {@link Route}). */

@@ -36,17 +36,21 @@ class UnappliedSettingsTest {
 
     @Test
     void eachSettingWithAnEffectWeDoNotHaveGetsOneLine() throws Exception {
-        List<String> w = warnings("[proxy]\nauto_cross_origin=true\norig_headers_need_mark=X-A,X-B\n"
+        List<String> w = warnings("[proxy]\norig_headers_need_mark=X-A,X-B\n"
                 + "max_open_requests=10\n[handler]\nshare_all=true\n");
-        assertThat(w).hasSize(3);
-        assertThat(w).anySatisfy(l -> assertThat(l).startsWith("[proxy] auto_cross_origin=true:"))
-                .anySatisfy(l -> assertThat(l).startsWith("[proxy] orig_headers_need_mark=X-A,X-B:"))
+        assertThat(w).hasSize(2);
+        assertThat(w).anySatisfy(l -> assertThat(l).startsWith("[proxy] orig_headers_need_mark=X-A,X-B:"))
                 .anySatisfy(l -> assertThat(l).startsWith("[handler] share_all=true:"));
     }
 
     @Test
     void maxOpenRequestsIsAppliedSoNotWarnedAbout() throws Exception {
         assertThat(warnings("[proxy]\nmax_open_requests=10\n")).isEmpty();
+    }
+
+    @Test
+    void autoCrossOriginIsAppliedSoNotWarnedAbout() throws Exception {
+        assertThat(warnings("[proxy]\nauto_cross_origin=true\n")).isEmpty();
     }
 
     @Test

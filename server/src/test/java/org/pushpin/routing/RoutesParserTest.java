@@ -189,6 +189,7 @@ class RoutesParserTest {
                 arguments("*,ssl=maybe localhost:80", "ssl must be set to 'yes' or 'no'"),
                 arguments("*,ssl localhost:80", "ssl must be set to 'yes' or 'no'"),
                 arguments("*,jsonp_mode=x localhost:80", "jsonp_mode must be set to 'basic' or 'extended'"),
+                arguments("*,jsonp_defmethod=\"A B\" localhost:80", "jsonp_defmethod must be a method name"),
                 arguments("*,header=noval localhost:80", "header must use format 'name:value'"),
                 arguments("*,header=:v localhost:80", "header must use format 'name:value'"),
                 arguments("*,header=X:1,header=bad localhost:80", "header must use format 'name:value'"),
