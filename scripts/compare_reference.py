@@ -91,6 +91,27 @@ PROFILES = {
         'routes': ['* %s' % ORIGIN],
         'conf': {},
     },
+    # auto_cross_origin per route (aco): CORS headers and JSON-P, plain and held.
+    'cors': {
+        'routes': [
+            '*,path_beg=/aco/,aco %s' % ORIGIN,
+            '*,path_beg=/basic/,aco,jsonp_mode=basic %s' % ORIGIN,
+            '*,path_beg=/ext/,aco,jsonp_mode=extended %s' % ORIGIN,
+            '*,path_beg=/bodyp/,aco,jsonp_body=b,jsonp_defcb=dcb,jsonp_cb=cbk %s' % ORIGIN,
+            '*,path_beg=/defm/,aco,jsonp_defmethod=PUT %s' % ORIGIN,
+            '*,path_beg=/down/,aco %s' % DEAD,
+            '* %s' % ORIGIN,
+        ],
+        'conf': {},
+    },
+    # [proxy] auto_cross_origin=true: every request, routed or not.
+    'corsglobal': {
+        'routes': [
+            'only.example %s' % ORIGIN,
+            'only.example,path_beg=/basic/,jsonp_mode=basic %s' % ORIGIN,
+        ],
+        'conf': {'proxy.auto_cross_origin': 'true'},
+    },
     # X-Forwarded-* handling and debug error bodies.
     'xffdebug': {
         'routes': [
@@ -134,9 +155,12 @@ def case(name, *requests, profile='main', pipeline=False, known=(), note='', scr
                   'known': [(f, i) for f, i in known], 'note': note, 'script': script})
 
 
-def griphdr(headers, body):
-    """Target of the origin path that answers 200 with these headers ([(name, value)]) and body (text)."""
-    return '/griphdr?h=%s&b=%s' % (urllib.parse.quote(json.dumps(headers)), urllib.parse.quote(body))
+def griphdr(headers, body, status=None, prefix=''):
+    """Target of the origin path that answers 200 (or status, (code, reason)) with these headers ([(name, value)])
+    and body (text; chars up to U+00FF stand for bytes); prefix goes before the path (a route's path_beg)."""
+    extra = '' if status is None else '&s=%d&r=%s' % (status[0], urllib.parse.quote(status[1]))
+    return '%s/griphdr?h=%s&b=%s%s' % (prefix, urllib.parse.quote(json.dumps(headers)), urllib.parse.quote(body),
+                                       extra)
 
 
 def gripjson(instruct):
@@ -450,6 +474,134 @@ case('hold-stream-http10', script=stream_http10, profile='holds')
 case('hold-stream-next-link', script=stream_next_link, profile='holds')
 
 
+# --- auto_cross_origin: CORS headers (the 'cors' profile routes /aco/, /basic/, /ext/, /bodyp/, /defm/ with aco;
+# anything else without) and JSON-P. JSON-P cases use non-echo origin paths: the wrapped body is compared as is.
+ORIGIN_HDR = ('Origin', 'http://app.example')
+case('cors-get', req(target='/aco/headers', headers=[ORIGIN_HDR]), profile='cors')
+case('cors-get-no-origin', req(target='/aco/small'), profile='cors')
+case('cors-preflight', req('OPTIONS', '/aco/echo', headers=[
+    ORIGIN_HDR, ('Access-Control-Request-Method', 'PUT'),
+    ('Access-Control-Request-Headers', 'content-type,X-Custom')]), profile='cors')
+case('cors-preflight-odd', req('OPTIONS', '/aco/echo', headers=[
+    ORIGIN_HDR, ('Access-Control-Request-Method', 'NOT A METHOD'), ('Access-Control-Request-Headers', ' , x-a,,'),
+    ('Access-Control-Request-Headers', 'X-B ')]), profile='cors')
+case('cors-origin-sets-its-own', req(target=griphdr([('Content-Type', 'text/plain'),
+                                                      ('Access-Control-Allow-Origin', 'https://fixed.example'),
+                                                      ('access-control-max-age', '60'), ('X-A', '1'), ('x-a', '2')],
+                                                     'own\n', prefix='/aco'), headers=[ORIGIN_HDR]), profile='cors')
+case('cors-head', req('HEAD', '/aco/small', headers=[ORIGIN_HDR]), profile='cors')
+case('cors-post-with-callback', req('POST', '/aco/small?callback=cb', headers=[ORIGIN_HDR], body=b'x'),
+     profile='cors')
+case('cors-grip-status', req(target='/aco/gripstatus', headers=[ORIGIN_HDR]), profile='cors')
+case('cors-grip-expose', req(target='/aco/gripexpose', headers=[ORIGIN_HDR]), profile='cors')
+case('cors-unreachable', req(target='/down/echo', headers=[ORIGIN_HDR]), profile='cors')
+case('cors-route-without-aco', req(target='/small?callback=cb', headers=[ORIGIN_HDR]), profile='cors')
+case('jsonp-basic', req(target='/basic/small?callback=cb'), profile='cors')
+case('jsonp-basic-chunked', req(target='/basic/chunked?callback=cb'), profile='cors')
+case('jsonp-basic-big', req(target='/basic/bigchunked?callback=cb'), profile='cors', known=FRAMING_VARIES,
+     note=FRAMING_NOTE)
+case('jsonp-extended', req(target='/ext/headers?callback=cb', headers=[ORIGIN_HDR]), profile='cors')
+case('jsonp-extended-404', req(target=griphdr([('Content-Type', 'text/plain'), ('Cache-Control', 'max-age=5'),
+                                               ('X-Empty', '')], 'gone\n', (404, 'Not Here'),
+                                              prefix='/ext') + '&callback=cb'), profile='cors')
+case('jsonp-extended-text', req(target=griphdr(
+    [('Content-Type', 'text/plain'), ('X-Latin', '\u00e9')],
+    'q"b\\s/\x01\x08\x0c\n\r\t\x1f\x7f' + '\u00e9\u20ac\U0001f600'.encode().decode('latin-1')
+    + '|\xff|\xe2\x82|\xc0\x80|\xed\xa0\x80|end\n', prefix='/ext') + '&callback=cb'), profile='cors')
+case('jsonp-method-override', req(target='/ext/small?callback=cb&_method=DELETE'), profile='cors')
+case('jsonp-headers-and-body', req(target='/ext/small?_method=PUT&callback=cb&_headers=%s&_body=hi%%20there'
+                                   % urllib.parse.quote(json.dumps({'X-A': 'v', 'Accept': 'no', 'host': 'h'})),
+                                   headers=[('Accept', 'text/html'), ('X-Client', '1')]), profile='cors')
+case('jsonp-body-param', req(target='/bodyp/small?b=%7B%22a%22%3A1%7D&z=2'), profile='cors')
+case('jsonp-body-param-callback', req(target='/bodyp/small?cbk=f&b=%%7B%%22a%%22%%3A1%%7D&_headers=%s'
+                                      % urllib.parse.quote(json.dumps({'Content-Type': 'text/x'}))), profile='cors')
+case('jsonp-default-method', req(target='/defm/small?callback=c'), profile='cors')
+case('jsonp-query-kept', req(target='/ext/small?&x=1&callback=cb&&y=a+b&'), profile='cors')
+case('jsonp-callback-any-text', req(target='/ext/small?callback=a%20b(%22'), profile='cors')
+case('jsonp-callback-empty', req(target='/ext/small?callback=&a=1', headers=[ORIGIN_HDR]), profile='cors')
+case('jsonp-callback-bare', req(target='/ext/small?callback'), profile='cors')
+case('jsonp-method-empty', req(target='/ext/small?callback=cb&_method='), profile='cors')
+case('jsonp-headers-not-object', req(target='/ext/small?callback=cb&_headers=%5B1%5D'), profile='cors')
+case('jsonp-headers-not-string', req(target='/ext/small?callback=cb&_headers=%7B%22X%22%3A1%7D'), profile='cors')
+case('jsonp-body-empty', req(target='/ext/small?callback=cb&_body='), profile='cors')
+case('jsonp-body-param-empty', req(target='/bodyp/small?cbk=f&b='), profile='cors')
+case('jsonp-method-not-a-token', req(target='/ext/small?callback=cb&_method=A%20B'), profile='cors',
+     known=[(r'client\[0\]\.', None), (r'origin', None), (r'^log$', None)],
+     note='deliberate: we answer 400 "Invalid _method parameter."; 1.36 sends the origin a broken request line')
+case('jsonp-headers-line-break', req(target='/ext/small?callback=cb&_headers=%s'
+                                     % urllib.parse.quote(json.dumps({'X-A': 'v\r\nX-Smuggled: 1'}))),
+     profile='cors', known=[(r'client\[0\]\.', None), (r'origin', None), (r'^log$', None)],
+     note='deliberate: we answer 400 "Invalid _headers parameter."; 1.36 lets the value add a header line')
+case('jsonp-grip-status', req(target='/ext/gripstatus?callback=cb'), profile='cors')
+case('jsonp-grip-instruct', req(target='/basic/gripinstruct?callback=cb'), profile='cors')
+case('jsonp-unreachable', req(target='/down/echo?callback=cb'), profile='cors')
+case('corsglobal-get', req(host='only.example', target='/small', headers=[ORIGIN_HDR]), profile='corsglobal')
+case('corsglobal-no-route', req(host='other.example', headers=[ORIGIN_HDR]), profile='corsglobal')
+case('corsglobal-no-route-jsonp', req(host='other.example', target='/x?callback=cb'), profile='corsglobal',
+     known=[(r'^log$', None)], note='1.36 writes no request log line for this one; we do')
+case('corsglobal-jsonp-basic', req(host='only.example', target='/basic/small?callback=cb'), profile='corsglobal')
+
+
+def held_cors(s):
+    s.send(req(target='/aco/grip-longpoll?ch=cmp-cors-lp', headers=[ORIGIN_HDR]))
+    s.idle(2.0)
+    s.publish('cmp-cors-lp', {'http-response': {'code': 404, 'headers': {
+        'X-Pub': '1', 'Access-Control-Allow-Origin': 'https://fixed.example'}, 'body': 'published\n'}})
+    s.response()
+
+
+def held_cors_timeout(s):
+    s.send(req(target='/aco/grip-longpoll?ch=cmp-cors-lpt&timeout=1', headers=[
+        ORIGIN_HDR, ('Access-Control-Request-Headers', 'X-Z')]))
+    s.response(timeout=15)
+
+
+def stream_cors(s):
+    s.send(req(target=griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'),
+                               ('Grip-Channel', 'cmp-cors-s'), ('X-S', 's')], 'stream open\n', prefix='/aco'),
+               headers=[ORIGIN_HDR]))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-cors-s', {'http-stream': {'content': 'one\n'}})
+    s.body_until(b'one\n')
+    s.publish('cmp-cors-s', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def stream_jsonp(s):
+    s.send(req(target='/ext/grip-stream?ch=cmp-jsonp-s&callback=cb', headers=[ORIGIN_HDR]))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-jsonp-s', {'http-stream': {'content': 'not wrapped\n'}})
+    s.body_until(b'not wrapped\n')
+    s.publish('cmp-jsonp-s', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+def held_jsonp(mode, channel):
+    def script(s):
+        s.send(req(target='/%s/grip-longpoll?ch=%s&callback=cb' % (mode, channel)))
+        s.idle(2.0)
+        s.publish(channel, {'http-response': {'code': 404, 'reason': 'Nope', 'headers': {
+            'X-Pub': '1', 'X-Origin': '', 'Content-Type': 'text/x'}, 'body': 'pub "body"\r\n'}})
+        s.response()
+    return script
+
+
+def held_jsonp_timeout(s):
+    s.send(req(target='/ext/grip-longpoll?ch=cmp-jsonp-lpt&timeout=1&callback=cb'))
+    s.response(timeout=15)
+
+
+case('cors-hold-response-publish', script=held_cors, profile='cors')
+case('cors-hold-response-timeout', script=held_cors_timeout, profile='cors')
+case('cors-hold-stream', script=stream_cors, profile='cors')
+case('jsonp-hold-stream-not-wrapped', script=stream_jsonp, profile='cors')
+case('jsonp-hold-publish-extended', script=held_jsonp('ext', 'cmp-jsonp-lpe'), profile='cors')
+case('jsonp-hold-publish-basic', script=held_jsonp('basic', 'cmp-jsonp-lpb'), profile='cors')
+case('jsonp-hold-timeout', script=held_jsonp_timeout, profile='cors')
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Echo origin
 # ---------------------------------------------------------------------------------------------------------------
@@ -624,9 +776,9 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
     def _gripjson(self, rec):  # ?j=<application/grip-instruct body>
         self._send(200, 'OK', [('Content-Type', 'application/grip-instruct')], self._query('j', '{}').encode())
 
-    def _griphdr(self, rec):  # ?h=<JSON [[name, value], ...]>&b=<body>
-        self._send(200, 'OK', [tuple(h) for h in json.loads(self._query('h', '[]'))],
-                   self._query('b', '').encode('latin-1'))
+    def _griphdr(self, rec):  # ?h=<JSON [[name, value], ...]>&b=<body>[&s=<status>&r=<reason>]
+        self._send(int(self._query('s', '200')), self._query('r', 'OK'),
+                   [tuple(h) for h in json.loads(self._query('h', '[]'))], self._query('b', '').encode('latin-1'))
 
     def _gripbad(self, rec):
         self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'bogus'), ('Grip-Channel', 'c')],
