@@ -29,8 +29,7 @@ public final class LiveSettings {
             "timeouts.clientMaxHeaders");
 
     /** Read but not used by this server at all (warned at start-up, config.UnappliedSettings): no restart helps. */
-    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark",
-            "proxy.maxOpenRequests", "handler.shareAll");
+    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark", "handler.shareAll");
 
     private LiveSettings() {
     }
