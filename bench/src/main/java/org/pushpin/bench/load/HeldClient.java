@@ -67,15 +67,16 @@ final class HeldClient extends ChannelInboundHandlerAdapter implements Connectio
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        request(ctx);
+        request(ctx, "");
         if (!mode.streams()) {
             markHeld();
         }
     }
 
-    private void request(ChannelHandlerContext ctx) {
+    private void request(ChannelHandlerContext ctx, String query) {
         head = ctx.alloc().heapBuffer(256);
-        String req = "GET " + mode.pathPrefix + index + " HTTP/1.1\r\nHost: bench\r\n" + mode.extraHeaders + "\r\n";
+        String req = "GET " + mode.pathPrefix + index + query + " HTTP/1.1\r\nHost: bench\r\n" + mode.extraHeaders
+                + "\r\n";
         ctx.writeAndFlush(Unpooled.copiedBuffer(req, StandardCharsets.US_ASCII), ctx.voidPromise());
     }
 
@@ -133,7 +134,9 @@ final class HeldClient extends ChannelInboundHandlerAdapter implements Connectio
             if (bodyLeft == 0) {
                 scanner.process((byte) '\n'); // a stamp may end the body
                 holder.reconnected();
-                request(ctx);
+                // when the previous answer ended, for the origin's re-poll timing (System.nanoTime is the
+                // machine's monotonic clock, the origin's too)
+                request(ctx, "?after=" + System.nanoTime());
             }
         }
     }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
  *
  * <pre>java -cp bench/target/pushpin-bench.jar org.pushpin.bench.load.LoadGen --name ours --ports 19081 \
  *     --control 19161 --pid 1234 --jvm --n 2000 --rooms 20 [--mode sse|stream|poll|ws|ws_over_http] [--result FILE]</pre>
+ * Against nginx with Nchan ({@code scripts/lib/nchan.sh}): {@code --publish nchan} with {@code --control} the port of
+ * its publisher location; the clients are the same.
  * For {@code ws_over_http} the server's routes must send {@code /wsh/} to the origin with {@code over_http}, e.g.
  * {@code *,path_beg=/wsh/ 127.0.0.1:ORIGIN,over_http} before {@code * 127.0.0.1:ORIGIN}.
  */
@@ -33,8 +35,12 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--control", required = true, description = "the server's HTTP control API port (publish)")
     int control;
     @Option(names = "--publish", description = "http: the control API; pull: the ZeroMQ PULL input at the control "
-            + "port - 1 (5560 + offset, as the stock pushpin.conf) (default: ${DEFAULT-VALUE})")
+            + "port - 1 (5560 + offset, as the stock pushpin.conf); nchan: nginx's Nchan publisher location on the "
+            + "control port, POST /pub/room-a,room-b,... (SSE, stream and poll modes) (default: ${DEFAULT-VALUE})")
     String publishVia = "http";
+    @Option(names = "--origin", description = "the origin's port, to read its re-poll timings in poll mode "
+            + "(GET /repoll); 0 = none (default: ${DEFAULT-VALUE})")
+    int originPort;
     @Option(names = "--pid", description = "root of the server's process tree (RSS, CPU); 0 = do not measure")
     long pid;
     @Option(names = "--jvm", description = "the server is a JVM: also measure its live heap (jcmd)")
@@ -100,16 +106,33 @@ public final class LoadGen implements Callable<Integer> {
         EventLoopGroup group = transport.newGroup(threads);
         Deliveries deliveries = new Deliveries();
         ConnectionHolder holder = new ConnectionHolder(group, transport, ports, sources, mode, deliveries);
-        Publisher publisher = new Publisher(group, transport, new InetSocketAddress("127.0.0.1", control));
-        if (publishVia.equals("pull")) {
-            publisher.usePull(control - 1);
+        InetSocketAddress controlAddress = new InetSocketAddress("127.0.0.1", control);
+        Publisher grip = null;
+        RoomPublisher publisher;
+        switch (publishVia) {
+            case "http", "pull" -> {
+                grip = new Publisher(group, transport, controlAddress, mode);
+                if (publishVia.equals("pull")) {
+                    grip.usePull(control - 1);
+                }
+                publisher = grip;
+            }
+            case "nchan" -> {
+                if (mode.websocket()) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--publish nchan: no WebSocket modes (their subscriptions are confirmed by GRIP probes)");
+                }
+                publisher = new NchanPublisher(group, transport, controlAddress);
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--publish: http, pull or nchan, not " + publishVia);
         }
         PlainProbe plain = new PlainProbe(new InetSocketAddress("127.0.0.1", ports.get(0)));
         ProcessTree tree = pid > 0 ? new ProcessTree(pid) : null;
         Log.line("%s: %d %s clients, %d rooms, ports %s, control %d, %s client transport, server tree %s", name, n,
                 mode, rooms, ports, control, transport.name(),
                 tree == null ? "-" : tree.processes().size() + " processes");
-        LoadRun run = new LoadRun(this, holder, publisher, deliveries, plain, tree);
+        LoadRun run = new LoadRun(this, holder, publisher, grip, deliveries, plain, tree);
         try {
             boolean ok = run.run();
             return ok ? 0 : 1;

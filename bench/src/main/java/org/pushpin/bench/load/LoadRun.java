@@ -1,7 +1,9 @@
 package org.pushpin.bench.load;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -23,21 +25,21 @@ final class LoadRun {
     private final LoadGen o;
     private final Set<Phase> phases;
     private final ConnectionHolder holder;
-    private final Publisher publisher;
-    private final PublishBody body;
+    private final RoomPublisher publisher;
+    private final Publisher probes; // the GRIP control API for WebSocket probes; null with Nchan
     private final Deliveries deliveries;
     private final PlainProbe plain;
     private final ProcessTree tree; // null without --pid
     private final Figures f;
     private long lost;
 
-    LoadRun(LoadGen options, ConnectionHolder holder, Publisher publisher, Deliveries deliveries, PlainProbe plain,
-            ProcessTree tree) {
+    LoadRun(LoadGen options, ConnectionHolder holder, RoomPublisher publisher, Publisher probes,
+            Deliveries deliveries, PlainProbe plain, ProcessTree tree) {
         this.o = options;
         this.phases = options.phases();
         this.holder = holder;
         this.publisher = publisher;
-        this.body = new PublishBody(options.mode);
+        this.probes = probes;
         this.deliveries = deliveries;
         this.plain = plain;
         this.tree = tree;
@@ -110,7 +112,7 @@ final class LoadRun {
         confirmSubscriptions();
         LatencyHistogram h = deliveries.restart();
         long expected = Arrays.stream(holder.heldPerRoom(o.rooms)).sum();
-        publisher.publish(body.rooms(0, o.rooms, 1));
+        publisher.rooms(0, o.rooms, 1);
         await(h, expected, 10_000);
         holder.closeAll();
         Thread.sleep(2000);
@@ -147,7 +149,7 @@ final class LoadRun {
 
     /** WebSockets count as held once a publish reached them ({@link SubscriptionProbe}); HTTP holds already do. */
     private int confirmSubscriptions() throws IOException, InterruptedException {
-        return o.mode.websocket() ? new SubscriptionProbe(holder, publisher, o.rooms).confirmAll() : 0;
+        return o.mode.websocket() ? new SubscriptionProbe(holder, probes, o.rooms).confirmAll() : 0;
     }
 
     private void idleCpu() throws IOException, InterruptedException {
@@ -160,15 +162,23 @@ final class LoadRun {
                 "CPU of the server tree over " + o.idleCpuSeconds + " s with N held, nothing published, % of a core");
     }
 
-    /** One item to every room in one POST, several rounds apart; latency over all deliveries of all rounds. */
+    /**
+     * One message to every room in one POST, several rounds apart; latency over all deliveries of all rounds. With
+     * long-polls and {@code --origin}, also how long the clients took to re-poll after each round.
+     */
     private void fanout() throws IOException, InterruptedException {
+        OriginRepolls repolls = o.mode == Mode.POLL && o.originPort > 0
+                ? new OriginRepolls(new InetSocketAddress("127.0.0.1", o.originPort)) : null;
+        if (repolls != null) {
+            repolls.read(); // forget the re-polls of the warm-up
+        }
         LatencyHistogram all = new LatencyHistogram();
         long fanoutLost = 0;
         for (int round = 0; round < o.fanoutRounds; round++) {
             LatencyHistogram h = deliveries.restart();
             long expected = Arrays.stream(holder.heldPerRoom(o.rooms)).sum();
             long t0 = System.nanoTime();
-            publisher.publish(body.rooms(0, o.rooms, 1));
+            publisher.rooms(0, o.rooms, 1);
             await(h, expected, 30_000);
             long received = h.count();
             fanoutLost += expected - received;
@@ -187,6 +197,14 @@ final class LoadRun {
         f.put("fanout_p99_ms", all.percentileMs(0.99), "same, p99");
         f.put("fanout_max_ms", all.maxMs(), "same, max");
         f.put("fanout_lost", fanoutLost, "expected - received");
+        if (repolls != null) {
+            Map<String, Double> r = repolls.read();
+            f.put("repolls", r.getOrDefault("count", 0.0).longValue(), "re-polls that reached the origin");
+            f.put("repoll_p50_ms", r.getOrDefault("p50_ms", 0.0),
+                    "a long-poll's answer received → its next request at the origin, through the server");
+            f.put("repoll_p99_ms", r.getOrDefault("p99_ms", 0.0), "same, p99");
+            f.put("repoll_max_ms", r.getOrDefault("max_ms", 0.0), "same, max");
+        }
     }
 
     /** Runs the fault command (it returns once the servers are ready again); the held connections stay. */
@@ -200,7 +218,7 @@ final class LoadRun {
     }
 
     private void throughput() throws IOException, InterruptedException {
-        ThroughputRamp ramp = new ThroughputRamp(publisher, body, deliveries, o.stepSeconds, o.graceMillis);
+        ThroughputRamp ramp = new ThroughputRamp(publisher, deliveries, o.stepSeconds, o.graceMillis);
         int[] perRoom = holder.heldPerRoom(o.rooms);
         int subscribers = Arrays.stream(perRoom).sum();
         ThroughputRamp.Best allRooms = ramp.ramp("all rooms", 0, o.rooms, subscribers, o.rateAll, o.maxSteps);

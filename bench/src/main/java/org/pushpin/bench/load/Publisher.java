@@ -31,8 +31,9 @@ import java.util.concurrent.TimeoutException;
  * control APIs answer {@code Connection: close} (Pushpin 1.36 does), so it reconnects whenever the server closes.
  * Blocking, for the one thread that drives a run.
  */
-public final class Publisher {
+public final class Publisher implements RoomPublisher {
     private final Bootstrap bootstrap;
+    private final PublishBody body;
     private final InetSocketAddress control;
     private Channel channel;
     /** With {@link #usePull}: the PUSH socket to the server's PULL input. */
@@ -41,8 +42,14 @@ public final class Publisher {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /** A publisher of prepared bodies ({@link #publish}), e.g. for the soak; {@link #rooms} builds SSE items. */
     public Publisher(EventLoopGroup group, Transport transport, InetSocketAddress control) {
+        this(group, transport, control, Mode.SSE);
+    }
+
+    Publisher(EventLoopGroup group, Transport transport, InetSocketAddress control, Mode mode) {
         this.control = control;
+        this.body = new PublishBody(mode);
         this.bootstrap = new Bootstrap().group(group).channel(transport.channelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -101,6 +108,12 @@ public final class Publisher {
         }
     }
 
+    /** One item per room and repeat in one POST ({@link PublishBody}). */
+    @Override
+    public void rooms(int first, int count, int repeat) throws IOException, InterruptedException {
+        publish(body.rooms(first, count, repeat));
+    }
+
     /** POSTs {@code json} to {@code /publish} and returns once the server answered 200. */
     public void publish(byte[] json) throws IOException, InterruptedException {
         if (push != null) {
@@ -142,6 +155,7 @@ public final class Publisher {
         }
     }
 
+    @Override
     public void close() {
         if (channel != null) {
             channel.close().awaitUninterruptibly();

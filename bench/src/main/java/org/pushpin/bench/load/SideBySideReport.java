@@ -20,15 +20,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Turns the results file of {@code scripts/bench-side-by-side.sh} into one markdown table (reference, ours, ratio,
- * the issue's target and whether it is met), printed and appended under {@value #HEADING} in the benchmarks page,
- * and the plot of the curves. Run headless ({@code -Djava.awt.headless=true}).
+ * Turns the results file of {@code scripts/bench-side-by-side.sh} into markdown tables (reference, ours, Nchan where
+ * it ran, ratios, the issue's target for ours and whether it is met), printed and appended under {@value #HEADING}
+ * in the benchmarks page, and the plot of the curves. Run headless ({@code -Djava.awt.headless=true}).
  */
 @Command(name = "side-by-side-report", mixinStandardHelpOptions = true)
 public final class SideBySideReport implements Callable<Integer> {
     static final String HEADING = "## Side by side with the reference";
     private static final String REF = "reference";
     private static final String OURS = "ours";
+    /** nginx with Nchan, the third server; its columns appear only where it ran. */
+    private static final String NCHAN = "nchan";
 
     /** A target on ours given the reference's figure; {@code met} answers 1 (met) or 0 (not met). */
     record Target(String text, DoubleBinaryOperator met) {
@@ -102,13 +104,38 @@ public final class SideBySideReport implements Callable<Integer> {
             new Row("deliveries/s, one room, no loss", "deliveries_per_s_one", "%.0f", Target.NONE),
             new Row("lost deliveries, all phases", "lost", "%.0f", Target.atMost(0, "0")));
 
-    /** The WebSocket modes of the load generator, as they appear in result names, and their table headings. */
-    private static final List<String[]> WS_MODES = List.of(
-            new String[] {"ws", "WebSocket passthrough (`GET /ws/i` upgraded and relayed to the origin)"},
-            new String[] {"ws_over_http", "WebSocket-over-HTTP (`/wsh/i`, route option `over_http`)"});
+    /** Held long-polls ({@code --mode poll}, results {@code <server>-poll}): each publish answers them all. */
+    private static final List<Row> POLL_ROWS = List.of(
+            new Row("machine load average (1 min) at the start", "load_avg_1m", "%.2f", Target.NONE),
+            new Row("held long-polls", "held", "%.0f", Target.NONE),
+            new Row("long-polls sent and held per second", "held_per_s", "%.0f", Target.NONE),
+            new Row("RSS before → after (MB)", "rss_after_kb", "%s", Target.NONE),
+            new Row("ΔRSS per held long-poll (B)", "rss_per_conn_b", "%.0f", Target.NONE),
+            new Row("live heap per held long-poll (B)", "heap_per_conn_b", "%.0f", Target.NONE),
+            new Row("idle CPU with N held (% of a core)", "idle_cpu_pct", "%.1f", Target.NONE),
+            new Row("publish → answer, all rooms, p50 (ms)", "fanout_p50_ms", "%.1f", Target.NONE),
+            new Row("publish → answer, all rooms, p99 (ms)", "fanout_p99_ms", "%.1f", Target.NONE),
+            new Row("answer → re-poll at the origin, p50 (ms)", "repoll_p50_ms", "%.1f", Target.NONE),
+            new Row("answer → re-poll at the origin, p99 (ms)", "repoll_p99_ms", "%.1f", Target.NONE),
+            new Row("fanout lost answers", "fanout_lost", "%.0f", Target.atMost(0, "0")),
+            new Row("deliveries/s, all rooms, every client every message", "deliveries_per_s_all", "%.0f",
+                    Target.NONE),
+            new Row("deliveries/s, one room, every client every message", "deliveries_per_s_one", "%.0f",
+                    Target.NONE),
+            new Row("re-polls, all phases", "reconnects", "%.0f", Target.NONE));
+
+    /** A load generator mode with a table of its own: its name in result names, heading and rows. */
+    record ModeTable(String mode, String heading, List<Row> rows) {
+    }
+
+    private static final List<ModeTable> MODE_TABLES = List.of(
+            new ModeTable("poll", "Held long-polls (`GET /poll/i`; each answer is followed by a re-poll on the same "
+                    + "connection)", POLL_ROWS),
+            new ModeTable("ws", "WebSocket passthrough (`GET /ws/i` upgraded and relayed to the origin)", WS_ROWS),
+            new ModeTable("ws_over_http", "WebSocket-over-HTTP (`/wsh/i`, route option `over_http`)", WS_ROWS));
 
     /** Rows where ours ÷ reference means nothing (a count of the run, the machine, a before → after pair). */
-    private static final Set<String> NO_RATIO = Set.of("load_avg_1m", "held", "rss_after_kb");
+    private static final Set<String> NO_RATIO = Set.of("load_avg_1m", "held", "rss_after_kb", "reconnects");
 
     @Option(names = "--results", required = true, description = "RESULT/CURVE lines of both servers")
     Path resultsFile;
@@ -136,16 +163,17 @@ public final class SideBySideReport implements Callable<Integer> {
                 .append("- command: `").append(command).append("`\n");
         notes.forEach(n -> md.append("- ").append(n).append('\n'));
         Map<String, List<Results.Point>> sseCurves = new LinkedHashMap<>(results.curves);
-        sseCurves.keySet().retainAll(Set.of(REF, OURS));
+        sseCurves.keySet().retainAll(Set.of(REF, OURS, NCHAN));
         if (png != null && !sseCurves.isEmpty()) {
             SideBySidePlot.write(sseCurves, "Plain-request latency and RSS vs held SSE connections", png);
             md.append("\n![plain-request latency and RSS vs held connections](img/")
                     .append(png.getFileName()).append(")\n");
         }
-        if (results.figures.containsKey(REF) || results.figures.containsKey(OURS)) {
+        if (results.figures.containsKey(REF) || results.figures.containsKey(OURS)
+                || results.figures.containsKey(NCHAN)) {
             md.append('\n').append(table(results));
         }
-        md.append(wsTables(results));
+        md.append(modeTables(results));
         System.out.println(md);
         if (doc != null) {
             append(doc, md.toString());
@@ -155,21 +183,23 @@ public final class SideBySideReport implements Callable<Integer> {
     }
 
     static String table(Results r) {
-        return table(r, REF, OURS, ROWS);
+        return table(r, REF, OURS, NCHAN, ROWS);
     }
 
-    /** A table per WebSocket mode that ran, headed by the mode and N. */
-    static String wsTables(Results r) {
+    /** A table per further mode that ran (long-polls, WebSockets), headed by the mode and N. */
+    static String modeTables(Results r) {
         StringBuilder sb = new StringBuilder();
-        for (String[] mode : WS_MODES) {
-            String ref = REF + "-" + mode[0];
-            String ours = OURS + "-" + mode[0];
-            if (!r.figures.containsKey(ref) && !r.figures.containsKey(ours)) {
+        for (ModeTable mode : MODE_TABLES) {
+            String ref = REF + "-" + mode.mode();
+            String ours = OURS + "-" + mode.mode();
+            String nchan = NCHAN + "-" + mode.mode();
+            if (!r.figures.containsKey(ref) && !r.figures.containsKey(ours) && !r.figures.containsKey(nchan)) {
                 continue;
             }
-            double n = Math.max(orZero(r.get(ref, "n")), orZero(r.get(ours, "n")));
-            sb.append(String.format(Locale.ROOT, "%n%s, N = %,.0f:%n%n", mode[1], n))
-                    .append(table(r, ref, ours, WS_ROWS));
+            double n = Math.max(Math.max(orZero(r.get(ref, "n")), orZero(r.get(ours, "n"))),
+                    orZero(r.get(nchan, "n")));
+            sb.append(String.format(Locale.ROOT, "%n%s, N = %,.0f:%n%n", mode.heading(), n))
+                    .append(table(r, ref, ours, nchan, mode.rows()));
         }
         return sb.toString();
     }
@@ -178,16 +208,23 @@ public final class SideBySideReport implements Callable<Integer> {
         return Double.isNaN(v) ? 0 : v;
     }
 
-    static String table(Results r, String refName, String oursName, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| figure | reference 1.36 | ours | ours / ref | target | met |\n")
-                .append("|---|---|---|---|---|---|\n");
+    /** With Nchan's value and ours ÷ Nchan as two more columns where {@code nchanName} has results. */
+    static String table(Results r, String refName, String oursName, String nchanName, List<Row> rows) {
+        boolean nchan = r.figures.containsKey(nchanName);
+        StringBuilder sb = new StringBuilder(nchan
+                ? "| figure | reference 1.36 | ours | Nchan | ours / ref | ours / Nchan | target | met |\n"
+                        + "|---|---|---|---|---|---|---|---|\n"
+                : "| figure | reference 1.36 | ours | ours / ref | target | met |\n|---|---|---|---|---|---|\n");
         for (Row row : rows) {
             double ref = r.get(refName, row.key());
             double ours = r.get(oursName, row.key());
             String refText = cell(r, refName, row);
             String oursText = cell(r, oursName, row);
-            String ratio = Double.isNaN(ref) || Double.isNaN(ours) || ref == 0 || NO_RATIO.contains(row.key())
-                    ? "" : String.format(Locale.ROOT, "%.2f", ours / ref);
+            String ratio = ratio(row, ours, ref);
+            if (nchan) {
+                oursText += " | " + cell(r, nchanName, row);
+                ratio += " | " + ratio(row, ours, r.get(nchanName, row.key()));
+            }
             String met = "";
             if (row.target().met() != null && !Double.isNaN(ours)) {
                 boolean needsRef = row.target().text().contains("ref");
@@ -199,6 +236,11 @@ public final class SideBySideReport implements Callable<Integer> {
                     .append(met).append(" |\n");
         }
         return sb.toString();
+    }
+
+    private static String ratio(Row row, double ours, double other) {
+        return Double.isNaN(other) || Double.isNaN(ours) || other == 0 || NO_RATIO.contains(row.key())
+                ? "" : String.format(Locale.ROOT, "%.2f", ours / other);
     }
 
     private static String cell(Results r, String name, Row row) {

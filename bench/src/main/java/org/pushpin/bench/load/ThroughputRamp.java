@@ -12,7 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link RateStepper} picks the targets.
  */
 final class ThroughputRamp {
-    /** The control APIs refuse bodies over 1,000,000 bytes; an item is ~110. */
+    /**
+     * The control APIs refuse bodies over 1,000,000 bytes; an item is ~110. (Nchan: as many messages, one request
+     * each, pipelined.)
+     */
     private static final int MAX_ITEMS_PER_POST = 2000;
     private static final double PASS_FRACTION = 0.95;
 
@@ -24,16 +27,13 @@ final class ThroughputRamp {
     record Best(long rate, Step step) {
     }
 
-    private final Publisher publisher;
-    private final PublishBody body;
+    private final RoomPublisher publisher;
     private final Deliveries deliveries;
     private final double stepSeconds;
     private final long graceNanos;
 
-    ThroughputRamp(Publisher publisher, PublishBody body, Deliveries deliveries, double stepSeconds,
-                   long graceMillis) {
+    ThroughputRamp(RoomPublisher publisher, Deliveries deliveries, double stepSeconds, long graceMillis) {
         this.publisher = publisher;
-        this.body = body;
         this.deliveries = deliveries;
         this.stepSeconds = stepSeconds;
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(graceMillis);
@@ -74,7 +74,7 @@ final class ThroughputRamp {
                 continue;
             }
             int batch = (int) Math.min(due - rounds, maxRounds);
-            publisher.publish(body.rooms(first, count, batch));
+            publisher.rooms(first, count, batch);
             rounds += batch;
         }
         long expected = rounds * subscribers;

@@ -31,14 +31,19 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The origin of the memory benchmark and the load generator ({@code org.pushpin.bench.load.LoadGen}). For a
- * request {@code /<kind>/<i>} it answers a GRIP hold on channel {@code room-<i % rooms>}:
+ * request {@code /<kind>/<i>} it answers a GRIP hold on channel {@code room-<i % rooms>}, or for nginx with Nchan
+ * an internal redirect to that room's subscriber location:
  * <ul>
  *   <li>{@code /sse/i}: {@code Grip-Hold: stream}, {@code text/event-stream}, initial body {@code :init\n\n};</li>
  *   <li>{@code /stream/i}: {@code Grip-Hold: stream}, {@code text/plain}, the same initial body;</li>
  *   <li>{@code /poll/i}: {@code Grip-Hold: response} (long-poll), {@code text/plain}, an empty body (what the client
- *       gets on timeout);</li>
+ *       gets on timeout); a re-poll carrying {@code ?after=T} is timed ({@link RepollGaps});</li>
+ *   <li>{@code /accel/sse/i} and {@code /accel/poll/i} (nginx proxies {@code /sse/} and {@code /poll/} here): an
+ *       empty 200 with {@code X-Accel-Redirect: /nchan/sse/room-K} or {@code /nchan/poll/room-K}, which nginx
+ *       follows internally to an Nchan subscriber location, the way an application picks an Nchan channel;</li>
  *   <li>{@code /ws/i} (a WebSocket upgrade) and {@code /wsh/i} (WebSocket-over-HTTP): see {@link WsHold};</li>
- *   <li>{@code /plain}: an ordinary short response, no GRIP (plain-request latency probes).</li>
+ *   <li>{@code /plain}: an ordinary short response, no GRIP (plain-request latency probes);</li>
+ *   <li>{@code /repoll}: the re-poll gaps recorded since the last call ({@link RepollGaps}).</li>
  * </ul>
  * Anything else gets an empty 200 (readiness probes). Bodies are allocated once and shared.
  *
@@ -98,6 +103,7 @@ public final class SseHoldOrigin {
     @ChannelHandler.Sharable
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final int rooms;
+        private final RepollGaps repolls = new RepollGaps();
 
         Handler(int rooms) {
             this.rooms = rooms;
@@ -117,8 +123,17 @@ public final class SseHoldOrigin {
                 case "/wsh/" -> resp = WsHold.overHttp(req, room(uri, slash));
                 case "/sse/" -> resp = hold(uri, slash, "stream", "text/event-stream", BODY);
                 case "/stream/" -> resp = hold(uri, slash, "stream", "text/plain", BODY);
-                case "/poll/" -> resp = hold(uri, slash, "response", "text/plain", EMPTY);
-                default -> resp = ok(uri.equals("/plain") ? PLAIN : EMPTY, "text/plain");
+                case "/poll/" -> {
+                    repolls.record(uri);
+                    resp = hold(uri, slash, "response", "text/plain", EMPTY);
+                }
+                case "/accel/sse/" -> resp = accel(uri, slash, "/nchan/sse/");
+                case "/accel/poll/" -> {
+                    repolls.record(uri);
+                    resp = accel(uri, slash, "/nchan/poll/");
+                }
+                default -> resp = uri.equals("/repoll") ? text(repolls.readAndReset())
+                        : ok(uri.equals("/plain") ? PLAIN : EMPTY, "text/plain");
             }
             ctx.write(resp, ctx.voidPromise());
         }
@@ -126,6 +141,13 @@ public final class SseHoldOrigin {
         private FullHttpResponse hold(String uri, int slash, String hold, String type, ByteBuf body) {
             FullHttpResponse resp = ok(body, type);
             resp.headers().set("Grip-Hold", hold).set("Grip-Channel", room(uri, slash));
+            return resp;
+        }
+
+        /** Nchan's way to choose the channel: nginx redirects the request to {@code location + room}. */
+        private FullHttpResponse accel(String uri, int slash, String location) {
+            FullHttpResponse resp = ok(EMPTY, "text/plain");
+            resp.headers().set("X-Accel-Redirect", location + room(uri, slash)).set("X-Accel-Buffering", "no");
             return resp;
         }
 
@@ -145,6 +167,14 @@ public final class SseHoldOrigin {
             FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     body.retainedDuplicate());
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH,
+                    body.readableBytes());
+            return resp;
+        }
+
+        private static FullHttpResponse text(String s) {
+            ByteBuf body = Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH,
                     body.readableBytes());
             return resp;
         }

@@ -42,7 +42,7 @@ class SideBySideReportTest {
                 "RESULT name=ours-ws n=9000 held=9000 rss_per_conn_b=4000 heap_per_conn_b=1900 fanout_p99_ms=150 "
                         + "deliveries_per_s_all=90000 lost=0", ""));
         Results r = Results.read(file);
-        String ws = SideBySideReport.wsTables(r);
+        String ws = SideBySideReport.modeTables(r);
         assertThat(ws).contains("WebSocket passthrough").contains("N = 9,000")
                 .doesNotContain("WebSocket-over-HTTP")
                 .contains("| ΔRSS per held WebSocket (B) | 50000 | 4000 | 0.08 | ≤ 1/10 of ref | yes |")
@@ -50,6 +50,35 @@ class SideBySideReportTest {
                 .contains("| fanout to all rooms p99 (ms) | 1000.0 | 150.0 | 0.15 | ≤ 1/5 of ref | yes |")
                 .contains("| deliveries/s, all rooms, no loss | 20000 | 90000 | 4.50 | ≥ 5× ref | **no** |");
         assertThat(SideBySideReport.table(r)).contains("| held connections | - | - |");
+    }
+
+    @Test
+    void nchanGetsItsColumnAndOursOverNchanWhereItRan() throws IOException {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, String.join("\n",
+                "RESULT name=reference held=100 rss_per_conn_b=40000 fanout_p99_ms=500",
+                "RESULT name=ours held=100 rss_per_conn_b=3000 fanout_p99_ms=120",
+                "RESULT name=nchan held=100 rss_per_conn_b=2000 fanout_p99_ms=60",
+                "RESULT name=reference-poll n=500 held=500 repoll_p99_ms=8 deliveries_per_s_all=1000",
+                "RESULT name=ours-poll n=500 held=500 repoll_p99_ms=4 deliveries_per_s_all=4000",
+                "RESULT name=nchan-poll n=500 held=500 repoll_p99_ms=2 deliveries_per_s_all=2000", ""));
+        Results r = Results.read(file);
+        assertThat(SideBySideReport.table(r))
+                .contains("| figure | reference 1.36 | ours | Nchan | ours / ref | ours / Nchan | target | met |")
+                .contains("| ΔRSS per held connection (B) | 40000 | 3000 | 2000 | 0.08 | 1.50 | ≤ 1/10 of ref | yes |")
+                .contains("| fanout to all rooms p99 (ms) | 500.0 | 120.0 | 60.0 | 0.24 | 2.00 | ≤ 1/5 of ref | **no** |");
+        assertThat(SideBySideReport.modeTables(r)).contains("Held long-polls").contains("N = 500")
+                .contains("| answer → re-poll at the origin, p99 (ms) | 8.0 | 4.0 | 2.0 | 0.50 | 2.00 |  |  |")
+                .contains("| deliveries/s, all rooms, every client every message | 1000 | 4000 | 2000 | 4.00 | 2.00 |")
+                .doesNotContain("WebSocket");
+    }
+
+    @Test
+    void withoutNchanResultsTheTableKeepsTwoServers() throws IOException {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, "RESULT name=reference held=100\nRESULT name=ours held=100\n");
+        assertThat(SideBySideReport.table(Results.read(file))).doesNotContain("Nchan")
+                .startsWith("| figure | reference 1.36 | ours | ours / ref | target | met |");
     }
 
     @Test
