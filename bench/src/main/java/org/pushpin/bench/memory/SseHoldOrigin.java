@@ -36,8 +36,9 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code /sse/i}: {@code Grip-Hold: stream}, {@code text/event-stream}, initial body {@code :init\n\n};</li>
  *   <li>{@code /stream/i}: {@code Grip-Hold: stream}, {@code text/plain}, the same initial body;</li>
- *   <li>{@code /poll/i}: {@code Grip-Hold: response} (long-poll), {@code text/plain}, an empty body (what the client
- *       gets on timeout); a re-poll carrying {@code ?after=T} is timed ({@link RepollGaps});</li>
+ *   <li>{@code /poll/i}: {@code Grip-Hold: response} (long-poll) with {@code Grip-Timeout: 3600}, {@code text/plain},
+ *       an empty body (what the client gets on timeout); a re-poll carrying {@code ?after=T} is timed
+ *       ({@link RepollGaps});</li>
  *   <li>{@code /accel/sse/i} and {@code /accel/poll/i} (nginx proxies {@code /sse/} and {@code /poll/} here): an
  *       empty 200 with {@code X-Accel-Redirect: /nchan/sse/room-K} or {@code /nchan/poll/room-K}, which nginx
  *       follows internally to an Nchan subscriber location, the way an application picks an Nchan channel;</li>
@@ -54,6 +55,7 @@ public final class SseHoldOrigin {
     private static final ByteBuf BODY = body(INITIAL);
     private static final ByteBuf PLAIN = body("hello, world\n");
     private static final ByteBuf EMPTY = body("");
+    private static final int POLL_TIMEOUT_S = 3600;
 
     private SseHoldOrigin() {
     }
@@ -126,6 +128,9 @@ public final class SseHoldOrigin {
                 case "/poll/" -> {
                     repolls.record(uri);
                     resp = hold(uri, slash, "response", "text/plain", EMPTY);
+                    // held until a publish, as Nchan's long-poll subscriber (no timeout by default; it would answer
+                    // 408): with Pushpin's 55 s all clients held in one connect burst would re-poll at once mid-run
+                    resp.headers().set("Grip-Timeout", POLL_TIMEOUT_S);
                 }
                 case "/accel/sse/" -> resp = accel(uri, slash, "/nchan/sse/");
                 case "/accel/poll/" -> {

@@ -46,7 +46,9 @@ class SseHoldOriginTest {
         assertThat(sse.body()).isEmpty();
         HttpResponse<String> poll = get("/accel/poll/3?after=1");
         assertThat(poll.headers().firstValue("X-Accel-Redirect")).hasValue("/nchan/poll/room-3");
-        assertThat(get("/poll/3").headers().firstValue("Grip-Hold")).hasValue("response");
+        HttpResponse<String> grip = get("/poll/3");
+        assertThat(grip.headers().firstValue("Grip-Hold")).hasValue("response");
+        assertThat(grip.headers().firstValue("Grip-Timeout")).hasValue("3600");
     }
 
     @Test
