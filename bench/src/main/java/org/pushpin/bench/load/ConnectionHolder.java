@@ -159,6 +159,11 @@ final class ConnectionHolder {
         dropped.incrementAndGet();
     }
 
+    /** A held long-poll's re-poll got a status other than 200; the client closes it next, a drop. */
+    void refused(String status) {
+        failures.merge("re-poll answered " + status, 1, Integer::sum);
+    }
+
     void reconnected() {
         reconnects.increment();
     }

@@ -113,7 +113,14 @@ final class HeldClient extends ChannelInboundHandlerAdapter implements Connectio
         head = null;
         String status = text.substring(0, text.indexOf('\r'));
         if (!status.startsWith("HTTP/1.1 200")) {
-            fail(status);
+            if (held) {
+                // a long-poll's re-poll refused (the reference answers some with 502 under load): closed here, so
+                // that it counts as dropped rather than staying in its room without a request
+                holder.refused(status);
+                ctx.close();
+            } else {
+                fail(status);
+            }
             return false;
         }
         bodyLeft = mode.streams() ? -1 : contentLength(text);

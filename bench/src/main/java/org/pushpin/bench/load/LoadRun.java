@@ -100,7 +100,8 @@ final class LoadRun {
         if (phases.contains(Phase.THROUGHPUT)) {
             throughput();
         }
-        f.put("dropped", holder.dropped(), "held connections the server closed");
+        f.put("dropped", holder.dropped(), "held connections the server closed (or, long-polls, refused: "
+                + holder.failures() + ")");
         f.put("reconnects", holder.reconnects(), "long-poll re-requests");
         f.put("lost", lost, "expected - received deliveries, all phases");
         return holder.failed() == 0 && holder.dropped() == 0 && lost == 0;

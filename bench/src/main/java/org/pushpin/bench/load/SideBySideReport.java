@@ -118,6 +118,7 @@ public final class SideBySideReport implements Callable<Integer> {
             new Row("answer → re-poll at the origin, p50 (ms)", "repoll_p50_ms", "%.1f", Target.NONE),
             new Row("answer → re-poll at the origin, p99 (ms)", "repoll_p99_ms", "%.1f", Target.NONE),
             new Row("fanout lost answers", "fanout_lost", "%.0f", Target.atMost(0, "0")),
+            new Row("held long-polls closed or refused by the server", "dropped", "%.0f", Target.atMost(0, "0")),
             new Row("deliveries/s, all rooms, every client every message", "deliveries_per_s_all", "%.0f",
                     Target.NONE),
             new Row("deliveries/s, one room, every client every message", "deliveries_per_s_one", "%.0f",
