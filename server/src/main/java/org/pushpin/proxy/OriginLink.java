@@ -105,21 +105,33 @@ final class OriginLink implements OriginListener {
 
     /** Opens a new connection to {@code key}; when it fails, {@code failover} tries the route's next target. */
     private void connectNew(OriginKey key, int index, boolean failover) {
-        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
-            if (exchange.isDone()) {
-                if (f.isSuccess()) {
-                    f.channel().close();
-                }
-            } else if (f.isSuccess()) {
-                attach(f.channel(), false);
-            } else if (failover && index + 1 < targets.size()) {
-                context.metrics().originError(ServerMetrics.OriginError.CONNECT);
-                connect(index + 1);
-            } else {
-                context.metrics().originError(ServerMetrics.OriginError.CONNECT);
-                exchange.failBeforeResponse("Unable to connect to any targets. Tried: " + triedTargets());
+        io.netty.channel.EventLoop loop = client.channel().eventLoop();
+        context.connector().connect(loop, key).addListener((ChannelFuture f) -> {
+            if (!loop.inEventLoop()) {
+                // a channel that could not even be opened (no file descriptor left) fails on Netty's global
+                // executor: the exchange and its timers live on the client's loop, so carry on there
+                loop.execute(() -> connected(f, index, failover));
+                return;
             }
+            connected(f, index, failover);
         });
+    }
+
+    /** The connect ended: attach, fail over to the next target, or fail; on the client's loop. */
+    private void connected(ChannelFuture f, int index, boolean failover) {
+        if (exchange.isDone()) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+        } else if (f.isSuccess()) {
+            attach(f.channel(), false);
+        } else if (failover && index + 1 < targets.size()) {
+            context.metrics().originError(ServerMetrics.OriginError.CONNECT);
+            connect(index + 1);
+        } else {
+            context.metrics().originError(ServerMetrics.OriginError.CONNECT);
+            exchange.failBeforeResponse("Unable to connect to any targets. Tried: " + triedTargets());
+        }
     }
 
     private static OriginKey key(Target target) {
