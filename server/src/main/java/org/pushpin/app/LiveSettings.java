@@ -24,12 +24,12 @@ public final class LiveSettings {
             "proxy.xForwardedForTrusted", "proxy.acceptPushpinRoute", "proxy.logFrom", "proxy.logUserAgent",
             "proxy.sigIss", "proxy.sigKey", "proxy.upstreamKey",
             "handler.messageRate", "handler.messageHwm", "handler.messageBlockSize", "handler.messageWait",
-            "handler.idCacheTtl", "handler.connectionSubscriptionMax", "handler.subscriptionLinger",
+            "handler.idCacheTtl", "handler.connectionSubscriptionMax", "handler.subscriptionLinger", "handler.shareAll",
             "timeouts.clientRequestSeconds", "timeouts.originSeconds", "timeouts.shutdownGraceSeconds",
             "timeouts.clientMaxHeaders");
 
     /** Read but not used by this server at all (warned at start-up, config.UnappliedSettings): no restart helps. */
-    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark", "handler.shareAll");
+    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark");
 
     private LiveSettings() {
     }

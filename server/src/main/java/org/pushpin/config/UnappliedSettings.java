@@ -23,9 +23,6 @@ public final class UnappliedSettings {
             out.add("[handler] stats_spec=" + h.statsSpec() + ": report packets carry no byte or WebSocket "
                     + "message counters (client-*/server-* fields), and no blocks counts");
         }
-        if (h.shareAll()) {
-            out.add("[handler] share_all=true: request sharing is not implemented; every request goes to the origin");
-        }
         if (!p.origHeadersNeedMark().isEmpty()) {
             out.add("[proxy] orig_headers_need_mark=" + String.join(",", p.origHeadersNeedMark())
                     + ": not applied; those headers are forwarded unmarked");

@@ -61,6 +61,7 @@ public final class ServerMetrics {
 
     private final LongAdder subscriptions = new LongAdder();
     private final LongAdder requestsProxied = new LongAdder();
+    private final LongAdder requestsShared = new LongAdder();
     private final LongAdder itemsReceived = new LongAdder();
     private final LongAdder itemsFannedOut = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
@@ -121,6 +122,11 @@ public final class ServerMetrics {
     /** A client request was routed and forwarded to an origin (or the test target). */
     public void requestProxied() {
         requestsProxied.increment();
+    }
+
+    /** A request joined an identical one's origin request instead of asking the origin (request sharing). */
+    public void requestShared() {
+        requestsShared.increment();
     }
 
     /** Items accepted from a publish input. */
@@ -241,6 +247,10 @@ public final class ServerMetrics {
 
     public long requestsProxied() {
         return requestsProxied.sum();
+    }
+
+    public long requestsShared() {
+        return requestsShared.sum();
     }
 
     public long itemsReceived() {

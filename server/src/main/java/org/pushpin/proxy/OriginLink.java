@@ -71,6 +71,11 @@ final class OriginLink implements OriginListener {
         return true;
     }
 
+    /** The answer came from another exchange's request to {@code from} (a shared request): logged as its target. */
+    void answeredBy(Target from) {
+        target = from;
+    }
+
     boolean connected() {
         return channel != null;
     }

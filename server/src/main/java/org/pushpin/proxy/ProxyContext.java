@@ -24,6 +24,7 @@ public final class ProxyContext {
     private final ServerMetrics metrics;
     private final OpenRequests openRequests;
     private final HoldAdmission holdAdmission;
+    private final SharedRequests sharedRequests;
 
     /**
      * @param heap when new holds are refused ({@link HeapPressure#off()}: never)
@@ -40,6 +41,12 @@ public final class ProxyContext {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.openRequests = new OpenRequests(config.proxy().maxOpenRequests());
         this.holdAdmission = new HoldAdmission(Objects.requireNonNull(heap, "heap"), metrics);
+        this.sharedRequests = new SharedRequests(metrics);
+    }
+
+    /** Origin requests in flight that identical requests share. */
+    SharedRequests sharedRequests() {
+        return sharedRequests;
     }
 
     HoldAdmission holdAdmission() {

@@ -3,8 +3,10 @@ package org.pushpin.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.URI;
@@ -37,6 +39,8 @@ final class ProxyExchange implements TestTarget.Responder {
     /** Asked again (Pushpin's retry): the client is held already, a hold in the new answer is not a new one. */
     private boolean retried;
     private Runnable closeListener;
+    /** The origin request this exchange leads for identical ones ({@link SharedRequests}), while its answer comes. */
+    private SharedRequest share;
 
     ProxyExchange(ClientConnection client, ProxyContext context, ClientRequest request) {
         this.client = client;
@@ -73,7 +77,66 @@ final class ProxyExchange implements TestTarget.Responder {
             }
             return;
         }
-        origin.open();
+        if (!join(shareKey())) {
+            origin.open();
+        }
+    }
+
+    /** The request's sharing key under {@code share_all}, or null: only a request whose body came whole. */
+    private String shareKey() {
+        if (!context.config().handler().shareAll() || !request.complete()) {
+            return null;
+        }
+        return SharedRequests.requestKey(request.head().method().name(), request.info().url(),
+                request.passthrough());
+    }
+
+    /** Joins the identical request in flight (true: its answer is awaited), or leads one under {@code key}. */
+    private boolean join(String key) {
+        if (key == null) {
+            return false;
+        }
+        share = context.sharedRequests().joinOrLead(key, this);
+        return share == null;
+    }
+
+    // ---- a shared request's follower (on this exchange's loop) ------------------------------------------------
+
+    /** The answer of the shared request this exchange joined: {@code body} is this exchange's to release. */
+    void sharedAnswer(HttpResponse head, ByteBuf body, Target from) {
+        if (done) {
+            body.release();
+            return;
+        }
+        origin.answeredBy(from);
+        if (request.link() != null || (!request.passthrough() && GripResponse.isInstruct(head.headers()))) {
+            try {
+                instruct(head, body);
+            } finally {
+                body.release();
+            }
+            return;
+        }
+        relay.start(head, null);
+        relay.relay(new DefaultLastHttpContent(body));
+    }
+
+    void sharedFailure(String debugMessage) {
+        if (!done) {
+            failBeforeResponse(debugMessage);
+        }
+    }
+
+    /** The shared answer cannot serve this exchange: it asks the origin itself. */
+    void askAlone() {
+        askShared(null);
+    }
+
+    /** The shared request's leader went: this exchange asks again under {@code key} (joining, or leading). */
+    void askShared(String key) {
+        if (!done && !join(key)) {
+            origin.open();
+        }
     }
 
     private void answerTest() {
@@ -108,6 +171,10 @@ final class ProxyExchange implements TestTarget.Responder {
         if (origin.testTarget()) {
             answerTest(); // the test target answers a retry as it answered the request (it holds again)
             return;
+        }
+        URI link = request.link();
+        if (link != null && join(SharedRequests.linkKey(link, request.extraHeaders()))) {
+            return; // the next links of a stream are always shared (as Pushpin's handler asks for them)
         }
         origin.open();
     }
@@ -183,11 +250,21 @@ final class ProxyExchange implements TestTarget.Responder {
 
     /** The origin's final response head: an instruction (or a next link's answer) is buffered, else relayed. */
     void onOriginResponse(HttpResponse response) {
-        if (request.link() != null || (!request.passthrough() && GripResponse.isInstruct(response.headers()))) {
+        boolean isGrip = request.link() != null
+                || (!request.passthrough() && GripResponse.isInstruct(response.headers()));
+        if (share != null && !share.response(response, isGrip, bodiless(response), origin.target())) {
+            share = null;
+        }
+        if (isGrip) {
             grip = gripResponse(response, client.channel().alloc().compositeBuffer());
         } else {
             relay.start(response, null);
         }
+    }
+
+    private boolean bodiless(HttpResponse response) {
+        int code = response.status().code();
+        return request.head().method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
     }
 
     /** A GRIP answer to the request, or to the next link being fetched; {@code body} buffers it (or is null). */
@@ -198,12 +275,15 @@ final class ProxyExchange implements TestTarget.Responder {
     }
 
     void onOriginContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (share != null && (!share.content(content, last) || last)) {
+            share = null; // (the followers' copy was taken before this exchange consumes the part)
+        }
         GripResponse g = grip;
         if (g == null) {
             relay.relay(content);
             return;
         }
-        boolean last = content instanceof LastHttpContent;
         if (g.add(content)) {
             origin.read();
             return;
@@ -219,6 +299,7 @@ final class ProxyExchange implements TestTarget.Responder {
 
     /** The origin failed: a 502 if the client has seen nothing yet, else the client response is cut off. */
     void originFailed(String debugMessage) {
+        failShare(debugMessage);
         origin.close();
         if (grip != null) {
             grip.release();
@@ -283,6 +364,7 @@ final class ProxyExchange implements TestTarget.Responder {
     // ---- ending -----------------------------------------------------------------------------------------------
 
     void failBeforeResponse(String debugMessage) {
+        failShare(debugMessage);
         if (relay.started()) {
             // A next link of a stream already under way failed: the stream can only end (debug: saying why).
             if (debug() && !done) {
@@ -341,7 +423,21 @@ final class ProxyExchange implements TestTarget.Responder {
         client.exchangeDone(this);
     }
 
+    /** The origin failed: those sharing this exchange's origin request get the same error. */
+    private void failShare(String debugMessage) {
+        if (share != null) {
+            SharedRequest s = share;
+            share = null;
+            s.failed(debugMessage);
+        }
+    }
+
     private void releaseBuffers() {
+        if (share != null) {
+            SharedRequest s = share;
+            share = null;
+            s.leaderGone();
+        }
         request.release();
         relay.release();
         if (grip != null) {
