@@ -91,6 +91,11 @@ PROFILES = {
         'routes': ['* %s' % ORIGIN],
         'conf': {},
     },
+    # [handler] share_all=true: identical requests held at once share one origin request.
+    'share': {
+        'routes': ['* %s' % ORIGIN],
+        'conf': {'handler.share_all': 'true'},
+    },
     # auto_cross_origin per route (aco): CORS headers and JSON-P, plain and held.
     'cors': {
         'routes': [
@@ -460,6 +465,102 @@ def stream_next_link(s):
     s.body_until(None)
 
 
+# --- request sharing: requests held at once share one origin request (share_all; next links always). Each
+# request after the first is sent once the origin has the first, so the origin log's order is fixed.
+def await_origin(count, timeout=5.0):
+    deadline = time.time() + timeout
+    while origin_get('/__pp/count')['count'] < count and time.time() < deadline:
+        time.sleep(0.02)
+
+
+def shared_three(s):
+    n0 = origin_get('/__pp/count')['count']
+    r = req(target='/slow?ms=1500&q=1', headers=[('X-Client', 'a')])
+    s.send(r)
+    await_origin(n0 + 1)
+    others = [s.connect(name) for name in ('b', 'c')]
+    for o in others:
+        o.send(dict(r, headers=[('X-Client', o.label)]))
+    s.response()
+    for o in others:
+        o.response()
+
+
+def shared_not_when_different(s):
+    n0 = origin_get('/__pp/count')['count']
+    s.send(req(target='/slow?ms=1500&q=1'))
+    others = [(s.connect('b'), req(target='/slow?ms=1500&q=2')), (s.connect('c'), req('HEAD', '/slow?ms=1500&q=1')),
+              (s.connect('d'), req('POST', '/slow?ms=1500&q=1', body=b'x'))]
+    for i, (o, r) in enumerate(others):
+        await_origin(n0 + 1 + i)
+        o.send(r)
+    s.response()
+    for o, _ in others:
+        o.response()
+
+
+def shared_hold(s):
+    n0 = origin_get('/__pp/count')['count']
+    r = req(target=griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'),
+                            ('Grip-Channel', 'cmp-share-hold')], 'stream open\n') + '&ms=1500')
+    s.send(r)
+    await_origin(n0 + 1)
+    b = s.connect('b')
+    b.send(r)
+    s.head()
+    b.head()
+    s.body_until(b'stream open\n')
+    b.body_until(b'stream open\n')
+    s.idle(1.5)  # both subscribed
+    s.publish('cmp-share-hold', {'http-stream': {'content': 'both\n'}})
+    s.body_until(b'both\n')
+    b.body_until(b'both\n')
+    s.publish('cmp-share-hold', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+    b.body_until(None)
+
+
+def shared_next_link(s):
+    nxt = griphdr([('Content-Type', 'text/plain')], 'from link\n') + '&ms=2000'
+    r = req(target=griphdr([('Content-Type', 'text/plain'), ('Grip-Hold', 'stream'), ('Grip-Channel', 'cmp-share-nl'),
+                            ('Grip-Link', '<%s>; rel=next' % nxt)], 'stream open\n'))
+    s.send(r)
+    s.head()
+    b = s.connect('b')
+    b.send(r)
+    b.head()
+    s.body_until(b'stream open\n')
+    b.body_until(b'stream open\n')
+    s.body_until(None, timeout=8)  # each fetches the link ~1 s after subscribing: one origin request answers both
+    b.body_until(None, timeout=8)
+
+
+case('share-identical-requests', script=shared_three, profile='share',
+     note='one origin request (with the first client\'s headers) answers all three')
+case('share-not-different-url-method-body', script=shared_not_when_different, profile='share',
+     note='another query or another method: each asks the origin')
+case('share-hold-holds-each', script=shared_hold, profile='share')
+
+
+def shared_open_ended(s):
+    n0 = origin_get('/__pp/count')['count']
+    r = req(target='/slow?ms=1500&chunked=1')
+    s.send(r)
+    await_origin(n0 + 1)
+    b = s.connect('b')
+    b.send(r)
+    s.response()
+    b.response()
+
+
+case('share-open-ended-answer', script=shared_open_ended, profile='share',
+     known=[(r'origin\.count', '^1$'), (r'origin\[1\]\..*', None), (r'step\[\d+\]\.(b\.)?response\.framing', None),
+            (r'step\[\d+\]\.(b\.)?response\.headers', r'^(content-length|transfer-encoding): ')],
+     note='1.36 streams an answer of unknown length to every sharer (syncing to the slowest past 100,000 bytes); '
+          'ours shares only answers of known length up to 100,000 bytes, and the others ask the origin themselves '
+          '(docs/compatibility.md); ' + FRAMING_NOTE)
+case('share-next-link-without-share-all', script=shared_next_link, profile='holds')
+
 case('hold-stream-publish-close', script=http_stream, profile='holds')
 case('hold-response-publish', script=long_poll_publish, profile='holds')
 case('hold-response-timeout', script=long_poll_timeout, profile='holds')
@@ -776,9 +877,15 @@ class OriginHandler(http.server.BaseHTTPRequestHandler):
     def _gripjson(self, rec):  # ?j=<application/grip-instruct body>
         self._send(200, 'OK', [('Content-Type', 'application/grip-instruct')], self._query('j', '{}').encode())
 
-    def _griphdr(self, rec):  # ?h=<JSON [[name, value], ...]>&b=<body>[&s=<status>&r=<reason>]
+    def _griphdr(self, rec):  # ?h=<JSON [[name, value], ...]>&b=<body>[&s=<status>&r=<reason>][&ms=<delay>]
+        time.sleep(int(self._query('ms', '0')) / 1000)
         self._send(int(self._query('s', '200')), self._query('r', 'OK'),
                    [tuple(h) for h in json.loads(self._query('h', '[]'))], self._query('b', '').encode('latin-1'))
+
+    def _slow(self, rec):  # ?ms=<delay>: answers after the delay (identical requests meanwhile may share it)
+        time.sleep(int(self._query('ms', '1000')) / 1000)
+        body = ('slow %s\n' % self.path).encode()
+        self._send(200, 'OK', [('Content-Type', 'text/plain')], body, chunked=[body] if 'chunked' in self.path else None)
 
     def _gripbad(self, rec):
         self._send(200, 'OK', [('Content-Type', 'text/plain'), ('Grip-Hold', 'bogus'), ('Grip-Channel', 'c')],
@@ -795,7 +902,7 @@ ORIGIN_ROUTES = {
     'gripinstruct-empty': OriginHandler._gripinstruct_empty,
     'gripinstruct-404': OriginHandler._gripinstruct_404, 'gripbad': OriginHandler._gripbad,
     'gripjson': OriginHandler._gripjson, 'grip-stream': OriginHandler._grip_stream,
-    'grip-longpoll': OriginHandler._grip_longpoll, 'griphdr': OriginHandler._griphdr,
+    'grip-longpoll': OriginHandler._grip_longpoll, 'griphdr': OriginHandler._griphdr, 'slow': OriginHandler._slow,
 }
 
 
