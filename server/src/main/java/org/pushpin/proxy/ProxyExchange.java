@@ -77,18 +77,9 @@ final class ProxyExchange implements TestTarget.Responder {
             }
             return;
         }
-        if (!join(shareKey())) {
+        if (!join(SharedRequests.keyOf(request, context.config().handler().shareAll()))) {
             origin.open();
         }
-    }
-
-    /** The request's sharing key under {@code share_all}, or null: only a request whose body came whole. */
-    private String shareKey() {
-        if (!context.config().handler().shareAll() || !request.complete()) {
-            return null;
-        }
-        return SharedRequests.requestKey(request.head().method().name(), request.info().url(),
-                request.passthrough());
     }
 
     /** Joins the identical request in flight (true: its answer is awaited), or leads one under {@code key}. */
@@ -172,11 +163,9 @@ final class ProxyExchange implements TestTarget.Responder {
             answerTest(); // the test target answers a retry as it answered the request (it holds again)
             return;
         }
-        URI link = request.link();
-        if (link != null && join(SharedRequests.linkKey(link, request.extraHeaders()))) {
-            return; // the next links of a stream are always shared (as Pushpin's handler asks for them)
+        if (!join(SharedRequests.keyOf(request, context.config().handler().shareAll()))) {
+            origin.open();
         }
-        origin.open();
     }
 
     // ---- client side ------------------------------------------------------------------------------------------

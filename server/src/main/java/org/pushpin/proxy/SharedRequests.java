@@ -3,6 +3,7 @@ package org.pushpin.proxy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pushpin.metrics.ServerMetrics;
@@ -49,6 +50,24 @@ final class SharedRequests {
     }
 
     /**
+     * The sharing key of what {@code request} asks the origin now, or null when it is not shared: a next link's GET
+     * always ({@link #linkKey}); under {@code share_all}, a request without a body, or its GRIP retry (keyed with
+     * the headers the retry adds).
+     */
+    static String keyOf(ClientRequest request, boolean shareAll) {
+        URI link = request.link();
+        if (link != null) {
+            return linkKey(link, request.extraHeaders());
+        }
+        if (!shareAll || !request.complete() || request.bytes() > 0) {
+            return null;
+        }
+        String key = requestKey(request.head().method().name(), request.info().url(), request.passthrough());
+        List<Map.Entry<String, String>> extra = request.extraHeaders();
+        return extra == null ? key : key + "|retry" + sorted(extra, null);
+    }
+
+    /**
      * The key of a request under {@code share_all}: its method and full URL (query included), as Pushpin keys them,
      * and whether its answer is relayed as it is (a trusted client or a no_grip route) or read as GRIP.
      */
@@ -64,16 +83,18 @@ final class SharedRequests {
         StringBuilder key = new StringBuilder("auto|");
         key.append(link.getScheme()).append("://").append(link.getRawAuthority());
         key.append(link.getRawPath() == null ? "" : link.getRawPath());
-        List<String> lastIds = new ArrayList<>();
-        for (Map.Entry<String, String> h : extraHeaders) {
-            if (h.getKey().equalsIgnoreCase("Grip-Last")) {
-                lastIds.add(h.getValue());
+        return key.append(sorted(extraHeaders, "Grip-Last")).toString();
+    }
+
+    /** The headers named {@code name} (all when null), each as {@code |name: value}, sorted. */
+    private static String sorted(List<Map.Entry<String, String>> headers, String name) {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (name == null || h.getKey().equalsIgnoreCase(name)) {
+                values.add('|' + h.getKey().toLowerCase(Locale.ROOT) + ": " + h.getValue());
             }
         }
-        lastIds.sort(null);
-        for (String v : lastIds) {
-            key.append('|').append(v);
-        }
-        return key.toString();
+        values.sort(null);
+        return String.join("", values);
     }
 }

@@ -168,6 +168,34 @@ class SharedRequestsTest {
     }
 
     @Test
+    void theRetriesOfSharersAreSharedToo() throws Exception {
+        int n = 6;
+        long base = shared();
+        String ch = channel("shared-retry");
+        AtomicInteger asked = new AtomicInteger();
+        origin.on("/lp", r -> {
+            if (asked.incrementAndGet() == 1) {
+                awaitShared(base + n - 1);
+                return Holds.response(ch, "timed out\n");
+            }
+            // the retry every hold makes ~1 s after its channel's first subscription: one for all of them
+            awaitShared(base + 2L * (n - 1));
+            return Reply.ok("retried " + asked.get() + "\n");
+        });
+        List<RawClient> clients = sendAll(n, Req.get("/lp"));
+        try {
+            for (RawClient c : clients) {
+                assertThat(c.read().bodyText()).isEqualTo("retried 2\n");
+            }
+        } finally {
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
+        assertThat(origin.requestsTo("/lp")).hasSize(2);
+    }
+
+    @Test
     void whenTheLeadingClientLeavesAnotherAsksAgainAndTheRestShareThat() throws Exception {
         int n = 5;
         long base = shared();
