@@ -33,6 +33,8 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     /** Filters of each channel, same order; null when no channel has any. */
     final List<String>[] filters;
     final Map<String, String> meta;
+    /** The route's explicit id or "" ({@link Subscriber#statsRoute()}): the routes table's String, not a copy. */
+    private final String statsRoute;
     private boolean ended;
     /** {@link #subscribe} ran: the channels and the held count are to be given back at the end. */
     private boolean subscribed;
@@ -60,6 +62,13 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.filters = f;
         Map<String, String> m = exchange.instruct().meta();
         this.meta = m.isEmpty() ? Map.of() : m;
+        String id = exchange.route().id();
+        this.statsRoute = id == null ? "" : id;
+    }
+
+    @Override
+    public final String statsRoute() {
+        return statsRoute;
     }
 
     /** Subscribes and arranges for the end of the hold when the client goes away. */

@@ -229,6 +229,11 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
         return Mode.WS;
     }
 
+    @Override
+    public String statsRoute() {
+        return connection.statsRoute();
+    }
+
     /** Stopping: 1012 "service restart" (RFC 6455 registry), so the client reconnects. */
     @Override
     public void drain() {

@@ -126,7 +126,7 @@ final class ChannelIndex extends TimerWheel.Timer {
         hub.lingerExpired(this);
     }
 
-    /** Subscribers of {@code mode} (a moment's count, from any thread; counted only with a stats listener). */
+    /** Subscribers of {@code mode} (a moment's count, from any thread). */
     int subscribers(Subscriber.Mode mode) {
         int n = 0;
         for (LoopChannel lc : loops) {

@@ -14,10 +14,19 @@ final class Delivery implements Runnable {
     final int unitWeight;
     /** Where the receivers by mode go for the stats, or null when no stats are kept. */
     final ItemTally tally;
+    /** Bits of the subscriber modes the item has a format for: only those receive it. */
+    final int modes;
+    /** Only subscribers of this route's allowance ({@link Subscriber#statsRoute()}), or null: every one. */
+    final String route;
     int cap;
+    /** The allowance that admitted it (hub thread; read on the loop after the hand-over). */
+    DeliveryLimiter.Bucket bucket;
 
-    Delivery(Hub hub, LoopChannel target, Published published, int receivers, int unitWeight, ItemTally tally) {
+    Delivery(Hub hub, LoopChannel target, Published published, int receivers, int unitWeight, ItemTally tally,
+             int modes, String route) {
         this.hub = hub;
+        this.modes = modes;
+        this.route = route;
         this.tally = tally;
         this.target = target;
         this.published = published;
@@ -45,7 +54,7 @@ final class Delivery implements Runnable {
         int delivered = 0;
         int[] byMode = tally == null ? null : ItemTally.newCounts();
         try {
-            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode);
+            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode, modes, route);
         } finally {
             hub.delivered(this, delivered);
             if (tally != null) {

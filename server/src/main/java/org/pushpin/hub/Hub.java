@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements Publisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
-    private static final Logger HANDLER_LOG = LoggerFactory.getLogger("handler");
 
     /** {@code subscription_linger} in ms; volatile: read on subscriber loops, changed on SIGHUP. */
     private volatile long lingerMillis;
@@ -57,6 +56,7 @@ public final class Hub implements Publisher, AutoCloseable {
     private final ConcurrentHashMap<EventLoop, HashMap<String, LoopChannel>> registries = new ConcurrentHashMap<>();
     private final Sequencer sequencer;
     private final DeliveryLimiter limiter;
+    private final Fanout fanout;
     private final Broker broker;
     private final ServerMetrics metrics;
     private final DeliveryKind<?>[] kinds;
@@ -82,6 +82,7 @@ public final class Hub implements Publisher, AutoCloseable {
         this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), metrics, this::fanout);
         this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
                 config.messageBlockSize(), metrics);
+        this.fanout = new Fanout(this, limiter, this.kinds, metrics);
         broker.start(this::fanOutHere);
     }
 
@@ -116,7 +117,7 @@ public final class Hub implements Publisher, AutoCloseable {
         HashMap<String, LoopChannel> registry = registries.computeIfAbsent(loop, l -> new HashMap<>());
         LoopChannel lc = registry.get(channel);
         if (lc == null) {
-            lc = new LoopChannel(channel, loop, statsListener != null);
+            lc = new LoopChannel(channel, loop);
             registry.put(channel, lc);
             LoopChannel added = lc;
             channels.compute(channel, (k, ci) -> {
@@ -346,46 +347,9 @@ public final class Hub implements Publisher, AutoCloseable {
 
     // ---- internals ----
 
-    /** On the hub thread: one item out of the sequencer (its publisher's report or null), one task per loop. */
+    /** On the hub thread: one item out of the sequencer (its publisher's report or null). */
     private void fanout(PublishItem item, ReportedPublish.Item report) {
-        metrics.itemFannedOut();
-        ChannelIndex ci = channels.get(item.channel());
-        int receivers = 0;
-        SubscriptionListener l = ci == null ? null : statsListener; // the stats hear only of channels held here
-        ItemTally tally = l == null && report == null ? null : new ItemTally(item, l, report);
-        if (ci != null) {
-            Published shared = null;
-            int unit = 1;
-            for (LoopChannel lc : ci.loops) {
-                int n = lc.live();
-                if (n <= 0) {
-                    continue;
-                }
-                if (shared == null) {
-                    // an item that waited for its prev-id counts from its release, not from its arrival
-                    long arrived = batchArrivedNanos != 0 ? batchArrivedNanos : System.nanoTime();
-                    shared = new Published(item, kinds, arrived);
-                    unit = limiter.unitWeight(item);
-                }
-                receivers += n;
-                if (tally != null) {
-                    tally.expect();
-                }
-                Delivery d = new Delivery(this, lc, shared, n, unit, tally);
-                boolean admitted = limiter.offer(d);
-                if (report != null) {
-                    report.receivers(n);
-                    report.dropped(ServerMetrics.Drop.MESSAGE_HWM, d.receivers - d.cap);
-                }
-                if (!admitted && tally != null) {
-                    tally.done(null);
-                }
-            }
-        }
-        if (tally != null) {
-            tally.done(null);
-        }
-        HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
+        fanout.run(item, channels.get(item.channel()), report, statsListener, batchArrivedNanos);
     }
 
     /** On the delivery's loop, after it ran. */

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class LoopChannel {
     private static final Logger LOG = LoggerFactory.getLogger(LoopChannel.class);
     static final int INDEX_MIN = 64;
+    /** Every {@link Subscriber.Mode}, as bits. */
+    static final int ALL_MODES = (1 << Subscriber.Mode.values().length) - 1;
 
     final String channel;
     final EventLoop loop;
@@ -38,22 +40,43 @@ final class LoopChannel {
     boolean detached;
     /** A lingering (response hold) unsubscribe happened here: the channel lingers once it is empty. */
     boolean lingerRequested;
-    /** Live subscribers by {@link Subscriber.Mode}, kept only while the stats want them (else null). */
-    private final int[] byMode;
+    /**
+     * Live long-polls and WebSockets (the streams are the rest): a fanout counts only the subscribers its item has
+     * a format for, as Pushpin's {@code receivers} does. Written on the loop, read by the hub: a moment's value.
+     */
+    private int liveResponse;
+    private int liveWs;
+    /** Subscribers whose deliveries count under a route's own limits ({@link Subscriber#statsRoute()}). */
+    private RouteCounts routes;
 
     LoopChannel(String channel, EventLoop loop) {
-        this(channel, loop, false);
-    }
-
-    LoopChannel(String channel, EventLoop loop, boolean countModes) {
         this.channel = channel;
         this.loop = loop;
-        this.byMode = countModes ? new int[Subscriber.Mode.values().length] : null;
     }
 
-    /** Live subscribers of {@code mode} (0 when modes are not counted); any thread, a moment's value. */
+    /** Live subscribers of {@code mode}; any thread, a moment's value. */
     int live(Subscriber.Mode mode) {
-        return byMode == null ? 0 : byMode[mode.ordinal()];
+        return switch (mode) {
+            case RESPONSE -> liveResponse;
+            case WS -> liveWs;
+            case STREAM -> Math.max(0, live - liveResponse - liveWs);
+        };
+    }
+
+    /** Live subscribers of the modes in {@code modes} (bits by {@link Subscriber.Mode#ordinal()}). */
+    int live(int modes) {
+        int n = 0;
+        for (Subscriber.Mode m : Subscriber.Mode.values()) {
+            if ((modes & (1 << m.ordinal())) != 0) {
+                n += live(m);
+            }
+        }
+        return n;
+    }
+
+    /** The per-route counts, or null while every subscriber here counts under the shared limits; any thread. */
+    RouteCounts routes() {
+        return routes;
     }
 
     /** Live subscribers; readable from any thread. */
@@ -76,9 +99,7 @@ final class LoopChannel {
         subs[end] = s;
         end++;
         live = live + 1;
-        if (byMode != null) {
-            byMode[s.mode().ordinal()]++;
-        }
+        count(s, 1);
         if (index != null) {
             if ((live + 1) * 4 > index.length * 3) {
                 rebuildIndex();
@@ -101,9 +122,7 @@ final class LoopChannel {
             indexRemove(s);
         }
         live = live - 1;
-        if (byMode != null) {
-            byMode[s.mode().ordinal()]--;
-        }
+        count(s, -1);
         if (walking > 0) {
             subs[pos] = null;
             holes++;
@@ -123,23 +142,43 @@ final class LoopChannel {
         return true;
     }
 
+    private void count(Subscriber s, int delta) {
+        switch (s.mode()) {
+            case RESPONSE -> liveResponse += delta;
+            case WS -> liveWs += delta;
+            default -> { }
+        }
+        String route = s.statsRoute();
+        if (!route.isEmpty()) {
+            if (routes == null) {
+                routes = new RouteCounts();
+            }
+            routes.add(route, s.mode(), delta);
+        }
+    }
+
     /**
      * Delivers to the subscribers present when the walk starts, at most {@code cap} of them; returns how many got
      * it. A subscriber that throws is logged and skipped.
      */
     int deliver(Published published, int cap) {
-        return deliver(published, cap, null);
+        return deliver(published, cap, null, ALL_MODES, null);
     }
 
-    /** As {@link #deliver(Published, int)}, adding each receiver to {@code byMode[its mode]} when not null. */
-    int deliver(Published published, int cap, int[] receiversByMode) {
+    /**
+     * As {@link #deliver(Published, int)}, only to the subscribers of the modes in {@code modes} and, when
+     * {@code route} is not null, of that route's limits ({@code ""}: the shared ones); adding each receiver to
+     * {@code byMode[its mode]} when not null.
+     */
+    int deliver(Published published, int cap, int[] receiversByMode, int modes, String route) {
         int delivered = 0;
         walking++;
         try {
             int n = end;
             for (int i = 0; i < n && delivered < cap; i++) {
                 Subscriber s = subs[i];
-                if (s == null) {
+                if (s == null || (modes & (1 << s.mode().ordinal())) == 0
+                        || (route != null && !route.equals(s.statsRoute()))) {
                     continue;
                 }
                 delivered++;

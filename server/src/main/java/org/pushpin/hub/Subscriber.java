@@ -40,6 +40,15 @@ public interface Subscriber {
     default void drain() {
     }
 
+    /**
+     * The explicit {@code id} of the route this subscriber came through, or {@code ""}: Pushpin keeps
+     * {@code message_rate} and {@code message_hwm} per route id, and one shared allowance for routes without one.
+     * Must not change while subscribed.
+     */
+    default String statsRoute() {
+        return "";
+    }
+
     /** This subscriber's mode (for the stats); a stream unless said otherwise. */
     default Mode mode() {
         return Mode.STREAM;

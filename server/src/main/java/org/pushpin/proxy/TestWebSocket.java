@@ -145,8 +145,8 @@ final class TestWebSocket implements WsConnection, ClientWebSocket.Listener {
     }
 
     @Override
-    public String channelPrefix() {
-        return request.route().prefix();
+    public org.pushpin.routing.Route route() {
+        return request.route();
     }
 
     @Override

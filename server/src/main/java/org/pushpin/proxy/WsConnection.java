@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import java.util.Map;
+import org.pushpin.routing.Route;
 
 /**
  * A proxied WebSocket as its GRIP session ({@link WsSession}) drives it: the client half and the origin half,
@@ -35,8 +36,21 @@ public interface WsConnection {
     /** The connection's meta ({@code set-meta}; {@code Set-Meta-*} over HTTP), which filters read. Mutable. */
     Map<String, String> meta();
 
-    /** The route's channel {@code prefix} (empty when none), prepended to every channel the origin names. */
-    String channelPrefix();
+    /** The route this connection came through. */
+    Route route();
+
+    /**
+     * The route's explicit {@code id}, or {@code ""} when it has none: the {@code message_rate}/{@code message_hwm}
+     * limits this connection's deliveries count under (Pushpin keeps them per route id).
+     */
+    default String statsRoute() {
+        return route().id() == null ? "" : route().id();
+    }
+
+    /** The route's channel {@code prefix} (null or empty when none), prepended to every channel the origin names. */
+    default String channelPrefix() {
+        return route().prefix();
+    }
 
     /** The target's {@code sub=} channels (implicit subscriptions, prefix not yet applied). */
     List<String> implicitChannels();

@@ -489,8 +489,8 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
     }
 
     @Override
-    public String channelPrefix() {
-        return request.route().prefix();
+    public org.pushpin.routing.Route route() {
+        return request.route();
     }
 
     @Override

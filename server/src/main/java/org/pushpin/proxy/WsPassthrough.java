@@ -395,8 +395,8 @@ final class WsPassthrough implements WsConnection {
     }
 
     @Override
-    public String channelPrefix() {
-        return route.prefix();
+    public Route route() {
+        return route;
     }
 
     @Override

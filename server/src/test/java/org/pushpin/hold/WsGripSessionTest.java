@@ -162,6 +162,16 @@ class WsGripSessionTest {
         }
 
         @Override
+        public org.pushpin.routing.Route route() {
+            throw new UnsupportedOperationException("not routed");
+        }
+
+        @Override
+        public String statsRoute() {
+            return "";
+        }
+
+        @Override
         public String channelPrefix() {
             return prefix;
         }
