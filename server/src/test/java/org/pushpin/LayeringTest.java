@@ -30,6 +30,7 @@ class LayeringTest {
             Map.entry("ingest", 3),
             Map.entry("monitor", 3),
             Map.entry("hold", 3),
+            Map.entry("sockjs", 3),
             Map.entry("proxy", 4),
             Map.entry("proxy.sig", 5),
             Map.entry("hub", 5),

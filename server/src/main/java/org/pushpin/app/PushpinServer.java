@@ -33,6 +33,7 @@ import org.pushpin.routing.RouteSource;
 import org.pushpin.routing.RouteSources;
 import org.pushpin.routing.RoutesFile;
 import org.pushpin.server.Listeners;
+import org.pushpin.sockjs.SockJsEndpoint;
 import org.pushpin.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +111,7 @@ public final class PushpinServer implements AutoCloseable {
             server.heap = HeapPressure.watch(heapPercent, heapPercent - TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS);
             ProxyContext context = server.context = new ProxyContext(config, routes,
                     new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics, server.heap);
+            context.sockJs(new SockJsEndpoint(() -> context.config().proxy().sockjsUrl()));
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
             if (server.zeroMq.connectionIdsWanted()) {
                 server.metrics.connections().enable(instance);

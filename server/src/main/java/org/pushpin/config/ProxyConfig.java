@@ -9,6 +9,7 @@ import java.util.List;
  * @param routesFile      the routes file, resolved against the config directory
  * @param routeLines      routes given with {@code --route}; when non-empty they replace the routes file (no reload)
  * @param maxOpenRequests {@code max_open_requests}, -1 = unlimited
+ * @param sockjsUrl       {@code sockjs_url}: the SockJS client script the SockJS iframe page loads
  */
 public record ProxyConfig(
         Path routesFile,
@@ -26,5 +27,8 @@ public record ProxyConfig(
         String sigIss,
         String sigKey,
         String upstreamKey,
-        int maxOpenRequests) {
+        int maxOpenRequests,
+        String sockjsUrl) {
+    /** Pushpin's default {@code sockjs_url}. */
+    public static final String DEFAULT_SOCKJS_URL = "http://cdn.jsdelivr.net/sockjs/0.3.4/sockjs.min.js";
 }

@@ -40,7 +40,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final RequestHandlers requestHandlers;
     private boolean admitted;
     private ChannelHandlerContext ctx;
-    private ProxyExchange exchange;
+    private Exchange exchange;
     /** A stream hold outlived its exchange (see {@link ProxyExchange#compactForStream}) and carries the connection. */
     private boolean streamHeld;
     /** What to tell when the connection closes while {@link #streamHeld}; else null. */
@@ -286,7 +286,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.id(),
                 info.clientIp(), info.tls(), null, null);
-        exchange = new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted, cors));
+        exchange = SockJsExchange.claims(context, route, request) ? new SockJsExchange(this, context, request, info,
+                route, trusted) : new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted, cors));
         exchange.start();
     }
 
@@ -333,7 +334,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /** The body of the current request cannot be framed (bad chunk size): nothing more can be read. */
     private void badBody(Throwable cause) {
-        ProxyExchange ex = exchange;
+        Exchange ex = exchange;
         exchange = null;
         keepAlive = false;
         if (ex != null && ex.abortForBadBody()) {
@@ -402,7 +403,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    void exchangeDone(ProxyExchange done) {
+    void exchangeDone(Exchange done) {
         if (exchange != done) {
             return;
         }
@@ -476,7 +477,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         requestArrived();
         untrack();
         requestClosed();
-        ProxyExchange ex = exchange;
+        Exchange ex = exchange;
         exchange = null;
         if (ex != null) {
             ex.onClientClosed();

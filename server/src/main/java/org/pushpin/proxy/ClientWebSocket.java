@@ -1,10 +1,12 @@
 package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.Future;
 
 /**
  * The client's half of a proxied WebSocket: the upgrade request, and once the origin side accepts it, Netty's
@@ -12,7 +14,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * (passthrough) or HTTP posts ({@code over_http}). Every method is called on the client's event loop.
  */
 public interface ClientWebSocket {
-    Channel channel();
+    /** The loop the client is served on: every method is called there. */
+    EventLoop loop();
+
+    ByteBufAllocator alloc();
+
+    /** Whether the client is still there (a SockJS session over HTTP: until it ended). */
+    boolean isActive();
+
+    /** Completes when the client is gone for good. */
+    Future<Void> closeFuture();
 
     /**
      * Completes the client's handshake: {@code 101} with {@code headers} (the origin's, filtered by the caller;

@@ -25,6 +25,8 @@ public final class ProxyContext {
     private final OpenRequests openRequests;
     private final HoldAdmission holdAdmission;
     private final SharedRequests sharedRequests;
+    /** Where requests under a route's {@code sockjs=} path go; null: such routes proxy as any other. */
+    private volatile SockJsHandoff sockJs;
 
     /**
      * @param heap when new holds are refused ({@link HeapPressure#off()}: never)
@@ -99,6 +101,15 @@ public final class ProxyContext {
 
     WsSessions wsSessions() {
         return wsSessions;
+    }
+
+    /** Plugs in the SockJS endpoint (before listeners start): routes with {@code sockjs=} are then served by it. */
+    public void sockJs(SockJsHandoff handoff) {
+        this.sockJs = handoff;
+    }
+
+    SockJsHandoff sockJs() {
+        return sockJs;
     }
 
     OriginConnector connector() {

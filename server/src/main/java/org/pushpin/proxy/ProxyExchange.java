@@ -23,7 +23,7 @@ import org.pushpin.routing.Target;
  * {@link OriginLink} (the origin connection), the {@link ResponseRelay} (the response to the client), a
  * {@link GripResponse} for an instruction, {@link Retries} for asking the origin again.
  */
-final class ProxyExchange implements TestTarget.Responder {
+final class ProxyExchange implements Exchange, TestTarget.Responder {
     private final ClientConnection client;
     private final ProxyContext context;
     private final ClientRequest request;
@@ -68,7 +68,8 @@ final class ProxyExchange implements TestTarget.Responder {
 
     // ---- asking the origin ------------------------------------------------------------------------------------
 
-    void start() {
+    @Override
+    public void start() {
         if (origin.testTarget()) {
             if (request.complete()) {
                 answerTest();
@@ -170,7 +171,8 @@ final class ProxyExchange implements TestTarget.Responder {
 
     // ---- client side ------------------------------------------------------------------------------------------
 
-    void onClientContent(HttpContent content) {
+    @Override
+    public void onClientContent(HttpContent content) {
         if (done) {
             content.release();
             return;
@@ -200,7 +202,8 @@ final class ProxyExchange implements TestTarget.Responder {
      * origin never sees a complete request). Returns true when a response had already started, so the client
      * connection can only be closed.
      */
-    boolean abortForBadBody() {
+    @Override
+    public boolean abortForBadBody() {
         boolean started = relay.started();
         done = true;
         origin.close();
@@ -209,13 +212,15 @@ final class ProxyExchange implements TestTarget.Responder {
         return started;
     }
 
-    void onClientWritabilityChanged(boolean writable) {
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
         if (writable && relay.started() && !done) {
             origin.read();
         }
     }
 
-    void onClientClosed() {
+    @Override
+    public void onClientClosed() {
         if (!done) {
             done = true;
             if (closeListener != null) {

@@ -40,7 +40,7 @@ final class TestWebSocket implements WsConnection, ClientWebSocket.Listener {
     void start() {
         QueryStringDecoder q = new QueryStringDecoder(TestTarget.path(request.route(), request.originPath()));
         if (!q.path().equals("/ws")) {
-            FullHttpResponse r = ErrorResponses.text(client.channel().alloc(), HttpVersion.HTTP_1_1, 404,
+            FullHttpResponse r = ErrorResponses.text(client.alloc(), HttpVersion.HTTP_1_1, 404,
                     "Not Found", "no such test resource");
             log(404, r.content().readableBytes());
             client.reject(r);
@@ -49,7 +49,7 @@ final class TestWebSocket implements WsConnection, ClientWebSocket.Listener {
         channels = q.parameters().getOrDefault("channel", List.of("test"));
         log(101, 0);
         client.accept(new DefaultHttpHeaders(), this);
-        if (client.channel().isActive()) {
+        if (client.isActive()) {
             session = context.wsSessions().open(this);
         }
     }
@@ -108,7 +108,7 @@ final class TestWebSocket implements WsConnection, ClientWebSocket.Listener {
 
     @Override
     public EventLoop loop() {
-        return client.channel().eventLoop();
+        return client.loop();
     }
 
     @Override

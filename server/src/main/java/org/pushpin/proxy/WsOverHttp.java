@@ -197,7 +197,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         boolean first = state == State.CONNECTING;
         if (!response.isEvents()) {
             if (first) {
-                reject(response.rejection(client.channel().alloc()), null);
+                reject(response.rejection(client.alloc()), null);
             } else {
                 drop("over_http: origin answered " + response.status() + " without events");
             }
@@ -255,7 +255,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         } else {
             updateOrWait();
         }
-        if (first && !client.channel().isActive()) {
+        if (first && !client.isActive()) {
             onGone(); // it went away while the origin was opening
         }
     }
@@ -376,7 +376,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
 
     private void reject502(String debugMessage) {
         boolean debug = context.config().proxy().debug() || request.route().debug();
-        reject(ErrorResponses.proxyError(client.channel().alloc(), HttpVersion.HTTP_1_1, debug, debugMessage),
+        reject(ErrorResponses.proxyError(client.alloc(), HttpVersion.HTTP_1_1, debug, debugMessage),
                 "error");
     }
 
@@ -421,7 +421,7 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
 
     @Override
     public EventLoop loop() {
-        return client.channel().eventLoop();
+        return client.loop();
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.pushpin.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -21,6 +20,8 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ final class WsPassthrough implements WsConnection {
     private ClientRequest request;
     private final Route route;
     private final ClientWebSocket client;
-    private final ChannelFutureListener clientGoneEarly = f -> clientGoneEarly();
+    private final GenericFutureListener<Future<Void>> clientGoneEarly = f -> clientGoneEarly();
     private Target target;
     private int targetIndex;
     private Channel originChannel;
@@ -72,7 +73,7 @@ final class WsPassthrough implements WsConnection {
     }
 
     void start() {
-        client.channel().closeFuture().addListener(clientGoneEarly);
+        client.closeFuture().addListener(clientGoneEarly);
         connectNext();
     }
 
@@ -84,7 +85,7 @@ final class WsPassthrough implements WsConnection {
         }
         Target t = targets.get(targetIndex++);
         OriginKey key = new OriginKey(t.host(), t.port(), t.ssl(), t.insecure());
-        context.connector().connect(client.channel().eventLoop(), key).addListener((ChannelFuture f) -> {
+        context.connector().connect(client.loop(), key).addListener((ChannelFuture f) -> {
             if (finished) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -137,12 +138,11 @@ final class WsPassthrough implements WsConnection {
 
     private void reject(int code, String reason) {
         finished = true;
-        Channel ch = client.channel();
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(code, reason),
-                ch.alloc().buffer(PROXY_ERROR.length).writeBytes(PROXY_ERROR));
+                client.alloc().buffer(PROXY_ERROR.length).writeBytes(PROXY_ERROR));
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, PROXY_ERROR.length);
         log(code, PROXY_ERROR.length);
-        ch.closeFuture().removeListener(clientGoneEarly);
+        client.closeFuture().removeListener(clientGoneEarly);
         client.reject(r);
     }
 
@@ -172,7 +172,7 @@ final class WsPassthrough implements WsConnection {
                 return;
             }
             origin = end;
-            client.channel().closeFuture().removeListener(clientGoneEarly);
+            client.closeFuture().removeListener(clientGoneEarly);
             HttpHeaders headers = new DefaultHttpHeaders().add(head.headers());
             List<String> extensions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
             WsGripExtension offered = WsGripExtension.fromHeaders(extensions);
@@ -188,7 +188,7 @@ final class WsPassthrough implements WsConnection {
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
             log(101, 0);
             client.accept(headers, new ClientSide());
-            if (!client.channel().isActive()) {
+            if (!client.isActive()) {
                 return; // onGone has run
             }
             if (grip != null || !target.subscriptions().isEmpty()) {
@@ -205,7 +205,7 @@ final class WsPassthrough implements WsConnection {
                 return;
             }
             finished = true;
-            client.channel().closeFuture().removeListener(clientGoneEarly);
+            client.closeFuture().removeListener(clientGoneEarly);
             log(response.status().code(), response.content().readableBytes());
             response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
@@ -352,7 +352,7 @@ final class WsPassthrough implements WsConnection {
 
     @Override
     public EventLoop loop() {
-        return client.channel().eventLoop();
+        return client.loop();
     }
 
     @Override

@@ -1,0 +1,230 @@
+package org.pushpin.proxy;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+import org.pushpin.routing.Route;
+
+/**
+ * An HTTP request under a route's {@code sockjs=} path: its body is read (up to {@link #MAX_BODY}), then it goes
+ * to the SockJS endpoint ({@link SockJsHandoff}) whole, which answers it ({@link #respond}, from any thread) at once
+ * or later (a poll). The connection takes its next request once the answer is written.
+ */
+public final class SockJsExchange implements Exchange {
+    /** Largest request body taken (Pushpin's SockJS limit); a larger one gets 400. */
+    public static final int MAX_BODY = 100_000;
+
+    private final ClientConnection connection;
+    private final ProxyContext context;
+    private final HttpRequest request;
+    private final RequestInfo info;
+    private final Route route;
+    private final boolean trusted;
+    private final EventLoop loop;
+    private ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private boolean tooLarge;
+    private boolean done;
+    private boolean gone;
+    private Runnable goneListener;
+
+    SockJsExchange(ClientConnection connection, ProxyContext context, HttpRequest request, RequestInfo info,
+                   Route route, boolean trusted) {
+        this.connection = connection;
+        this.context = context;
+        this.request = request;
+        this.info = info;
+        this.route = route;
+        this.trusted = trusted;
+        this.loop = connection.channel().eventLoop();
+    }
+
+    /** Whether the SockJS endpoint takes {@code request} (its path starts with the route's {@code sockjs=}). */
+    static boolean claims(ProxyContext context, Route route, HttpRequest request) {
+        return context.sockJs() != null && route.sockjs() != null && !route.targets().isEmpty()
+                && pathOf(request.uri()).startsWith(route.sockjs());
+    }
+
+    static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** The query with its {@code ?}, or "". */
+    static String queryOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q);
+    }
+
+    // ---- the connection's side ----------------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        if (!(request instanceof HttpContent)) {
+            connection.read();
+        }
+    }
+
+    @Override
+    public void onClientContent(HttpContent content) {
+        try {
+            int n = content.content().readableBytes();
+            if (!tooLarge && body.size() + n > MAX_BODY) {
+                tooLarge = true;
+                body = null;
+            }
+            if (!tooLarge) {
+                content.content().getBytes(content.content().readerIndex(), body, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e); // a ByteArrayOutputStream does not fail
+        } finally {
+            content.release();
+        }
+        if (!(content instanceof LastHttpContent)) {
+            connection.read();
+        } else {
+            context.sockJs().request(this);
+        }
+    }
+
+    @Override
+    public boolean abortForBadBody() {
+        done = true;
+        return false;
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+        // one small answer: nothing to pace
+    }
+
+    @Override
+    public void onClientClosed() {
+        gone = true;
+        if (!done) {
+            done = true;
+            Runnable r = goneListener;
+            goneListener = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    // ---- the SockJS endpoint's side -------------------------------------------------------------------------------
+
+    public HttpMethod method() {
+        return request.method();
+    }
+
+    /** The request path (as sent, without the query). */
+    public String path() {
+        return pathOf(request.uri());
+    }
+
+    /** The request-target as sent. */
+    public String uri() {
+        return request.uri();
+    }
+
+    public HttpHeaders headers() {
+        return request.headers();
+    }
+
+    /** The whole body; empty when it was over {@link #MAX_BODY} bytes ({@link #bodyTooLarge}). */
+    public byte[] body() {
+        return tooLarge ? new byte[0] : body.toByteArray();
+    }
+
+    public boolean bodyTooLarge() {
+        return tooLarge;
+    }
+
+    /** The route's {@code sockjs=} path. */
+    public String basePath() {
+        return route.sockjs();
+    }
+
+    /** The route's {@code sockjs_as_path=}, or null. */
+    public String asPath() {
+        return route.sockjsAsPath();
+    }
+
+    public boolean tls() {
+        return info.tls();
+    }
+
+    /** The connection's loop. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public ByteBufAllocator alloc() {
+        return connection.channel().alloc();
+    }
+
+    /** Run on the connection's loop when the client leaves before it was answered (a dropped poll). */
+    public void onGone(Runnable listener) {
+        if (loop.inEventLoop()) {
+            if (gone) {
+                listener.run();
+            } else if (!done) {
+                goneListener = listener;
+            }
+        } else {
+            loop.execute(() -> onGone(listener));
+        }
+    }
+
+    /** Answers the request (from any thread; ownership passes). A second answer, or one to a gone client, is dropped. */
+    public void respond(FullHttpResponse response) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> respond(response));
+            return;
+        }
+        if (done) {
+            response.release();
+            return;
+        }
+        done = true;
+        goneListener = null;
+        response.setProtocolVersion(connection.version());
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        connection.setConnectionHeader(response.headers());
+        RequestLog.logUnrouted(request.method().name(), info.url(), response.status().code(),
+                response.content().readableBytes());
+        connection.channel().writeAndFlush(response, connection.channel().voidPromise());
+        connection.exchangeDone(this);
+    }
+
+    /**
+     * Proxies a SockJS session that started with this request to the route's origin as a WebSocket client asking
+     * for {@code originUri}, with this request's headers (a fresh {@code Sec-WebSocket-Key}, no body headers).
+     * Call on {@code session.loop()}.
+     */
+    public void bridge(ClientWebSocket session, String originUri) {
+        HttpHeaders h = request.headers().copy();
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        h.set(HttpHeaderNames.SEC_WEBSOCKET_KEY, Base64.getEncoder().encodeToString(key));
+        h.set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketVersion.V13.toHttpHeaderValue());
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, originUri, h);
+        RequestInfo i = new RequestInfo(originUri, info.host(), info.tls(), info.clientIp());
+        WebSocketStart.bridge(context, new ClientRequest(head, i, route, trusted, null), session);
+    }
+}
