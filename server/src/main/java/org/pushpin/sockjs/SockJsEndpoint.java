@@ -73,11 +73,12 @@ public final class SockJsEndpoint implements SockJsHandoff {
         String kind = parts[2];
         String callback = null;
         if (kind.startsWith("jsonp")) {
-            callback = callback(ex.uri());
-            if (callback == null) {
+            Callback cb = callback(ex.uri());
+            if (cb == Callback.INVALID) {
                 ex.respond(SockJsAnswers.error(ex.alloc(), h, 400, "Bad Request", "Bad Request"));
                 return;
             }
+            callback = cb.name;
         }
         PollingSession existing = sessions.get(id);
         if (existing != null) {
@@ -89,6 +90,10 @@ public final class SockJsEndpoint implements SockJsHandoff {
                 : kind.equals("jsonp") && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.POST));
         if (!opens) {
             ex.respond(SockJsAnswers.error(ex.alloc(), h, 404, "Not Found", "Not Found"));
+            return;
+        }
+        if (kind.equals("jsonp") && callback == null) {
+            ex.respond(SockJsAnswers.error(ex.alloc(), h, 400, "Bad Request", "Bad Request"));
             return;
         }
         PollingSession s = new PollingSession(sessions, id, ex.loop(), ex.alloc());
@@ -138,14 +143,20 @@ public final class SockJsEndpoint implements SockJsHandoff {
         return p.length == 3 && !p[0].isEmpty() && !p[1].isEmpty() && !p[2].isEmpty() ? p : null;
     }
 
-    /** The JSON-P callback ({@code callback}, else {@code c}), or null when absent or not a plain name. */
-    static String callback(String uri) {
+    /** A JSON-P callback: its name, none (null name), or one that is not a plain name ({@link #INVALID}). */
+    record Callback(String name) {
+        static final Callback NONE = new Callback(null);
+        static final Callback INVALID = new Callback("");
+    }
+
+    /** The JSON-P callback ({@code callback}, else {@code c}). */
+    static Callback callback(String uri) {
         var params = new QueryStringDecoder(uri).parameters();
         List<String> v = params.getOrDefault("callback", params.get("c"));
-        if (v == null || v.isEmpty() || !CALLBACK.matcher(v.get(0)).matches()) {
-            return null;
+        if (v == null || v.isEmpty()) {
+            return Callback.NONE;
         }
-        return v.get(0);
+        return CALLBACK.matcher(v.get(0)).matches() ? new Callback(v.get(0)) : Callback.INVALID;
     }
 
     private static String query(String uri) {
