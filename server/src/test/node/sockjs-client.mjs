@@ -1,6 +1,6 @@
 // npm `sockjs-client` (1.6) as a SockJS client: node sockjs-client.mjs URL TRANSPORT
 // TRANSPORT is the one transport allowed (websocket, xhr-streaming, xhr-polling, eventsource, ...).
-// Events: open {transport}, message {data}, heartbeat, close {code, reason, wasClean}.
+// Events: open {transport}, message {data}, close {code, reason, wasClean}.
 // Commands: {op: send, data} | {op: close, code, reason}.
 import SockJS from 'sockjs-client';
 import { emit, onCommand } from './lines.mjs';
@@ -9,7 +9,6 @@ const [url, transport] = process.argv.slice(2);
 const sock = new SockJS(url, null, { transports: [transport], timeout: 10000 });
 sock.onopen = () => emit('open', { transport: sock.transport });
 sock.onmessage = (e) => emit('message', { data: e.data });
-sock.addEventListener('heartbeat', () => emit('heartbeat'));
 sock.onclose = (e) => {
   emit('close', { code: e.code, reason: e.reason, wasClean: e.wasClean });
   // let a dropped poll reach the server before the process (and its sockets) go

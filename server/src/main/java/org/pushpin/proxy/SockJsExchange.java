@@ -1,7 +1,9 @@
 package org.pushpin.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -9,11 +11,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pushpin.routing.Route;
@@ -39,6 +43,8 @@ public final class SockJsExchange implements Exchange {
     private boolean done;
     private boolean gone;
     private Runnable goneListener;
+    private Runnable writableListener;
+    private boolean streaming;
 
     SockJsExchange(ClientConnection connection, ProxyContext context, HttpRequest request, RequestInfo info,
                    Route route, boolean trusted) {
@@ -108,7 +114,10 @@ public final class SockJsExchange implements Exchange {
 
     @Override
     public void onClientWritabilityChanged(boolean writable) {
-        // one small answer: nothing to pace
+        Runnable r = writableListener;
+        if (writable && r != null) {
+            r.run();
+        }
     }
 
     @Override
@@ -208,6 +217,74 @@ public final class SockJsExchange implements Exchange {
                 response.content().readableBytes());
         connection.channel().writeAndFlush(response, connection.channel().voidPromise());
         connection.exchangeDone(this);
+    }
+
+    /**
+     * Starts a streaming answer (from any thread): {@code head} (its body is sent in chunks, or until the
+     * connection closes for an HTTP/1.0 client), then {@code prelude}.
+     */
+    public void startStream(HttpResponse head, String prelude) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> startStream(head, prelude));
+            return;
+        }
+        if (done) {
+            return;
+        }
+        streaming = true;
+        head.setProtocolVersion(connection.version());
+        if (connection.version().equals(HttpVersion.HTTP_1_0)) {
+            connection.keepAlive(false);
+        } else {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        connection.setConnectionHeader(head.headers());
+        RequestLog.logUnrouted(request.method().name(), info.url(), head.status().code(), 0);
+        connection.channel().write(head, connection.channel().voidPromise());
+        writeChunk(prelude);
+    }
+
+    /** Writes and flushes a part of a streaming answer (from any thread, in order). */
+    public void writeChunk(String text) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> writeChunk(text));
+            return;
+        }
+        if (done || !streaming) {
+            return;
+        }
+        connection.channel().writeAndFlush(new DefaultHttpContent(
+                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)), connection.channel().voidPromise());
+    }
+
+    /** Ends a streaming answer (from any thread); the connection then takes its next request. */
+    public void endStream() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::endStream);
+            return;
+        }
+        if (done || !streaming) {
+            return;
+        }
+        done = true;
+        goneListener = null;
+        writableListener = null;
+        connection.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, connection.channel().voidPromise());
+        connection.exchangeDone(this);
+    }
+
+    /** Whether the client takes more now (any thread): a stream holds back while its socket buffer is full. */
+    public boolean isWritable() {
+        return connection.channel().isWritable();
+    }
+
+    /** Run on the connection's loop when the client's socket takes more again. */
+    public void onWritable(Runnable listener) {
+        if (loop.inEventLoop()) {
+            writableListener = listener;
+        } else {
+            loop.execute(() -> onWritable(listener));
+        }
     }
 
     /**

@@ -47,7 +47,12 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
     private Listener listener;
     /** The held poll (the first request while connecting), or null. */
     private SockJsExchange poll;
+    /** The JSON-P callback of a held poll, or the htmlfile callback of a held stream, or null. */
     private String pollCallback;
+    /** How the held request carries frames when it is a streaming one, else null (a poll). */
+    private StreamFraming framing;
+    private boolean streamStarted;
+    private int streamed;
     private List<String> queued;
     private int queuedBytes;
     private boolean peerClosed;
@@ -68,11 +73,60 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
     }
 
     /** The first poll: proxies the session to the origin (on {@link #loop}). */
-    void start(SockJsExchange first, String callback, String originUri) {
-        poll = first;
-        pollCallback = callback;
-        first.onGone(() -> onLoop(() -> onPollGone(first)));
+    void start(SockJsExchange first, StreamFraming framing, String callback, String originUri) {
+        hold(first, framing, callback, false); // a stream starts once the origin accepted: it may refuse
         first.bridge(this, originUri);
+    }
+
+    /** {@code ex} is the request that receives: a poll, or a stream (started at once). */
+    private void hold(SockJsExchange ex, StreamFraming f, String callback, boolean startStream) {
+        poll = ex;
+        pollCallback = callback;
+        framing = f;
+        streamStarted = false;
+        streamed = 0;
+        ex.onGone(() -> onLoop(() -> onPollGone(ex)));
+        if (f != null) {
+            ex.onWritable(() -> onLoop(() -> {
+                if (poll == ex) {
+                    flush();
+                }
+            }));
+            if (startStream) {
+                startStream();
+            }
+        }
+    }
+
+    private void startStream() {
+        SockJsExchange ex = poll;
+        ex.startStream(SockJsAnswers.streamHead(ex.headers(), framing), framing.prelude(pollCallback));
+        streamStarted = true;
+    }
+
+    /**
+     * Sends {@code frame} on the receiving request: a poll is answered with it; a stream goes on, unless
+     * {@code last} or it carried {@link StreamFraming#RESPONSE_LIMIT}. Then {@link #poll} is null when it ended.
+     */
+    private void emit(String frame, boolean last) {
+        SockJsExchange p = poll;
+        if (framing == null) {
+            poll = null;
+            p.respond(SockJsAnswers.frame(p.alloc(), p.headers(), frame, pollCallback));
+            return;
+        }
+        String chunk = framing.frame(frame);
+        p.writeChunk(chunk);
+        streamed += chunk.length();
+        if (last || streamed >= StreamFraming.RESPONSE_LIMIT) {
+            poll = null;
+            p.endStream();
+        }
+    }
+
+    /** After a frame went out: wait for the next receiving request, or beat on the stream that goes on. */
+    private void afterEmit() {
+        timer(poll == null ? UNCONNECTED_MILLIS : HEARTBEAT_MILLIS);
     }
 
     /** {@code c[...]} when this session has closed (it lingers), else null; any thread. */
@@ -83,19 +137,18 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
     /** A later request of this session ({@code xhr}, {@code xhr_send}, ...); on {@link #loop}. */
     void handle(SockJsExchange ex, String kind, String callback) {
         HttpHeaders h = ex.headers();
+        StreamFraming f = StreamFraming.of(kind);
         if (state == State.CLOSED) {
-            ex.respond(SockJsAnswers.frame(ex.alloc(), h, closeFrame, callback));
-        } else if (kind.equals("xhr") || kind.equals("jsonp")) {
+            ex.respond(SockJsAnswers.once(ex.alloc(), h, f, closeFrame, callback));
+        } else if (kind.equals("xhr") || kind.equals("jsonp") || f != null) {
             if (poll != null) {
-                ex.respond(SockJsAnswers.frame(ex.alloc(), h,
+                ex.respond(SockJsAnswers.once(ex.alloc(), h, f,
                         SockJsFrames.close(2010, "Another connection still open"), callback));
             } else if (peerClosed) {
-                ex.respond(SockJsAnswers.frame(ex.alloc(), h,
+                ex.respond(SockJsAnswers.once(ex.alloc(), h, f,
                         SockJsFrames.close(3000, "Client already closed connection"), callback));
             } else {
-                poll = ex;
-                pollCallback = callback;
-                ex.onGone(() -> onLoop(() -> onPollGone(ex)));
+                hold(ex, f, callback, true);
                 timer(HEARTBEAT_MILLIS);
                 flush();
             }
@@ -159,18 +212,22 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
             return;
         }
         if (queued != null) {
+            if (framing != null && !p.isWritable()) {
+                return; // the stream's client is behind: messages wait (and the origin with them, past BUFFER)
+            }
             List<String> q = queued;
             queued = null;
             queuedBytes = 0;
-            poll = null;
-            timer(UNCONNECTED_MILLIS);
-            p.respond(SockJsAnswers.frame(p.alloc(), p.headers(), SockJsFrames.messages(q), pollCallback));
+            emit(SockJsFrames.messages(q), false);
+            if (poll == null) {
+                timer(UNCONNECTED_MILLIS);
+            }
             if (listener != null && state == State.OPEN) {
                 listener.onWritabilityChanged(true);
             }
-        } else if (state == State.CLOSING) {
-            poll = null;
-            p.respond(SockJsAnswers.frame(p.alloc(), p.headers(), closeFrame, pollCallback));
+        }
+        if (poll != null && state == State.CLOSING) {
+            emit(closeFrame, true);
             end(true);
         }
     }
@@ -188,10 +245,8 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
         if (state == State.CLOSED) {
             registry.remove(this); // the linger is over
         } else if (poll != null && state == State.OPEN) {
-            SockJsExchange p = poll;
-            poll = null;
-            timer(UNCONNECTED_MILLIS);
-            p.respond(SockJsAnswers.frame(p.alloc(), p.headers(), SockJsFrames.HEARTBEAT, pollCallback));
+            emit(SockJsFrames.HEARTBEAT, false);
+            afterEmit();
         } else if (poll == null) {
             end(state == State.CLOSING); // nobody polled in time: the session is over
         }
@@ -208,7 +263,9 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
         state = State.CLOSED;
         SockJsExchange p = poll;
         poll = null;
-        if (p != null) {
+        if (p != null && streamStarted && framing != null) {
+            p.endStream();
+        } else if (p != null) {
             p.respond(SockJsAnswers.error(p.alloc(), p.headers(), 410, "Gone", "Session terminated"));
         }
         queued = null;
@@ -239,19 +296,24 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
             return;
         }
         state = State.OPEN;
-        poll = null;
-        timer(UNCONNECTED_MILLIS);
-        p.respond(SockJsAnswers.frame(p.alloc(), p.headers(), SockJsFrames.OPEN, pollCallback));
+        if (framing != null) {
+            startStream();
+        }
+        emit(SockJsFrames.OPEN, false);
+        afterEmit();
     }
 
     @Override
     public void reject(FullHttpResponse response) {
         SockJsExchange p = poll;
         poll = null;
-        if (p != null) {
+        if (p != null && framing == null) {
             p.respond(SockJsAnswers.relayed(response, p.headers()));
         } else {
             response.release();
+            if (p != null) {
+                p.endStream(); // a stream has started already: it ends without the origin's answer
+            }
         }
         end(false);
     }

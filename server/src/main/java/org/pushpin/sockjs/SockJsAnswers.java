@@ -33,6 +33,29 @@ final class SockJsAnswers {
         return text(alloc, request, 200, "OK", "text/plain", frame + "\n");
     }
 
+    /**
+     * One frame as the whole answer of a receiving request: a poll's, or a streaming transport's (its prelude and
+     * the frame, then the end).
+     *
+     * @param framing  the streaming transport, or null for a poll
+     * @param callback the poll's JSON-P callback or the htmlfile's callback, or null
+     */
+    static FullHttpResponse once(ByteBufAllocator alloc, HttpHeaders request, StreamFraming framing, String frame,
+                                 String callback) {
+        if (framing == null) {
+            return frame(alloc, request, frame, callback);
+        }
+        return text(alloc, request, 200, "OK", framing.contentType, framing.prelude(callback) + framing.frame(frame));
+    }
+
+    /** The head of a streaming transport's answer. */
+    static io.netty.handler.codec.http.HttpResponse streamHead(HttpHeaders request, StreamFraming framing) {
+        var r = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, framing.contentType);
+        common(r.headers(), request);
+        return r;
+    }
+
     /** {@code ok} to a send request. */
     static FullHttpResponse sent(ByteBufAllocator alloc, HttpHeaders request, String callback) {
         return callback != null ? script(alloc, request, "ok", callback)

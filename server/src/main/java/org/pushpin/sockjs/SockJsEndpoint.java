@@ -17,7 +17,9 @@ import org.pushpin.proxy.SockJsUpgrade;
  * The SockJS server of a route with {@code sockjs=<base>}, as Pushpin 1.36 offers it: {@code <base>/info},
  * {@code <base>/iframe*.html}, {@code OPTIONS} anywhere below the base, the {@code websocket} transport
  * ({@link FramedWebSocket}), a raw WebSocket at {@code <base>/websocket}, and the polling transports {@code xhr} /
- * {@code xhr_send} and {@code jsonp} / {@code jsonp_send} ({@link PollingSession}). Every session reaches the
+ * {@code xhr_send} and {@code jsonp} / {@code jsonp_send} ({@link PollingSession}). Beyond 1.36, the streaming
+ * transports {@code xhr_streaming}, {@code eventsource} and {@code htmlfile} ({@link StreamFraming}), which SockJS
+ * clients fall back to before polling. Every session reaches the
  * route's origin as one WebSocket client asking for {@code sockjs_as_path=} (or the base path; a WebSocket
  * transport adds {@code /websocket}), so the origin may be a WebSocket server or WebSocket-over-HTTP. Anything
  * else below the base is {@code 404 Not Found}.
@@ -72,7 +74,7 @@ public final class SockJsEndpoint implements SockJsHandoff {
         String id = parts[1];
         String kind = parts[2];
         String callback = null;
-        if (kind.startsWith("jsonp")) {
+        if (kind.startsWith("jsonp") || kind.equals("htmlfile")) {
             Callback cb = callback(ex.uri());
             if (cb == Callback.INVALID) {
                 ex.respond(SockJsAnswers.error(ex.alloc(), h, 400, "Bad Request", "Bad Request"));
@@ -86,13 +88,15 @@ public final class SockJsEndpoint implements SockJsHandoff {
             return;
         }
         HttpMethod m = ex.method();
+        StreamFraming framing = StreamFraming.of(kind);
         boolean opens = kind.equals("xhr") ? m.equals(HttpMethod.POST)
-                : kind.equals("jsonp") && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.POST));
+                : kind.equals("jsonp") ? m.equals(HttpMethod.GET) || m.equals(HttpMethod.POST)
+                : framing != null && framing.opensWith(m.name());
         if (!opens) {
             ex.respond(SockJsAnswers.error(ex.alloc(), h, 404, "Not Found", "Not Found"));
             return;
         }
-        if (kind.equals("jsonp") && callback == null) {
+        if ((kind.equals("jsonp") || kind.equals("htmlfile")) && callback == null) {
             ex.respond(SockJsAnswers.error(ex.alloc(), h, 400, "Bad Request", "Bad Request"));
             return;
         }
@@ -103,14 +107,14 @@ public final class SockJsEndpoint implements SockJsHandoff {
             return;
         }
         String base = ex.asPath() != null ? ex.asPath() : ex.basePath();
-        s.start(ex, callback, base + query(ex.uri()));
+        s.start(ex, framing, callback, base + query(ex.uri()));
     }
 
     /** A request of a known session goes to it, on its loop; a closed one answers its close frame at once. */
     private static void handOn(PollingSession s, SockJsExchange ex, String kind, String callback) {
         String closed = s.closeFrame();
         if (closed != null) {
-            ex.respond(SockJsAnswers.frame(ex.alloc(), ex.headers(), closed, callback));
+            ex.respond(SockJsAnswers.once(ex.alloc(), ex.headers(), StreamFraming.of(kind), closed, callback));
             return;
         }
         EventLoop loop = s.loop();

@@ -151,6 +151,43 @@ class SockJsHttpTest {
     }
 
     @Test
+    void streamsCarryFramesInTheirTransportsFramingAndEndAfter128KiB() throws Exception {
+        HttpResponse<java.io.InputStream> xhr = HTTP.send(HttpRequest.newBuilder(
+                URI.create(pushpin.url("/sock/0/st/xhr_streaming"))).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(xhr.headers().firstValue("Content-Type")).hasValue("application/javascript; charset=UTF-8");
+        java.io.InputStream in = xhr.body();
+        assertThat(new String(in.readNBytes(2049 + 2))).isEqualTo("h".repeat(2048) + "\no\n");
+        String m = "z".repeat(50_000);
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("/sock/0/st/xhr_send", "[\"" + m + "\"]").body()).isEqualTo("ok");
+        }
+        // three messages of 50,000 bytes, then the stream has carried 128 KiB and ends: the client polls anew
+        String rest = new String(in.readAllBytes());
+        assertThat(rest).isEqualTo(("a[\"" + m + "\"]\n").repeat(3));
+
+        HttpResponse<java.io.InputStream> es = HTTP.send(HttpRequest.newBuilder(
+                URI.create(pushpin.url("/sock/0/st/eventsource"))).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(es.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        assertThat(send("/sock/0/st/xhr_send", "[\"e\"]").body()).isEqualTo("ok");
+        String expected = "\r\ndata: a[\"e\"]\r\n\r\n";
+        assertThat(new String(es.body().readNBytes(expected.length()))).isEqualTo(expected);
+        es.body().close();
+
+        HttpResponse<java.io.InputStream> html = HTTP.send(HttpRequest.newBuilder(
+                URI.create(pushpin.url("/sock/0/hf/htmlfile?c=cb"))).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html; charset=UTF-8");
+        byte[] prelude = html.body().readNBytes(1024 + 4);
+        assertThat(new String(prelude)).contains("var c = parent.cb;").endsWith("\r\n\r\n");
+        String open = "<script>\np(\"o\");\n</script>\r\n";
+        assertThat(new String(html.body().readNBytes(open.length()))).isEqualTo(open);
+        html.body().close();
+        assertThat(get("/sock/0/hf2/htmlfile").statusCode()).as("htmlfile needs its callback").isEqualTo(400);
+    }
+
+    @Test
     void jsonpPollsAreWrappedInTheCallback() throws Exception {
         HttpResponse<String> open = get("/sock/0/jp/jsonp?c=cb.x_1");
         assertThat(open.headers().firstValue("Content-Type")).hasValue("application/javascript");
