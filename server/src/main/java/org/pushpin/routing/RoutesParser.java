@@ -190,6 +190,12 @@ public final class RoutesParser {
             // (Pushpin 1.36 takes any text and sends a request line the origin cannot read)
             throw new LineException("jsonp_defmethod must be a method name");
         }
+        for (String name : List.of("sockjs", "sockjs_as_path")) {
+            if (cond.has(name) && !cond.last(name).startsWith("/")) {
+                // (Pushpin 1.36 takes it, and a SockJS path that no request path can start with is never served)
+                throw new LineException(name + " must be a path starting with '/'");
+            }
+        }
         List<Map.Entry<String, String>> headers = parseHeaders(cond.all("header"));
 
         List<Target> targets = new ArrayList<>(sections.size() - 1);

@@ -1,0 +1,77 @@
+package org.pushpin.it.sockjs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pushpin.testing.Publish;
+import org.pushpin.testing.PushpinServerExtension;
+import org.pushpin.testing.ScriptProcess;
+
+/**
+ * Published {@code ws-message} items reach SockJS clients as any WebSocket client gets them: a session is one
+ * WebSocket to the origin, here the {@code test} target (asked for {@code /ws} through {@code sockjs_as_path}),
+ * which subscribes it to the {@code channel} of its query. A publish shared as one encoded frame by every
+ * subscriber is re-framed for SockJS per session.
+ */
+@Timeout(60)
+class SockJsPublishTest {
+    private static PushpinServerExtension pushpin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pushpin = PushpinServerExtension.builder().controlApi()
+                .routes("*,sockjs=/tsock,sockjs_as_path=/ws test").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pushpin != null) {
+            pushpin.close();
+        }
+    }
+
+    /** Publishes sync items until the client got one (the subscription may be made just after the open). */
+    private static void awaitSubscribed(ScriptProcess c, String channel) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            pushpin.publisher().publish(Publish.item(channel).format("ws-message", "{\"content\": \"sync\"}"));
+            try {
+                JsonNode e = c.next(Duration.ofMillis(300));
+                assertThat(e.path("data").asText()).isEqualTo("sync");
+                return;
+            } catch (AssertionError notYet) {
+                // no event within the wait: publish again
+            }
+        }
+        throw new AssertionError("not subscribed after 50 publishes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling"})
+    void publishedMessagesAndClosesReachSockJsClients(String transport) throws Exception {
+        String channel = "room-" + transport;
+        try (ScriptProcess c = ScriptProcess.node("sockjs-client.mjs", List.of("sockjs-client"),
+                pushpin.url("/tsock?channel=" + channel), transport)) {
+            c.expect("open");
+            c.send(Map.of("op", "send", "data", "echo me"));
+            assertThat(c.expect("message").get("data").asText()).isEqualTo("echo me");
+            awaitSubscribed(c, channel);
+            pushpin.publisher().publish(Publish.item(channel).format("ws-message", "{\"content\": \"pub \\\"1\\\"\"}"));
+            assertThat(c.expect("message").get("data").asText()).isEqualTo("pub \"1\"");
+            pushpin.publisher().publish(Publish.item(channel).format("ws-message", "{\"content-bin\": \"aGk=\"}"));
+            assertThat(c.expect("message").get("data").asText()).as("binary as its UTF-8 text").isEqualTo("hi");
+            pushpin.publisher().publish(Publish.item(channel).format("ws-message",
+                    "{\"action\": \"close\", \"code\": 4001, \"reason\": \"pubclose\"}"));
+            JsonNode close = c.expect("close");
+            assertThat(close.get("code").asInt()).isEqualTo(4001);
+            assertThat(close.get("reason").asText()).isEqualTo("pubclose");
+        }
+    }
+}
