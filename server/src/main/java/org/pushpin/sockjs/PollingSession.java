@@ -307,13 +307,10 @@ final class PollingSession extends TimerWheel.Timer implements ClientWebSocket {
     public void reject(FullHttpResponse response) {
         SockJsExchange p = poll;
         poll = null;
-        if (p != null && framing == null) {
-            p.respond(SockJsAnswers.relayed(response, p.headers()));
+        if (p != null && !streamStarted) {
+            p.respond(SockJsAnswers.relayed(response, p.headers())); // a stream waits for the accept: not started
         } else {
             response.release();
-            if (p != null) {
-                p.endStream(); // a stream has started already: it ends without the origin's answer
-            }
         }
         end(false);
     }

@@ -3,6 +3,10 @@ package org.pushpin.it.sockjs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,7 @@ class SockJsPublishTest {
     @BeforeAll
     static void start() throws Exception {
         pushpin = PushpinServerExtension.builder().controlApi()
-                .routes("*,sockjs=/tsock,sockjs_as_path=/ws test").start();
+                .routes("*,path_beg=/refused,sockjs=/refused test", "*,sockjs=/tsock,sockjs_as_path=/ws test").start();
     }
 
     @AfterAll
@@ -51,6 +55,19 @@ class SockJsPublishTest {
             }
         }
         throw new AssertionError("not subscribed after 50 publishes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xhr", "xhr_streaming"})
+    void anOriginThatRefusesTheHandshakeRefusesTheSessionsFirstRequest(String transport) throws Exception {
+        // the test target answers WebSockets on /ws only: /refused gets its 404
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(pushpin.url("/refused/0/r-" + transport + "/" + transport)))
+                .header("Origin", "http://app.example").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).isEqualTo("no such test resource\n");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://app.example");
     }
 
     @ParameterizedTest
