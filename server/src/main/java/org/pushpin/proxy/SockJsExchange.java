@@ -102,6 +102,8 @@ public final class SockJsExchange implements Exchange {
         if (!(content instanceof LastHttpContent)) {
             connection.read();
         } else {
+            // handed over: no longer an open request (max_open_requests), as 1.36's proxy lets SockJS requests go
+            connection.requestClosed();
             context.sockJs().request(this);
         }
     }
