@@ -134,6 +134,27 @@ class SockJsRealClientTest {
     }
 
     @Test
+    void heartbeatsComeEvery25SecondsAndASessionNobodyPollsIsDropped() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpRequest> post = p -> java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(pushpin.url(p))).timeout(Duration.ofSeconds(40))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        var text = java.net.http.HttpResponse.BodyHandlers.ofString();
+        try (ScriptProcess ws = ScriptProcess.node("ws-client.mjs", List.of("ws"),
+                "ws://127.0.0.1:" + pushpin.httpPort() + "/sock/000/hb/websocket?t=hb")) {
+            ws.expect("open");
+            assertThat(ws.expect("text").get("data").asText()).isEqualTo("o");
+            assertThat(http.send(post.apply("/sock/0/hb/xhr?t=hb-poll"), text).body()).isEqualTo("o\n");
+            var held = http.sendAsync(post.apply("/sock/0/hb/xhr?t=hb-poll"), text);
+            // a session that is opened and then never polled: dropped after 5 s, its origin connection closed
+            assertThat(http.send(post.apply("/sock/0/idle/xhr?t=idle"), text).body()).isEqualTo("o\n");
+            atOrigin("close", "/sock?t=idle");
+            assertThat(ws.next(Duration.ofSeconds(30)).get("data").asText()).isEqualTo("h");
+            assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("h\n");
+        }
+    }
+
+    @Test
     void sockjsAsPathIsWhatTheOriginIsAsked() throws Exception {
         try (ScriptProcess c = client("/other?t=as", "websocket")) {
             c.expect("open");
