@@ -130,6 +130,16 @@ PROFILES = {
             'proxy.accept_x_forwarded_protocol': 'true',
         },
     },
+    # Route and target options: orig_headers (with orig_headers_need_mark), untrusted targets.
+    'routeopts': {
+        'routes': [
+            '*,path_beg=/orig/,orig_headers,header=X-Route-Added:r %s' % ORIGIN,
+            '*,path_beg=/untrusted/ %s,untrusted' % ORIGIN,
+            '*,path_beg=/untrusted-name/ localhost:%d,untrusted' % ORIGIN_PORT,
+            '* %s' % ORIGIN,
+        ],
+        'conf': {'proxy.orig_headers_need_mark': 'Authorization, X-Secret'},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -324,6 +334,13 @@ case('debug-unreachable', req(target='/down/echo'), profile='xffdebug')
 case('debug-grip-bad', req(target='/gripbad'), profile='xffdebug')
 case('debug-grip-non200', req(target='/gripinstruct-404'), profile='xffdebug')
 case('debug-grip-instruct-empty', req(target='/gripinstruct-empty'), profile='xffdebug')
+
+# --- routeopts profile: orig_headers (client headers copied with the eb9bf0f5- mark)
+ORIG_HEADERS = [('User-Agent', 'cmp/1'), ('Authorization', 'Bearer t'), ('X-Secret', 's'),
+                ('eb9bf0f5-X-Secret', 'pre-marked'), ('eB9bF0F5-Cookie', 'c=1'), ('Grip-Channel', 'x'),
+                ('Connection', 'keep-alive'), ('X-Forwarded-For', '1.2.3.4')]
+case('routeopt-orig-headers', req(target='/orig/echo', headers=ORIG_HEADERS), profile='routeopts')
+case('routeopt-orig-headers-off', req(target='/echo', headers=ORIG_HEADERS), profile='routeopts')
 
 
 # --- holds and publishing (scripted conversations; the pattern for streams, long-polls and publishes)

@@ -29,7 +29,7 @@ public final class LiveSettings {
             "timeouts.clientMaxHeaders");
 
     /** Read but not used by this server at all (warned at start-up, config.UnappliedSettings): no restart helps. */
-    private static final Set<String> UNUSED = Set.of("proxy.origHeadersNeedMark");
+    private static final Set<String> UNUSED = Set.of();
 
     private LiveSettings() {
     }

@@ -6,8 +6,7 @@ import java.util.List;
 /**
  * The settings of a pushpin.conf that this server reads but does not apply, one warning line each, logged at
  * start-up: a user must never believe a feature is on when it is not. Only settings that are set to something
- * with an effect are named (a stock pushpin.conf names the stats socket; an empty {@code orig_headers_need_mark}
- * is not worth a line). Keys of Pushpin's multi-process design (zurl, condure specs) have no counterpart here by
+ * with an effect are named (a stock pushpin.conf names the stats socket). Keys of Pushpin's multi-process design (zurl, condure specs) have no counterpart here by
  * design and are not listed (docs/configuration.md says so).
  */
 public final class UnappliedSettings {
@@ -17,15 +16,10 @@ public final class UnappliedSettings {
     public static List<String> of(PushpinConfig c) {
         List<String> out = new ArrayList<>();
         HandlerConfig h = c.handler();
-        ProxyConfig p = c.proxy();
         if (h.statsSpec().startsWith("tcp://")) {
             // (an ipc:// spec is warned about where the socket would be opened)
             out.add("[handler] stats_spec=" + h.statsSpec() + ": report packets carry no byte or WebSocket "
                     + "message counters (client-*/server-* fields), and no blocks counts");
-        }
-        if (!p.origHeadersNeedMark().isEmpty()) {
-            out.add("[proxy] orig_headers_need_mark=" + String.join(",", p.origHeadersNeedMark())
-                    + ": not applied; those headers are forwarded unmarked");
         }
         return out;
     }

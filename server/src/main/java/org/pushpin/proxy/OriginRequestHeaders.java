@@ -39,6 +39,11 @@ final class OriginRequestHeaders {
                              boolean tls, boolean trusted, String gripSig) {
         String host = RouteRewrite.hostHeader(route, target, client.get(HttpHeaderNames.HOST));
         HttpHeaders out = new DefaultHttpHeaders();
+        List<Map.Entry<String, String>> marked = route.origHeaders() && !trusted
+                ? OriginalHeaders.copies(client, route.headers(), config.origHeadersNeedMark()) : null;
+        // A trusted client's marked headers pass as they are on an orig_headers route; otherwise they are dropped
+        // (or, with marked != null, moved to the end with the copies).
+        boolean keepMarked = route.origHeaders() && trusted;
         boolean hostDone = false;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
@@ -48,6 +53,9 @@ final class OriginRequestHeaders {
                     out.add(e.getKey(), host);
                     hostDone = true;
                 }
+                continue;
+            }
+            if (!keepMarked && OriginalHeaders.isMarked(e.getKey())) {
                 continue;
             }
             out.add(e.getKey(), e.getValue());
@@ -80,6 +88,11 @@ final class OriginRequestHeaders {
                 out.remove(h.getKey());
             } else {
                 out.set(h.getKey(), h.getValue());
+            }
+        }
+        if (marked != null) {
+            for (Map.Entry<String, String> h : marked) {
+                out.add(h.getKey(), h.getValue());
             }
         }
         return out;

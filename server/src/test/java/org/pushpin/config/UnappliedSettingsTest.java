@@ -36,10 +36,9 @@ class UnappliedSettingsTest {
 
     @Test
     void eachSettingWithAnEffectWeDoNotHaveGetsOneLine() throws Exception {
-        List<String> w = warnings("[proxy]\norig_headers_need_mark=X-A,X-B\n"
-                + "max_open_requests=10\n[handler]\nshare_all=true\n");
-        // share_all is applied (request sharing), so only orig_headers_need_mark is named
-        assertThat(w).singleElement().asString().startsWith("[proxy] orig_headers_need_mark=X-A,X-B:");
+        // share_all (request sharing) and orig_headers_need_mark are applied: neither is named
+        assertThat(warnings("[proxy]\norig_headers_need_mark=X-A,X-B\n"
+                + "max_open_requests=10\n[handler]\nshare_all=true\n")).isEmpty();
     }
 
     @Test
