@@ -335,12 +335,14 @@ case('debug-grip-bad', req(target='/gripbad'), profile='xffdebug')
 case('debug-grip-non200', req(target='/gripinstruct-404'), profile='xffdebug')
 case('debug-grip-instruct-empty', req(target='/gripinstruct-empty'), profile='xffdebug')
 
-# --- routeopts profile: orig_headers (client headers copied with the eb9bf0f5- mark)
+# --- routeopts profile: orig_headers (client headers copied with the eb9bf0f5- mark), untrusted targets
 ORIG_HEADERS = [('User-Agent', 'cmp/1'), ('Authorization', 'Bearer t'), ('X-Secret', 's'),
                 ('eb9bf0f5-X-Secret', 'pre-marked'), ('eB9bF0F5-Cookie', 'c=1'), ('Grip-Channel', 'x'),
                 ('Connection', 'keep-alive'), ('X-Forwarded-For', '1.2.3.4')]
 case('routeopt-orig-headers', req(target='/orig/echo', headers=ORIG_HEADERS), profile='routeopts')
 case('routeopt-orig-headers-off', req(target='/echo', headers=ORIG_HEADERS), profile='routeopts')
+case('routeopt-untrusted-ip', req(target='/untrusted/echo'), profile='routeopts')
+case('routeopt-untrusted-name', req(target='/untrusted-name/echo'), profile='routeopts')
 
 
 # --- holds and publishing (scripted conversations; the pattern for streams, long-polls and publishes)

@@ -64,6 +64,11 @@ final class OriginConnector {
     }
 
     ChannelFuture connect(EventLoop loop, OriginKey key) {
+        return connect(loop, key, null);
+    }
+
+    /** @param address where to connect instead of resolving {@code key}'s host (see {@link OriginPolicy}), or null */
+    ChannelFuture connect(EventLoop loop, OriginKey key, java.net.InetSocketAddress address) {
         boolean inJvm = isInJvm(loop);
         Bootstrap b = new Bootstrap()
                 .group(loop)
@@ -88,7 +93,8 @@ final class OriginConnector {
                     new LocalAddress("pushpin-origin-client-" + LOCAL_NAMES.incrementAndGet()));
         }
         // set here only: a local channel has no such option and Bootstrap would warn on every connect
-        return b.option(ChannelOption.TCP_NODELAY, true).connect(key.host(), key.port());
+        b.option(ChannelOption.TCP_NODELAY, true);
+        return address != null ? b.connect(address) : b.connect(key.host(), key.port());
     }
 
     private static boolean isInJvm(EventLoop loop) {

@@ -100,18 +100,37 @@ final class OriginLink implements OriginListener {
             return;
         }
         OriginKey key = key(target);
-        Channel pooled = OriginPool.current().lease(key);
-        if (pooled != null) {
-            attach(pooled, true);
-            return;
+        java.net.InetSocketAddress address = null;
+        if (target.untrusted()) {
+            // checked on every request, so no pooled connection (it may have been opened for a trusted target)
+            address = OriginPolicy.address(target, requestHost());
+            if (address == null) {
+                exchange.failBeforeResponse(OriginPolicy.BLOCKED);
+                return;
+            }
+        } else {
+            Channel pooled = OriginPool.current().lease(key);
+            if (pooled != null) {
+                attach(pooled, true);
+                return;
+            }
         }
-        connectNew(key, index, true);
+        connectNew(key, index, true, address);
+    }
+
+    /** The host the origin request names: the next link's, else its Host header's. */
+    private String requestHost() {
+        if (request.link() != null) {
+            return request.link().getHost();
+        }
+        return OriginPolicy.hostOf(org.pushpin.routing.RouteRewrite.hostHeader(request.route(), target,
+                request.head().headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST)));
     }
 
     /** Opens a new connection to {@code key}; when it fails, {@code failover} tries the route's next target. */
-    private void connectNew(OriginKey key, int index, boolean failover) {
+    private void connectNew(OriginKey key, int index, boolean failover, java.net.InetSocketAddress address) {
         io.netty.channel.EventLoop loop = client.channel().eventLoop();
-        context.connector().connect(loop, key).addListener((ChannelFuture f) -> {
+        context.connector().connect(loop, key, address).addListener((ChannelFuture f) -> {
             if (!loop.inEventLoop()) {
                 // a channel that could not even be opened (no file descriptor left) fails on Netty's global
                 // executor: the exchange and its timers live on the client's loop, so carry on there
@@ -275,7 +294,7 @@ final class OriginLink implements OriginListener {
                 && !exchange.answering()) {
             // A pooled connection the origin closed just as we reused it: try once more on a fresh one.
             channel = null;
-            connectNew(key(target), targetIndex, false);
+            connectNew(key(target), targetIndex, false, null); // (untrusted targets never reuse)
             return;
         }
         close();

@@ -85,7 +85,17 @@ final class WsPassthrough implements WsConnection {
         }
         Target t = targets.get(targetIndex++);
         OriginKey key = new OriginKey(t.host(), t.port(), t.ssl(), t.insecure());
-        context.connector().connect(client.loop(), key).addListener((ChannelFuture f) -> {
+        java.net.InetSocketAddress address = null;
+        if (t.untrusted()) {
+            address = OriginPolicy.address(t, OriginPolicy.hostOf(org.pushpin.routing.RouteRewrite.hostHeader(route,
+                    t, request.head().headers().get(HttpHeaderNames.HOST))));
+            if (address == null) {
+                RequestLog.debug("WebSocket origin " + t.address() + ": " + OriginPolicy.BLOCKED, null);
+                reject(502, "Bad Gateway");
+                return;
+            }
+        }
+        context.connector().connect(client.loop(), key, address).addListener((ChannelFuture f) -> {
             if (finished) {
                 if (f.isSuccess()) {
                     f.channel().close();
