@@ -136,6 +136,7 @@ PROFILES = {
             '*,path_beg=/orig/,orig_headers,header=X-Route-Added:r %s' % ORIGIN,
             '*,path_beg=/untrusted/ %s,untrusted' % ORIGIN,
             '*,path_beg=/untrusted-name/ localhost:%d,untrusted' % ORIGIN_PORT,
+            '*,path_beg=/sub/,prefix=pre- %s,sub=cmp-implicit' % ORIGIN,
             '* %s' % ORIGIN,
         ],
         'conf': {'proxy.orig_headers_need_mark': 'Authorization, X-Secret'},
@@ -581,6 +582,28 @@ case('share-open-ended-answer', script=shared_open_ended, profile='share',
 case('share-next-link-without-share-all', script=shared_next_link, profile='holds')
 
 case('hold-stream-publish-close', script=http_stream, profile='holds')
+
+
+def sub_target_stream(s):
+    # a stream through a sub= target gets its own channel (prefixed) and the target's (as written)
+    s.send(req(target='/sub/grip-stream?ch=own'))
+    s.head()
+    s.body_until(b'stream open\n')
+    s.publish('cmp-implicit', {'http-stream': {'content': 'via sub\n'}})
+    s.body_until(b'via sub\n')
+    s.publish('pre-own', {'http-stream': {'content': 'own\n'}})
+    s.body_until(b'own\n')
+
+
+def sub_target_long_poll(s):
+    s.send(req(target='/sub/grip-longpoll?ch=own'))
+    s.idle(2.0)  # past the retry ~1 s after a channel's first subscription
+    s.publish('cmp-implicit', {'http-response': {'body': 'via sub\n'}})
+    s.response()
+
+
+case('routeopt-sub-stream', script=sub_target_stream, profile='routeopts')
+case('routeopt-sub-long-poll', script=sub_target_long_poll, profile='routeopts')
 case('hold-response-publish', script=long_poll_publish, profile='holds')
 case('hold-response-timeout', script=long_poll_timeout, profile='holds')
 case('hold-stream-keep-alive', script=stream_keep_alive, profile='holds')

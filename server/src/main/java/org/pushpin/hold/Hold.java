@@ -47,9 +47,9 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.loop = exchange.channel().eventLoop();
         List<Channel> list = exchange.instruct().channels();
         String prefix = exchange.route().prefix() == null ? "" : exchange.route().prefix();
-        this.channels = new String[list.size()];
+        this.channels = channelNames(list, prefix, exchange.target());
         List<String>[] f = null;
-        for (int i = 0; i < channels.length; i++) {
+        for (int i = 0; i < list.size(); i++) {
             Channel c = list.get(i);
             channels[i] = prefix + c.name();
             if (!c.filters().isEmpty()) {
@@ -69,6 +69,25 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     @Override
     public final String statsRoute() {
         return statsRoute;
+    }
+
+    /**
+     * The instruction's channels with the route prefix, then the target's {@code sub=} channels (as written, no
+     * prefix) that are not among them: 1.36 subscribes every hold through such a target to those as well.
+     */
+    private static String[] channelNames(List<Channel> list, String prefix, org.pushpin.routing.Target target) {
+        List<String> implicit = target == null ? List.of() : target.subscriptions();
+        String[] out = new String[list.size() + implicit.size()];
+        int n = 0;
+        for (Channel c : list) {
+            out[n++] = prefix + c.name();
+        }
+        for (String s : implicit) {
+            if (!java.util.Arrays.asList(out).subList(0, n).contains(s)) {
+                out[n++] = s;
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     /** Subscribes and arranges for the end of the hold when the client goes away. */
