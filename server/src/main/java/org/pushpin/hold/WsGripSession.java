@@ -141,8 +141,11 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             return false;
         }
         if (channels.length >= shared.subscriptionMax) {
-            LOG.debug("subscription to {} ignored: connection_subscription_max ({}) reached", full,
-                    shared.subscriptionMax);
+            // at the route's log_level (debug unless set), as Pushpin 1.41 logs "too many subscriptions"
+            org.pushpin.routing.Route route = connection.route();
+            LOG.atLevel(route == null ? org.slf4j.event.Level.DEBUG : route.messageLevel())
+                    .log("wssession: subscription to {} ignored: connection_subscription_max ({}) reached route={}",
+                            full, shared.subscriptionMax, route == null ? "" : route.routeId());
             return false;
         }
         String name = shared.hub.subscribe(loop, full, this);

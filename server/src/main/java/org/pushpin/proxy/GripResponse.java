@@ -27,6 +27,8 @@ final class GripResponse {
     /** The largest instruction body accepted, and the request bytes kept for GRIP retries (docs/grip.md#limits). */
     static final int BUFFER_MAX = 100_000;
 
+    private static final org.slf4j.Logger HANDLER_LOG = org.slf4j.LoggerFactory.getLogger("handler");
+
     private final ProxyExchange exchange;
     private final HttpResponse head;
     /** What relative links of the instruction resolve against: the request's URL, or the next link fetched. */
@@ -166,7 +168,15 @@ final class GripResponse {
     }
 
     private Instruct parse(byte[] bytes) throws InstructException {
-        return InstructParser.parse(head.status().code(), head.status().reasonPhrase(), entries(head.headers()),
-                bytes, requestUri, subscriptionMax);
+        Instruct instruct = InstructParser.parse(head.status().code(), head.status().reasonPhrase(),
+                entries(head.headers()), bytes, requestUri, subscriptionMax);
+        if (!instruct.warnings().isEmpty()) {
+            // at the route's log_level (debug unless set), as Pushpin 1.41 logs "too many subscriptions"
+            org.pushpin.routing.Route route = exchange.route();
+            for (String w : instruct.warnings()) {
+                HANDLER_LOG.atLevel(route.messageLevel()).log("httpsession: {} route={}", w, route.routeId());
+            }
+        }
+        return instruct;
     }
 }

@@ -54,6 +54,10 @@ final class ProxyExchange implements Exchange, TestTarget.Responder {
         return context.config().proxy().debug() || request.route().debug();
     }
 
+    org.pushpin.routing.Route route() {
+        return request.route();
+    }
+
     Target target() {
         return origin.target();
     }

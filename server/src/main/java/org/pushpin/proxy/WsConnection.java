@@ -36,7 +36,7 @@ public interface WsConnection {
     /** The connection's meta ({@code set-meta}; {@code Set-Meta-*} over HTTP), which filters read. Mutable. */
     Map<String, String> meta();
 
-    /** The route this connection came through. */
+    /** The route this connection came through (its id, prefix and {@code log_level} for the session's messages). */
     Route route();
 
     /**

@@ -35,6 +35,8 @@ import java.util.Map;
  * @param session     {@code session}
  * @param sockjs      {@code sockjs=}, or null
  * @param sockjsAsPath {@code sockjs_as_path=}, or null
+ * @param logLevel    {@code log_level=N} (Pushpin 1.41): the level, 0 (error) to 3 (debug), of the messages about
+ *                    this route's sessions (too many subscriptions); -1 when not given (debug)
  * @param targets     at least one; tried in order (failover)
  * @param line        1-based line number in its file (0 for {@code --route})
  */
@@ -59,6 +61,7 @@ public record Route(
         boolean session,
         String sockjs,
         String sockjsAsPath,
+        int logLevel,
         List<Target> targets,
         int line) {
 
@@ -77,6 +80,16 @@ public record Route(
         String s = ssl == null ? "*" : (ssl ? "no-ssl" : "ssl");
         String b = pathBeg == null ? "*" : pathBeg;
         return h + ',' + p + ',' + s + ',' + b;
+    }
+
+    /** {@link #logLevel} as a logging level: 0 error, 1 warn, 2 info, else debug. */
+    public org.slf4j.event.Level messageLevel() {
+        return switch (logLevel) {
+            case 0 -> org.slf4j.event.Level.ERROR;
+            case 1 -> org.slf4j.event.Level.WARN;
+            case 2 -> org.slf4j.event.Level.INFO;
+            default -> org.slf4j.event.Level.DEBUG;
+        };
     }
 
     /**

@@ -100,11 +100,15 @@ public final class RoutesParser {
 
         void accept(String line, String source, int warnLine, int routeLine) {
             Route route;
+            List<String> notes = new ArrayList<>(0);
             try {
-                route = parseLine(line, routeLine);
+                route = parseLine(line, routeLine, notes);
             } catch (LineException e) {
                 warnings.add(new Warning(source, warnLine, e.getMessage()));
                 return;
+            }
+            for (String note : notes) {
+                warnings.add(new Warning(source, warnLine, note));
             }
             if (route != null && !table.add(route)) {
                 warnings.add(new Warning(source, warnLine, DUPLICATE));
@@ -127,8 +131,8 @@ public final class RoutesParser {
     }
 
     /** One line → a route, null for a blank or comment line. Checks run in Pushpin's order, so the same line
-     *  gets the same first complaint. */
-    private static Route parseLine(String line, int lineNumber) throws LineException {
+     *  gets the same first complaint. {@code notes} gets the warnings about a line that is kept all the same. */
+    private static Route parseLine(String line, int lineNumber, List<String> notes) throws LineException {
         List<RouteLineTokenizer.Section> sections;
         try {
             sections = RouteLineTokenizer.tokenize(line);
@@ -197,6 +201,15 @@ public final class RoutesParser {
             }
         }
         List<Map.Entry<String, String>> headers = parseHeaders(cond.all("header"));
+        int logLevel = -1;
+        if (cond.has("log_level")) {
+            // (1.41 reads any text as a number, and "x" as 0 = error: a typo would raise the messages to errors)
+            logLevel = parseInt(cond.last("log_level"), -1);
+            if (logLevel < 0 || logLevel > 3) {
+                notes.add("log_level must be a number from 0 to 3; the route's messages stay at debug");
+                logLevel = -1;
+            }
+        }
 
         List<Target> targets = new ArrayList<>(sections.size() - 1);
         for (int i = 1; i < sections.size(); i++) {
@@ -224,6 +237,7 @@ public final class RoutesParser {
                 cond.has("session"),
                 emptyToNull(cond.last("sockjs")),
                 emptyToNull(cond.last("sockjs_as_path")),
+                logLevel,
                 List.copyOf(targets),
                 lineNumber);
     }

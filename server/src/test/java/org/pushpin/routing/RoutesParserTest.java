@@ -288,6 +288,24 @@ class RoutesParserTest {
     }
 
     @Test
+    void logLevelIsReadAndAMalformedOneIsWarnedAboutWithTheLineKept() {
+        RoutesParser.ParseResult r = RoutesParser.parse(List.of(
+                "a.example,log_level=1 h:1",
+                "b.example h:1",
+                "c.example,log_level=x h:1",
+                "d.example,log_level=7 h:1",
+                "e.example,log_level=-1 h:1",
+                "f.example,log_level= h:1"), "routes");
+        assertThat(r.routes()).extracting(Route::logLevel).containsExactly(1, -1, -1, -1, -1, -1);
+        assertThat(r.routes()).extracting(Route::messageLevel).containsExactly(org.slf4j.event.Level.WARN,
+                org.slf4j.event.Level.DEBUG, org.slf4j.event.Level.DEBUG, org.slf4j.event.Level.DEBUG,
+                org.slf4j.event.Level.DEBUG, org.slf4j.event.Level.DEBUG);
+        String why = ": log_level must be a number from 0 to 3; the route's messages stay at debug";
+        assertThat(r.warnings()).extracting(Object::toString)
+                .containsExactly("routes:3" + why, "routes:4" + why, "routes:5" + why, "routes:6" + why);
+    }
+
+    @Test
     void parsedValuesAreImmutable() {
         Route r = only("*,header=A:1,jsonp_cb=x h:1,sub=c");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.headers().add(Map.entry("B", "2")))
