@@ -10,6 +10,7 @@ import java.util.List;
  * @param routeLines      routes given with {@code --route}; when non-empty they replace the routes file (no reload)
  * @param maxOpenRequests {@code max_open_requests}, -1 = unlimited
  * @param sockjsUrl       {@code sockjs_url}: the SockJS client script the SockJS iframe page loads
+ * @param cdnLoop         {@code cdn_loop} (Pushpin 1.37): added to the CDN-Loop header of origin requests; "" = off
  */
 public record ProxyConfig(
         Path routesFile,
@@ -28,7 +29,8 @@ public record ProxyConfig(
         String sigKey,
         String upstreamKey,
         int maxOpenRequests,
-        String sockjsUrl) {
+        String sockjsUrl,
+        String cdnLoop) {
     /** Pushpin's default {@code sockjs_url}. */
     public static final String DEFAULT_SOCKJS_URL = "http://cdn.jsdelivr.net/sockjs/0.3.4/sockjs.min.js";
 }

@@ -84,7 +84,8 @@ final class Sections {
                 s.string("proxy", "sig_key", ""),
                 s.string("proxy", "upstream_key", ""),
                 s.limit("proxy", "max_open_requests"),
-                s.string("proxy", "sockjs_url", ProxyConfig.DEFAULT_SOCKJS_URL));
+                s.string("proxy", "sockjs_url", ProxyConfig.DEFAULT_SOCKJS_URL),
+                s.string("proxy", "cdn_loop", "").strip());
     }
 
     static TimeoutsConfig timeouts(Settings s) throws ConfigException {

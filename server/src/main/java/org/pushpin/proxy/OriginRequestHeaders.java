@@ -69,6 +69,9 @@ final class OriginRequestHeaders {
         if (config.acceptPushpinRoute()) {
             out.remove("Pushpin-Route");
         }
+        if (!config.cdnLoop().isEmpty()) {
+            cdnLoop(out, config.cdnLoop());
+        }
         boolean gripEnabled = !route.noGrip();
         if (!trusted) {
             // Only a trusted client's own Grip-* headers reach the origin, even on a no_grip route (as 1.36).
@@ -96,6 +99,47 @@ final class OriginRequestHeaders {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code cdn_loop} (Pushpin 1.37, RFC 8586): the client's CDN-Loop entries, one header, with ours added last. No
+     * loop detection, as in Pushpin: an origin or a CDN in front acts on it.
+     */
+    private static void cdnLoop(HttpHeaders out, String ours) {
+        List<String> values = new ArrayList<>();
+        for (String line : out.getAll("CDN-Loop")) {
+            splitList(line, values);
+        }
+        values.add(ours);
+        out.remove("CDN-Loop");
+        out.add("CDN-Loop", String.join(", ", values));
+    }
+
+    /** Adds the elements of a comma-separated header value (commas inside quoted strings kept), trimmed. */
+    static void splitList(String line, List<String> into) {
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                addTrimmed(line.substring(start, i), into);
+                start = i + 1;
+            }
+        }
+        if (start < line.length()) {
+            addTrimmed(line.substring(start), into);
+        }
+    }
+
+    private static void addTrimmed(String v, List<String> into) {
+        String t = v.trim();
+        if (!t.isEmpty()) {
+            into.add(t);
+        }
     }
 
     static void removeGripHeaders(HttpHeaders headers) {

@@ -61,7 +61,7 @@ class ConfigLoaderTest {
         // Without a file, the values of Pushpin's shipped pushpin.conf (builtin-pushpin.conf).
         assertThat(c.proxy()).isEqualTo(new ProxyConfig(dir.resolve("routes"), List.of(), false, false, false,
                 ForwardedProtoMode.PROTO_ONLY, XffPolicy.NONE, XffPolicy.NONE, List.of(), false, false, false,
-                "pushpin", "changeme", "", -1, ProxyConfig.DEFAULT_SOCKJS_URL));
+                "pushpin", "changeme", "", -1, ProxyConfig.DEFAULT_SOCKJS_URL, ""));
 
         assertThat(c.handler()).isEqualTo(new HandlerConfig("tcp://127.0.0.1:5560", List.of("tcp://127.0.0.1:5562"),
                 false, "127.0.0.1", 5561, 10000, 1000000, "ipc://" + dir + "/pushpin-stats", "tcp://127.0.0.1:5563",
@@ -413,6 +413,7 @@ class ConfigLoaderTest {
                 sig_key="base64:a2V5"
                 upstream_key=up
                 max_open_requests=100
+                cdn_loop=pushpin-a
                 unknown_future_key=whatever
                 [handler]
                 push_in_sub_spec=tcp://127.0.0.1:7000
@@ -433,7 +434,7 @@ class ConfigLoaderTest {
         assertThat(c.statsConnectionTtl()).isEqualTo(30);
         assertThat(c.proxy()).isEqualTo(new ProxyConfig(dir.resolve("conf.d/routes"), List.of(), false, true, true,
                 ForwardedProtoMode.OFF, XffPolicy.NONE, XffPolicy.NONE, List.of("Authorization", "Cookie"), true,
-                false, true, "me", "base64:a2V5", "up", 100, ProxyConfig.DEFAULT_SOCKJS_URL));
+                false, true, "me", "base64:a2V5", "up", 100, ProxyConfig.DEFAULT_SOCKJS_URL, "pushpin-a"));
         assertThat(c.handler()).isEqualTo(new HandlerConfig("", List.of("tcp://127.0.0.1:7000"), true, "0.0.0.0",
                 -1, 5, 6, "", "", -1, -1, 1024, 7, 0, 8, 9, 11, 0, "json", null, "pp_", true));
     }
