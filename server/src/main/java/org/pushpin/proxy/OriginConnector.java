@@ -17,7 +17,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.handler.ssl.SslHandler;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import org.pushpin.transport.Transport;
 
 /**
@@ -80,7 +85,7 @@ final class OriginConnector {
                     protected void initChannel(Channel ch) throws SSLException {
                         ChannelPipeline p = ch.pipeline();
                         if (key.ssl()) {
-                            p.addLast("tls", sslContext(key.insecure()).newHandler(ch.alloc(), key.host(), key.port()));
+                            p.addLast("tls", tlsHandler(ch, key));
                         }
                         p.addLast("codec", new HttpClientCodec(8192, MAX_ORIGIN_HEADER_SIZE, 65_536));
                         // Pushpin (via zurl) always gives clients identity bodies.
@@ -95,6 +100,25 @@ final class OriginConnector {
         // set here only: a local channel has no such option and Bootstrap would warn on every connect
         b.option(ChannelOption.TCP_NODELAY, true);
         return address != null ? b.connect(address) : b.connect(key.host(), key.port());
+    }
+
+    /**
+     * TLS to the origin: the certificate is checked (unless {@code insecure}) against {@link OriginKey#verifyName()},
+     * and {@link OriginKey#tlsName()} goes out as SNI (not for an IP address, which SNI cannot carry).
+     */
+    private SslHandler tlsHandler(Channel ch, OriginKey key) throws SSLException {
+        SslHandler h = sslContext(key.insecure()).newHandler(ch.alloc(), key.verifyName(), key.port());
+        if (!key.tlsName().equals(key.verifyName())) {
+            SSLEngine engine = h.engine();
+            SSLParameters params = engine.getSSLParameters();
+            try {
+                params.setServerNames(List.of(new SNIHostName(key.tlsName())));
+            } catch (IllegalArgumentException e) {
+                params.setServerNames(List.of()); // an IP address or no valid name: no SNI
+            }
+            engine.setSSLParameters(params);
+        }
+        return h;
     }
 
     private static boolean isInJvm(EventLoop loop) {

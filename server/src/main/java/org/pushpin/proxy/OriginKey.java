@@ -1,5 +1,32 @@
 package org.pushpin.proxy;
 
-/** What makes two origin connections interchangeable for the keep-alive pool. */
-record OriginKey(String host, int port, boolean ssl, boolean insecure) {
+import java.util.Locale;
+import org.pushpin.routing.Target;
+
+/**
+ * What makes two origin connections interchangeable for the keep-alive pool.
+ *
+ * @param tlsName          with {@code ssl}: the name the origin's certificate must match and that is sent as SNI,
+ *                         which is the host the request names (its Host, or a next link's host), as 1.36's HTTP client
+ *                         checks; null without {@code ssl}
+ * @param trustConnectHost with {@code ssl}: {@code trust_connect_host}, the certificate is checked against the
+ *                         connect host instead (SNI stays {@code tlsName})
+ */
+record OriginKey(String host, int port, boolean ssl, boolean insecure, String tlsName, boolean trustConnectHost) {
+
+    /** @param requestHost the host the request names, without port; null or empty: the connect host */
+    static OriginKey of(Target target, String requestHost) {
+        if (!target.ssl()) {
+            return new OriginKey(target.host(), target.port(), false, target.insecure(), null, false);
+        }
+        String name = requestHost == null || requestHost.isEmpty() ? target.host()
+                : requestHost.toLowerCase(Locale.ROOT);
+        return new OriginKey(target.host(), target.port(), true, target.insecure(), name,
+                target.trustConnectHost());
+    }
+
+    /** The name the certificate is checked against. */
+    String verifyName() {
+        return trustConnectHost || tlsName == null ? host : tlsName;
+    }
 }

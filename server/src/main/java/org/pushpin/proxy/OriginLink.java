@@ -158,8 +158,8 @@ final class OriginLink implements OriginListener {
         }
     }
 
-    private static OriginKey key(Target target) {
-        return new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
+    private OriginKey key(Target target) {
+        return OriginKey.of(target, target.ssl() ? requestHost() : null);
     }
 
     private String triedTargets() {

@@ -47,9 +47,9 @@ public interface WsConnection {
         return route().id() == null ? "" : route().id();
     }
 
-    /** The route's channel {@code prefix} (null or empty when none), prepended to every channel the origin names. */
+    /** The route's channel {@code prefix} (empty when none), prepended to every channel the origin names. */
     default String channelPrefix() {
-        return route().prefix();
+        return route().prefix() == null ? "" : route().prefix();
     }
 
     /** The target's {@code sub=} channels (implicit subscriptions, prefix not yet applied). */

@@ -55,7 +55,8 @@ final class WsOverHttpPost implements OriginListener {
     /** Sends {@code request} (ownership passes) to {@code target}; the answer goes to {@code listener}. */
     static WsOverHttpPost send(ProxyContext context, EventLoop loop, Target target, FullHttpRequest request,
                                Listener listener) {
-        OriginKey key = new OriginKey(target.host(), target.port(), target.ssl(), target.insecure());
+        String host = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+        OriginKey key = OriginKey.of(target, host == null ? null : OriginPolicy.hostOf(host));
         WsOverHttpPost post = new WsOverHttpPost(context, loop, key, request, listener);
         Channel pooled = OriginPool.current().lease(key);
         if (pooled != null) {

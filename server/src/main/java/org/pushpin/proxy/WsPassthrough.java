@@ -84,11 +84,12 @@ final class WsPassthrough implements WsConnection {
             return;
         }
         Target t = targets.get(targetIndex++);
-        OriginKey key = new OriginKey(t.host(), t.port(), t.ssl(), t.insecure());
+        String requestHost = OriginPolicy.hostOf(org.pushpin.routing.RouteRewrite.hostHeader(route, t,
+                request.head().headers().get(HttpHeaderNames.HOST)));
+        OriginKey key = OriginKey.of(t, requestHost);
         java.net.InetSocketAddress address = null;
         if (t.untrusted()) {
-            address = OriginPolicy.address(t, OriginPolicy.hostOf(org.pushpin.routing.RouteRewrite.hostHeader(route,
-                    t, request.head().headers().get(HttpHeaderNames.HOST))));
+            address = OriginPolicy.address(t, requestHost);
             if (address == null) {
                 RequestLog.debug("WebSocket origin " + t.address() + ": " + OriginPolicy.BLOCKED, null);
                 reject(502, "Bad Gateway");
