@@ -103,8 +103,9 @@ final class OriginConnector {
     }
 
     /**
-     * TLS to the origin: the certificate is checked (unless {@code insecure}) against {@link OriginKey#verifyName()},
-     * and {@link OriginKey#tlsName()} goes out as SNI (not for an IP address, which SNI cannot carry).
+     * TLS to the origin: the certificate is checked (unless {@code insecure}) against {@link OriginKey#tlsName()},
+     * which goes out as SNI (not for an IP address, which SNI cannot carry), or also against the connect host when
+     * the peer host differs ({@link OriginKey#verifyName()}).
      */
     private SslHandler tlsHandler(Channel ch, OriginKey key) throws SSLException {
         SslHandler h = sslContext(key.insecure()).newHandler(ch.alloc(), key.verifyName(), key.port());

@@ -9,8 +9,8 @@ import org.pushpin.routing.Target;
  * @param tlsName          with {@code ssl}: the name the origin's certificate must match and that is sent as SNI,
  *                         which is the host the request names (its Host, or a next link's host), as 1.36's HTTP client
  *                         checks; null without {@code ssl}
- * @param trustConnectHost with {@code ssl}: {@code trust_connect_host}, the certificate is checked against the
- *                         connect host instead (SNI stays {@code tlsName})
+ * @param trustConnectHost with {@code ssl}: {@code trust_connect_host}, a certificate for the connect host will do
+ *                         too (SNI stays {@code tlsName}; see {@link #verifyName()})
  */
 record OriginKey(String host, int port, boolean ssl, boolean insecure, String tlsName, boolean trustConnectHost) {
 
@@ -25,7 +25,11 @@ record OriginKey(String host, int port, boolean ssl, boolean insecure, String tl
                 target.trustConnectHost());
     }
 
-    /** The name the certificate is checked against. */
+    /**
+     * The TLS engine's peer host. With {@code trust_connect_host} it is the connect host while SNI carries
+     * {@code tlsName}: the JDK's endpoint check then accepts a certificate for either, as 1.36's client does (it
+     * tries the SNI name first and falls back to the peer host).
+     */
     String verifyName() {
         return trustConnectHost || tlsName == null ? host : tlsName;
     }

@@ -69,7 +69,8 @@ class TlsOriginTest {
                     "other-insecure.test 127.0.0.1:" + port(NAMED_ORIGIN) + ",ssl,insecure",
                     "host-prop.test 127.0.0.1:" + port(NAMED_ORIGIN) + ",ssl,host=origin.test",
                     "connect.test localhost:" + port(LOCAL_ORIGIN) + ",ssl,trust_connect_host",
-                    "no-connect.test localhost:" + port(LOCAL_ORIGIN) + ",ssl")
+                    "no-connect.test localhost:" + port(LOCAL_ORIGIN) + ",ssl",
+                    "origin.test,path_beg=/either/ 127.0.0.1:" + port(NAMED_ORIGIN) + ",ssl,trust_connect_host")
             .inChildJvm("-Djavax.net.ssl.trustStore=" + TRUST_STORE, "-Djavax.net.ssl.trustStorePassword=test",
                     "-Djavax.net.ssl.trustStoreType=PKCS12")
             .build();
@@ -171,5 +172,14 @@ class TlsOriginTest {
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(r.header("X-Sni")).hasValue("connect.test");
         assertThat(get("no-connect.test").status()).as("without trust_connect_host").isEqualTo(502);
+    }
+
+    @Test
+    void withTrustConnectHostTheRequestsHostIsStillAccepted() throws Exception {
+        // 1.36's client accepts a certificate for either name; here 127.0.0.1 matches nothing, origin.test does
+        RawResponse r = RawClient.exchange(pushpin.httpPort(), Req.get("/either/tls").host("origin.test"));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.header("X-Sni")).hasValue("origin.test");
     }
 }
