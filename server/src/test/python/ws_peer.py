@@ -1,6 +1,7 @@
 """Debian's python3-websockets as a WebSocket client or echo origin, for org.pushpin.it.ws.RealClient*Test.
 
-  ws_peer.py client URL [SUBPROTOCOL...]   events: open {protocol, headers}, unexpected-response {status},
+  ws_peer.py client[-deflate] URL [SUBPROTOCOL...]
+                                           (client-deflate offers permessage-deflate) events: open {protocol, headers}, unexpected-response {status},
                                            text {data}, binary {hex}, close {code, reason}, error {message};
                                            commands: {op: text, data} | {op: binary, hex} | {op: close, code, reason}
   ws_peer.py echo-origin                   events: listening {port}, connection {path, headers}, message, close;
@@ -30,9 +31,9 @@ async def commands():
             yield json.loads(line)
 
 
-async def client(url, protocols):
+async def client(url, protocols, compression=None):
     try:
-        ws = await websockets.connect(url, subprotocols=protocols or None, compression=None, open_timeout=10)
+        ws = await websockets.connect(url, subprotocols=protocols or None, compression=compression, open_timeout=10)
     except websockets.exceptions.InvalidStatusCode as e:
         emit('unexpected-response', status=e.status_code)
         return
@@ -93,10 +94,12 @@ async def echo_origin():
 def main():
     if sys.argv[1] == 'client':
         asyncio.run(client(sys.argv[2], sys.argv[3:]))
+    elif sys.argv[1] == 'client-deflate':
+        asyncio.run(client(sys.argv[2], sys.argv[3:], 'deflate'))
     elif sys.argv[1] == 'echo-origin':
         asyncio.run(echo_origin())
     else:
-        sys.exit('usage: ws_peer.py client URL [SUBPROTOCOL...] | echo-origin')
+        sys.exit('usage: ws_peer.py client[-deflate] URL [SUBPROTOCOL...] | echo-origin')
 
 
 if __name__ == '__main__':

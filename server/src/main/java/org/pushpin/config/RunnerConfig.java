@@ -18,6 +18,7 @@ import java.util.Map;
  * @param logLevels        {@code log_level} as {@link LogLevels#parse} gives it: the default level under {@code ""},
  *                         a service's own under its name ({@code --loglevel}/{@code --verbose} replace the whole list)
  * @param logFile          {@code --logfile}, or null for standard output
+ * @param allowCompression {@code allow_compression} (Pushpin 1.37): permessage-deflate with WebSocket clients
  */
 public record RunnerConfig(
         List<ListenSpec> httpPorts,
@@ -30,7 +31,8 @@ public record RunnerConfig(
         Path logdir,
         Map<String, Integer> logLevels,
         Path logFile,
-        boolean mergeOutput) {
+        boolean mergeOutput,
+        boolean allowCompression) {
 
     public RunnerConfig {
         // in the given order: of two names for one service, the later wins

@@ -58,7 +58,8 @@ final class Sections {
                 logdir(s, wd),
                 logLevels(s, o),
                 o.logFile() == null ? null : wd.resolve(o.logFile()).normalize(),
-                o.mergeOutput());
+                o.mergeOutput(),
+                s.bool("runner", "allow_compression", false));
     }
 
     static ProxyConfig proxy(Settings s, StartOptions o, Path configDir) throws ConfigException {

@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
@@ -49,18 +51,20 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
     private HttpRequest request;
     private final RequestHandlers handlers;
     private final ServerMetrics metrics;
+    private final boolean allowCompression;
 
     /**
      * @param request  the client's upgrade request (its headers are read at {@link #accept})
      * @param handlers the HTTP codecs to take out once upgraded
      */
     public ClientWebSocketHandler(Channel channel, HttpRequest request, RequestHandlers handlers,
-                                  ServerMetrics metrics) {
+                                  ServerMetrics metrics, boolean allowCompression) {
         super("client");
         this.channel = channel;
         this.request = request;
         this.handlers = handlers;
         this.metrics = metrics;
+        this.allowCompression = allowCompression;
     }
 
     @Override
@@ -110,6 +114,10 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
             listener.onGone();
             return;
         }
+        WebSocketServerExtension deflate = allowCompression ? ClientCompression.negotiate(request.headers()) : null;
+        if (deflate != null) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, ClientCompression.responseValue(deflate));
+        }
         this.listener = listener;
         // The HTTP encoder is still in place: the 101 is encoded now, on this call, before it is taken out.
         channel.writeAndFlush(response);
@@ -118,7 +126,13 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
         // Encoder ahead of the decoders: the close frames they answer protocol errors with are written from their
         // own place in the pipeline and must still pass an encoder.
         p.addBefore(last, "ws-encoder", handshaker.encoder());
-        p.addBefore(last, "ws-decoder", handshaker.decoder());
+        if (deflate == null) {
+            p.addBefore(last, "ws-decoder", handshaker.decoder());
+        } else {
+            p.addBefore(last, "ws-decoder", new WebSocket13FrameDecoder(ClientCompression.decoderConfig()));
+            p.addBefore(last, "ws-inflate", deflate.newExtensionDecoder());
+            p.addBefore(last, "ws-deflate", deflate.newExtensionEncoder());
+        }
         p.addBefore(last, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(last, "ws-client", this);
         handlers.removeForUpgrade(p);

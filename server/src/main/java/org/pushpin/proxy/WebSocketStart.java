@@ -25,7 +25,8 @@ final class WebSocketStart {
             return;
         }
         ClientRequest clientRequest = new ClientRequest(request, info, route, trusted, null);
-        bridge(context, clientRequest, new ClientWebSocketHandler(channel, request, handlers, context.metrics()));
+        bridge(context, clientRequest, new ClientWebSocketHandler(channel, request, handlers, context.metrics(),
+                context.config().runner().allowCompression()));
     }
 
     /**
