@@ -201,6 +201,7 @@ public final class RoutesParser {
             }
         }
         List<Map.Entry<String, String>> headers = parseHeaders(cond.all("header"));
+        flagsWithValues(cond, notes, "orig_headers", "session");
         int logLevel = -1;
         if (cond.has("log_level")) {
             // (1.41 reads any text as a number, and "x" as 0 = error: a typo would raise the messages to errors)
@@ -213,7 +214,7 @@ public final class RoutesParser {
 
         List<Target> targets = new ArrayList<>(sections.size() - 1);
         for (int i = 1; i < sections.size(); i++) {
-            targets.add(parseTarget(sections.get(i)));
+            targets.add(parseTarget(sections.get(i), notes));
         }
 
         return new Route(
@@ -273,7 +274,21 @@ public final class RoutesParser {
         return List.copyOf(out);
     }
 
-    private static Target parseTarget(RouteLineTokenizer.Section section) throws LineException {
+    /**
+     * A value given to a flag: it counts as set whatever it says (Pushpin's rule, kept), so "untrusted=no" is said to
+     * be a mistake. Only for the flags whose effect a reader could take a value to undo.
+     */
+    private static void flagsWithValues(RouteLineTokenizer.Section section, List<String> notes, String... flags) {
+        for (String flag : flags) {
+            for (String v : section.all(flag)) {
+                if (!v.isEmpty()) {
+                    notes.add(flag + " takes no value; '" + flag + "=" + v + "' counts as " + flag);
+                }
+            }
+        }
+    }
+
+    private static Target parseTarget(RouteLineTokenizer.Section section, List<String> notes) throws LineException {
         String v = section.value();
         Target.Kind kind;
         String host = null;
@@ -315,8 +330,11 @@ public final class RoutesParser {
         for (String s : section.all("sub")) {
             if (!s.isEmpty()) {
                 subs.add(s);
+            } else {
+                notes.add("sub needs a channel name; an empty sub= is ignored");
             }
         }
+        flagsWithValues(section, notes, "untrusted", "trust_connect_host");
         // Flags are set by presence alone, as in Pushpin: "ssl=no" on a target still means ssl.
         return new Target(
                 kind,

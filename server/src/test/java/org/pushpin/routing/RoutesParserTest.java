@@ -137,7 +137,7 @@ class RoutesParserTest {
                 row("* h:1,host=", "empty host", target(0, Target::hostHeader), null),
                 row("* h:1,over_http", "over_http", target(0, Target::overHttp), true),
                 row("* h:1,one_event", "one_event", target(0, Target::oneEvent), true),
-                row("* h:1,sub=a,sub=,sub=b", "sub, empty ones dropped", target(0, Target::subscriptions),
+                row("* h:1,sub=a,sub=b", "sub, in order", target(0, Target::subscriptions),
                         List.of("a", "b")),
                 row("* h:1,untrusted", "untrusted", target(0, Target::untrusted), true),
                 row("* h:1", "flags off", target(0, t -> List.of(t.insecure(), t.trustConnectHost(), t.overHttp(),
@@ -303,6 +303,24 @@ class RoutesParserTest {
         String why = ": log_level must be a number from 0 to 3; the route's messages stay at debug";
         assertThat(r.warnings()).extracting(Object::toString)
                 .containsExactly("routes:3" + why, "routes:4" + why, "routes:5" + why, "routes:6" + why);
+    }
+
+    @Test
+    void routeAndTargetFlagsGivenAValueAndEmptySubsAreWarnedAboutWithTheLineKept() {
+        RoutesParser.ParseResult r = RoutesParser.parse(List.of(
+                "a.example,orig_headers=no h:1,untrusted=false",
+                "b.example,session=0 h:1,trust_connect_host=no,sub=",
+                "c.example,orig_headers,session h:1,untrusted,trust_connect_host,sub=x"), "routes");
+        assertThat(r.routes()).hasSize(3);
+        assertThat(r.routes().get(0).origHeaders()).isTrue();
+        assertThat(r.routes().get(0).targets().get(0).untrusted()).isTrue();
+        assertThat(r.routes().get(1).targets().get(0).subscriptions()).isEmpty();
+        assertThat(r.warnings()).extracting(Object::toString).containsExactly(
+                "routes:1: orig_headers takes no value; 'orig_headers=no' counts as orig_headers",
+                "routes:1: untrusted takes no value; 'untrusted=false' counts as untrusted",
+                "routes:2: session takes no value; 'session=0' counts as session",
+                "routes:2: sub needs a channel name; an empty sub= is ignored",
+                "routes:2: trust_connect_host takes no value; 'trust_connect_host=no' counts as trust_connect_host");
     }
 
     @Test
