@@ -23,6 +23,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import java.nio.charset.StandardCharsets;
+import org.pushpin.routing.ClientIdentity;
 import org.pushpin.transport.Transport;
 
 /**
@@ -49,6 +51,9 @@ final class OriginConnector {
     private final Transport transport;
     private volatile SslContext verifying;
     private volatile SslContext insecure;
+    /** Contexts with a client certificate; a routes reload with other files adds one (they are few and small). */
+    private final java.util.concurrent.ConcurrentHashMap<IdentityKey, SslContext> withIdentity =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Read by every origin connection's handler when it times a read, so that a change reaches pooled ones too. */
     private volatile long originTimeoutMillis;
 
@@ -108,7 +113,8 @@ final class OriginConnector {
      * the peer host differs ({@link OriginKey#verifyName()}).
      */
     private SslHandler tlsHandler(Channel ch, OriginKey key) throws SSLException {
-        SslHandler h = sslContext(key.insecure()).newHandler(ch.alloc(), key.verifyName(), key.port());
+        SslHandler h = sslContext(key.insecure(), key.identity()).newHandler(ch.alloc(), key.verifyName(),
+                key.port());
         if (!key.tlsName().equals(key.verifyName())) {
             SSLEngine engine = h.engine();
             SSLParameters params = engine.getSSLParameters();
@@ -126,15 +132,14 @@ final class OriginConnector {
         return loop instanceof IoEventLoop io && io.isIoType(LocalIoHandler.class);
     }
 
-    private SslContext sslContext(boolean skipChecks) throws SSLException {
+    private SslContext sslContext(boolean skipChecks, ClientIdentity identity) throws SSLException {
+        if (identity != null) {
+            return withIdentity.computeIfAbsent(new IdentityKey(identity, skipChecks), OriginConnector::newContext);
+        }
         SslContext ctx = skipChecks ? insecure : verifying;
         if (ctx == null) {
             synchronized (this) {
-                SslContextBuilder builder = SslContextBuilder.forClient();
-                if (skipChecks) {
-                    builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-                }
-                ctx = builder.build();
+                ctx = build(SslContextBuilder.forClient(), skipChecks);
                 if (skipChecks) {
                     insecure = ctx;
                 } else {
@@ -144,4 +149,28 @@ final class OriginConnector {
         }
         return ctx;
     }
+
+    private static SslContext build(SslContextBuilder builder, boolean skipChecks) throws SSLException {
+        if (skipChecks) {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        return builder.build();
+    }
+
+    /** One context per client certificate (and check mode): a context holds the key, shared by its connections. */
+    private record IdentityKey(ClientIdentity identity, boolean skipChecks) {
+    }
+
+    private static SslContext newContext(IdentityKey k) {
+        try {
+            return build(SslContextBuilder.forClient().keyManager(
+                    new java.io.ByteArrayInputStream(k.identity().certPem().getBytes(StandardCharsets.UTF_8)),
+                    new java.io.ByteArrayInputStream(k.identity().keyPem().getBytes(StandardCharsets.UTF_8))),
+                    k.skipChecks());
+        } catch (SSLException | IllegalArgumentException e) {
+            // the connect fails with this, and the request gets the connect error (502)
+            throw new IllegalStateException("client_cert/client_key not usable: " + e.getMessage(), e);
+        }
+    }
+
 }

@@ -1,6 +1,7 @@
 package org.pushpin.proxy;
 
 import java.util.Locale;
+import org.pushpin.routing.ClientIdentity;
 import org.pushpin.routing.Target;
 
 /**
@@ -11,18 +12,20 @@ import org.pushpin.routing.Target;
  *                         checks; null without {@code ssl}
  * @param trustConnectHost with {@code ssl}: {@code trust_connect_host}, a certificate for the connect host will do
  *                         too (SNI stays {@code tlsName}; see {@link #verifyName()})
+ * @param identity         with {@code ssl}: the client certificate to show ({@code client_cert}), or null
  */
-record OriginKey(String host, int port, boolean ssl, boolean insecure, String tlsName, boolean trustConnectHost) {
+record OriginKey(String host, int port, boolean ssl, boolean insecure, String tlsName, boolean trustConnectHost,
+                 ClientIdentity identity) {
 
     /** @param requestHost the host the request names, without port; null or empty: the connect host */
     static OriginKey of(Target target, String requestHost) {
         if (!target.ssl()) {
-            return new OriginKey(target.host(), target.port(), false, target.insecure(), null, false);
+            return new OriginKey(target.host(), target.port(), false, target.insecure(), null, false, null);
         }
         String name = requestHost == null || requestHost.isEmpty() ? target.host()
                 : requestHost.toLowerCase(Locale.ROOT);
         return new OriginKey(target.host(), target.port(), true, target.insecure(), name,
-                target.trustConnectHost());
+                target.trustConnectHost(), target.clientIdentity());
     }
 
     /**

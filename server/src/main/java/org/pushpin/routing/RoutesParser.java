@@ -335,6 +335,14 @@ public final class RoutesParser {
             }
         }
         flagsWithValues(section, notes, "untrusted", "trust_connect_host");
+        ClientIdentity identity = null;
+        if (section.has("client_cert") || section.has("client_key")) {
+            try {
+                identity = ClientIdentity.read(section.last("client_cert"), section.last("client_key"));
+            } catch (ClientIdentity.Problem e) {
+                throw new LineException(e.getMessage());
+            }
+        }
         // Flags are set by presence alone, as in Pushpin: "ssl=no" on a target still means ssl.
         return new Target(
                 kind,
@@ -348,7 +356,8 @@ public final class RoutesParser {
                 section.has("one_event"),
                 List.copyOf(subs),
                 section.has("untrusted"),
-                zhttpSpec);
+                zhttpSpec,
+                identity);
     }
 
     /** Condition value → {@link Route#host()}: "" → null, {@code *} kept, else lower case without IPv6 brackets. */

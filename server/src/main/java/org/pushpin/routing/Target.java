@@ -21,6 +21,8 @@ import java.util.List;
  * @param subscriptions {@code sub=} channels (implicit subscriptions), in order
  * @param untrusted {@code untrusted}
  * @param zhttpSpec the spec after {@code zhttp/} or {@code zhttpreq/}, else null
+ * @param clientIdentity {@code client_cert} and {@code client_key}: the TLS client certificate shown to an
+ *                  {@code ssl} origin, or null
  */
 public record Target(
         Kind kind,
@@ -34,7 +36,8 @@ public record Target(
         boolean oneEvent,
         List<String> subscriptions,
         boolean untrusted,
-        String zhttpSpec) {
+        String zhttpSpec,
+        ClientIdentity clientIdentity) {
 
     public enum Kind { ORIGIN, TEST, ZHTTP, ZHTTPREQ }
 
