@@ -13,8 +13,10 @@ import org.pushpin.routing.Target;
  * it resolves to; a blocked request gets {@code 502} and does not fail over, as in 1.36.
  */
 final class OriginPolicy {
+    /** Why a request was not sent. */
+    static final String BLOCKED_REASON = "Origin host/IP blocked.";
     /** The debug text of the 502. */
-    static final String BLOCKED = "Error: Origin host/IP blocked.";
+    static final String BLOCKED = "Error: " + BLOCKED_REASON;
 
     /** zurl's patterns: a {@code *} stands for any text; compared without regard to case. */
     private static final String[] DENY = {"127.*", "10.*", "192.168.*", "*.local"};

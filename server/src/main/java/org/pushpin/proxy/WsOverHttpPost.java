@@ -56,19 +56,30 @@ final class WsOverHttpPost implements OriginListener {
     static WsOverHttpPost send(ProxyContext context, EventLoop loop, Target target, FullHttpRequest request,
                                Listener listener) {
         String host = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
-        OriginKey key = OriginKey.of(target, host == null ? null : OriginPolicy.hostOf(host));
+        String requestHost = host == null ? null : OriginPolicy.hostOf(host);
+        OriginKey key = OriginKey.of(target, requestHost);
         WsOverHttpPost post = new WsOverHttpPost(context, loop, key, request, listener);
+        if (target.untrusted()) {
+            // checked on every POST, never from the pool (see OriginPolicy); told after send returns
+            java.net.InetSocketAddress address = OriginPolicy.address(target, requestHost);
+            if (address == null) {
+                loop.execute(() -> post.fail(OriginPolicy.BLOCKED_REASON, false, false));
+            } else {
+                post.connect(address);
+            }
+            return post;
+        }
         Channel pooled = OriginPool.current().lease(key);
         if (pooled != null) {
             post.attach(pooled, true);
         } else {
-            post.connect();
+            post.connect(null);
         }
         return post;
     }
 
-    private void connect() {
-        context.connector().connect(loop, key).addListener((ChannelFuture f) -> {
+    private void connect(java.net.InetSocketAddress address) {
+        context.connector().connect(loop, key, address).addListener((ChannelFuture f) -> {
             if (done) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -171,7 +182,7 @@ final class WsOverHttpPost implements OriginListener {
             channel.pipeline().get(OriginHandler.class).detach();
             channel = null;
             reused = false;
-            connect();
+            connect(null);
             return;
         }
         channel = null;

@@ -90,6 +90,8 @@ class UntrustedTargetTest {
             .routes("loopback.test,debug " + origin.target() + ",untrusted " + origin.target(),
                     "by-name.test localhost:" + origin.port() + ",untrusted",
                     "trusted.test " + origin.target(),
+                    "ws.test,debug " + origin.target() + ",untrusted",
+                    "over-http.test,debug " + origin.target() + ",over_http,untrusted",
                     "public.test,debug " + publicTarget() + ",untrusted",
                     "public-named-local.test,as_host=backend.local " + publicTarget() + ",untrusted")
             .build();
@@ -110,6 +112,18 @@ class UntrustedTargetTest {
 
         assertThat(resp.status()).isEqualTo(502);
         assertThat(resp.bodyText()).isEqualTo("Error while proxying to origin.\n");
+    }
+
+    @Test
+    void webSocketsToABlockedTargetAreRefused() throws Exception {
+        int before = origin.requests().size();
+        for (String host : new String[] {"ws.test", "over-http.test"}) {
+            RawResponse resp = RawClient.exchange(pushpin.httpPort(), Req.get("/ws").host(host)
+                    .header("Upgrade", "websocket").header("Connection", "Upgrade")
+                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13"));
+            assertThat(resp.status()).as(host).isEqualTo(502);
+        }
+        assertThat(origin.requests()).hasSize(before);
     }
 
     @Test
