@@ -58,7 +58,8 @@ public final class SockJsUpgrade {
     /** The client's WebSocket: accept it (through a bridge) or reject it. */
     public ClientWebSocket client() {
         if (client == null) {
-            client = new ClientWebSocketHandler(channel, request, handlers, context.metrics());
+            client = new ClientWebSocketHandler(channel, request, handlers, context.metrics(),
+                    context.config().runner().allowCompression());
         }
         return client;
     }
