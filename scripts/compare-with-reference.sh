@@ -74,9 +74,9 @@ for profile in $("$py" "$helper" profiles "${kargs[@]}"); do
       down="failed to start (see $work/$profile/ours/pushpin.log)"
     fi
   fi
-  logargs=()
+  logargs=(--ref-server-log "$work/$profile/ref/pushpin.log" --ours-server-log "$work/$profile/ours/pushpin.log")
   if [ "$log" = 1 ]; then
-    logargs=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
+    logargs+=(--ref-log "$work/$profile/ref/pushpin.log" --ours-log "$work/$profile/ours/pushpin.log")
   fi
   "$py" "$helper" run --profile "$profile" --ref $REF_PORT --ours $OURS_PORT --ours-down "$down" \
     --ref-publish $((5561 + REF_OFFSET)) --ours-publish $((5561 + OURS_OFFSET)) \

@@ -96,6 +96,16 @@ PROFILES = {
         'routes': ['* %s' % ORIGIN],
         'conf': {'handler.share_all': 'true'},
     },
+    # receivers counted by format (1.36 keys message_hwm per route id only for WebSocket sessions: it never hands
+    # an HTTP hold's route to its handler, so HTTP holds share one allowance; see it/holds/RouteLimitsTest).
+    'limits': {
+        'routes': [
+            '*,id=a,path_beg=/a/,replace_beg=/ %s' % ORIGIN,
+            '*,id=b,path_beg=/b/,replace_beg=/ %s' % ORIGIN,
+            '* %s' % ORIGIN,
+        ],
+        'conf': {'handler.message_hwm': '2'},
+    },
     # auto_cross_origin per route (aco): CORS headers and JSON-P, plain and held.
     'cors': {
         'routes': [
@@ -560,6 +570,26 @@ case('share-identical-requests', script=shared_three, profile='share',
 case('share-not-different-url-method-body', script=shared_not_when_different, profile='share',
      note='another query or another method: each asks the origin')
 case('share-hold-holds-each', script=shared_hold, profile='share')
+
+
+def limits_receivers_by_format(s):
+    s.send(req(target='/grip-stream?ch=cmp-rf'))
+    s.head()
+    s.body_until(b'stream open\n')
+    lp = s.connect('lp')
+    lp.send(req(target='/grip-longpoll?ch=cmp-rf'))
+    lp.idle(2.0)  # past the retry Pushpin makes ~1 s after a channel's first subscription
+    s.publish('cmp-rf', {'http-stream': {'content': 'to streams\n'}})
+    s.body_until(b'to streams\n')
+    s.publish('cmp-rf', {'http-response': {'body': 'to long-polls\n'}})
+    lp.response()
+    s.handler_log('cmp-rf', 2)  # receivers count only the holds the item has a format for: 1 and 1
+    s.publish('cmp-rf', {'http-stream': {'action': 'close'}})
+    s.body_until(None)
+
+
+case('limits-receivers-by-format', script=limits_receivers_by_format, profile='limits',
+     note='a stream and a long-poll on one channel: each item counts (and reaches) only its kind of hold')
 
 
 def shared_open_ended(s):
@@ -1137,8 +1167,10 @@ class Session:
     """A scripted conversation on one client connection (see the 'holds' cases). Each step records a
     (label, value) pair; the pairs are what gets compared."""
 
-    def __init__(self, conn, publish_port, port=None, steps=None, label=''):
+    def __init__(self, conn, publish_port, port=None, steps=None, label='', server_log=None):
         self.conn, self.publish_port, self.port, self.label = conn, publish_port, port, label
+        # the server's log file and where it ended when the case began (for handler_log)
+        self.server_log, self.log_start = server_log, log_size(server_log) if server_log else 0
         self.steps = [] if steps is None else steps
         self.method, self.framing, self.length, self.seen = 'GET', None, None, 0
         self.others = []
@@ -1194,6 +1226,23 @@ class Session:
         arrived = self.conn.buf[got:][:200].decode('latin-1')
         self._record('idle', arrived + (' <closed>' if self.conn.eof else ''))
 
+    def handler_log(self, channel, count, timeout=3.0):
+        """Records the handler's `publish channel=C receivers=N` lines for this channel written since the case
+        began, once `count` of them are there (the reference's runner relays its children's output late)."""
+        if not self.server_log:
+            self._record('handler log', 'no server log given')
+            return
+        pat = re.compile(r'(publish channel=%s receivers=\d+)' % re.escape(channel))
+        deadline = time.time() + timeout
+        while True:
+            with open(self.server_log, 'rb') as fh:
+                fh.seek(self.log_start)
+                lines = [m.group(1) for m in pat.finditer(fh.read().decode('utf-8', 'replace'))]
+            if len(lines) >= count or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self._record('handler log', lines)
+
     def publish(self, channel, formats, **item):
         """Publishes one item through the server's HTTP publish endpoint."""
         self.publish_raw(json.dumps({'items': [dict(item, channel=channel, formats=formats)]}).encode())
@@ -1248,7 +1297,7 @@ def log_lines(path, start):
             for m in [LOG_LINE.search(line)] if m]
 
 
-def execute(c, port, log=None, publish_port=None):
+def execute(c, port, log=None, publish_port=None, server_log=None):
     """Runs one case against one server; returns the raw observations. log: the server's log file, whose
     request lines written during the case are collected."""
     n0 = origin_get('/__pp/count')['count']
@@ -1260,7 +1309,7 @@ def execute(c, port, log=None, publish_port=None):
         return {'error': 'connect: %s' % e}
     try:
         if c['script']:
-            session = Session(conn, publish_port, port)
+            session = Session(conn, publish_port, port, server_log=server_log)
             try:
                 c['script'](session)
             except StopScript:
@@ -1444,11 +1493,11 @@ def cmd_run(a):
     results = []
     cases = [c for c in CASES if c['profile'] == a.profile and (not a.k or any(k in c['name'] for k in a.k))]
     for c in cases:
-        ref = view(c, execute(c, a.ref, a.ref_log, a.ref_publish))
+        ref = view(c, execute(c, a.ref, a.ref_log, a.ref_publish, a.ref_server_log))
         if a.ours_down:
             ours = {'error': 'ours not running: ' + a.ours_down}
         else:
-            ours = view(c, execute(c, a.ours, a.ours_log, a.ours_publish))
+            ours = view(c, execute(c, a.ours, a.ours_log, a.ours_publish, a.ours_server_log))
         d, known = diff(c, ref, ours)
         results.append({'name': c['name'], 'profile': c['profile'], 'note': c['note'], 'diffs': d,
                         'known': known, 'ref': ref, 'ours': ours})
@@ -1518,6 +1567,8 @@ def main():
     r.add_argument('--ours-publish', type=int, help='ours')
     r.add_argument('--ref-log', help='compare request log lines too: the reference\'s log file')
     r.add_argument('--ours-log', help='... and ours')
+    r.add_argument('--ref-server-log', help='the reference\'s log file, for scripts that read handler lines')
+    r.add_argument('--ours-server-log', help='... and ours')
     r.add_argument('--out', required=True)
     r.add_argument('-k', action='append', help='only cases whose name contains this (repeatable)')
     r = sp.add_parser('report')

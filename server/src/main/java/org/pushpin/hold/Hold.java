@@ -33,8 +33,6 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     /** Filters of each channel, same order; null when no channel has any. */
     final List<String>[] filters;
     final Map<String, String> meta;
-    /** The route's explicit id or "" ({@link Subscriber#statsRoute()}): the routes table's String, not a copy. */
-    private final String statsRoute;
     private boolean ended;
     /** {@link #subscribe} ran: the channels and the held count are to be given back at the end. */
     private boolean subscribed;
@@ -62,13 +60,6 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.filters = f;
         Map<String, String> m = exchange.instruct().meta();
         this.meta = m.isEmpty() ? Map.of() : m;
-        String id = exchange.route().id();
-        this.statsRoute = id == null ? "" : id;
-    }
-
-    @Override
-    public final String statsRoute() {
-        return statsRoute;
     }
 
     /**

@@ -41,9 +41,10 @@ public interface Subscriber {
     }
 
     /**
-     * The explicit {@code id} of the route this subscriber came through, or {@code ""}: Pushpin keeps
-     * {@code message_rate} and {@code message_hwm} per route id, and one shared allowance for routes without one.
-     * Must not change while subscribed.
+     * The allowance of {@code message_rate} and {@code message_hwm} this subscriber's deliveries count under: the
+     * explicit {@code id} of its route, or {@code ""} for the one shared by everything else. As in Pushpin 1.36,
+     * only WebSocket sessions are keyed by route (its proxy never hands an HTTP hold's route to its handler), so an
+     * HTTP hold keeps the default. Must not change while subscribed.
      */
     default String statsRoute() {
         return "";

@@ -7,7 +7,6 @@ import static org.pushpin.it.holds.Holds.channel;
 import static org.pushpin.it.holds.Holds.response;
 import static org.pushpin.it.holds.Holds.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -26,14 +25,11 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * {@code message_hwm} per route and {@code receivers} as Pushpin counts them (docs/publishing.md#rate-limits): a
- * route with an explicit {@code id} has an allowance of its own, routes without one share one; and an item reaches,
- * and counts, only the held connections it has a format for.
+ * {@code receivers} as Pushpin counts them (docs/publishing.md): an item reaches, and counts, only the held
+ * connections it has a format for. (The per-route allowance of WebSocket sessions: it/ws/WsRouteLimitsTest.)
  */
 @Timeout(60)
-class RouteLimitsTest {
-    /** The high-water mark, and the streams held through each route: one item fills each route's allowance. */
-    private static final int PER_ROUTE = 4;
+class ReceiversByFormatTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -43,11 +39,8 @@ class RouteLimitsTest {
     @RegisterExtension
     @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
-            .routes("*,id=a,path_beg=/a " + origin.target(),
-                    "*,id=b,path_beg=/b " + origin.target(),
-                    "* " + origin.target())
+            .routes("* " + origin.target())
             .controlApi()
-            .handler("message_hwm", String.valueOf(PER_ROUTE))
             .build();
 
     private static List<HeldStream> hold(String path, String ch, int n) throws Exception {
@@ -59,35 +52,6 @@ class RouteLimitsTest {
             s.awaitExactly("init\n", WAIT);
         }
         return streams;
-    }
-
-    @Test
-    void eachRouteWithAnIdHasAHighWaterMarkOfItsOwn() throws Exception {
-        assumeFalse(PushpinServerExtension.againstReference(), "the delivery report is ours");
-        String ch = channel("routes");
-        List<HeldStream> streams = new ArrayList<>(hold("/a/s", ch, PER_ROUTE));
-        streams.addAll(hold("/b/s", ch, PER_ROUTE));
-        try {
-            assertThat(pushpin.server().hub().subscriberCount(ch)).isEqualTo(2 * PER_ROUTE);
-            // One item at a time, each awaited: twice the mark in all, within the mark on each route. With one
-            // allowance for everything, the loop offered second finds the first loop's deliveries still queued.
-            for (int i = 0; i < 5; i++) {
-                String line = "m" + i + "\n";
-                HttpResponse<String> r = pushpin.publisher().post("/publish?report=drops",
-                        "{\"items\": [" + Publish.item(ch).stream(line).json() + "]}");
-
-                JsonNode item = JSON.readTree(r.body()).get("items").get(0);
-                assertThat(item.get("receivers").asInt()).isEqualTo(2 * PER_ROUTE);
-                assertThat(JSON.readTree(r.body()).get("dropped").asLong()).as("item %d: %s", i, r.body()).isZero();
-                for (HeldStream s : streams) {
-                    s.awaitText(line, WAIT);
-                }
-            }
-        } finally {
-            for (HeldStream s : streams) {
-                s.close();
-            }
-        }
     }
 
     @Test
