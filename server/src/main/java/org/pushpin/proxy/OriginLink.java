@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -291,8 +292,9 @@ final class OriginLink implements OriginListener {
         OriginHandler handler = channel == null ? null : channel.pipeline().get(OriginHandler.class);
         boolean timedOut = handler != null && handler.timedOut();
         if (!timedOut && reused && response == null && request.bytes() == 0 && request.complete()
-                && !exchange.answering()) {
-            // A pooled connection the origin closed just as we reused it: try once more on a fresh one.
+                && !exchange.answering() && idempotent(request.head().method())) {
+            // A pooled connection the origin closed just as we reused it: try once more on a fresh one. Only a
+            // method that may be repeated (RFC 9110 §9.2.2): the origin may have acted on a POST before closing.
             channel = null;
             connectNew(key(target), targetIndex, false, null); // (untrusted targets never reuse)
             return;
@@ -311,5 +313,10 @@ final class OriginLink implements OriginListener {
     @Override
     public void onOriginError(Throwable cause) {
         RequestLog.debug("origin error", cause);
+    }
+
+    private static boolean idempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
     }
 }

@@ -282,6 +282,39 @@ class ForwardingTest {
         assertThat(resp.bodyText()).isEqualTo("origin GET /fwd/idle/2");
     }
 
+    /**
+     * An origin that closes a reused keep-alive connection without answering may have acted on the request: a GET
+     * is asked again on a fresh connection, a POST is not (it gets the 502), as RFC 9110 §9.2.2 allows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST"})
+    void aReusedConnectionClosedUnansweredIsRetriedOnlyForARepeatableMethod(String method) throws Exception {
+        String path = "/fwd/closed-unanswered-" + method;
+        AtomicLong asked = new AtomicLong();
+        origin.on(path, r -> {
+            if (!r.method().equals(method)) {
+                return Reply.ok("warm"); // leaves a pooled connection behind
+            }
+            if (asked.incrementAndGet() == 1) {
+                origin.closeConnections(); // the reused connection goes away with the request unanswered
+                return Reply.stall();
+            }
+            return Reply.ok("asked again");
+        });
+        try (RawClient c = client()) {
+            assertThat(c.exchange(Req.of(method.equals("GET") ? "HEAD" : "GET", path)).status()).isEqualTo(200);
+            RawResponse r = c.exchange(Req.of(method, path));
+            if (method.equals("GET")) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.bodyText()).isEqualTo("asked again");
+                assertThat(asked.get()).isEqualTo(2);
+            } else {
+                assertThat(r.status()).isEqualTo(502);
+                assertThat(asked.get()).as("the POST reached the origin once").isEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void chunkedOriginResponseIsReframedForHttp11Client() throws Exception {
         byte[] body = Bytes.random(5000, 1);
