@@ -35,6 +35,7 @@ import org.pushpin.routing.RoutesFile;
 import org.pushpin.server.Listeners;
 import org.pushpin.sockjs.SockJsEndpoint;
 import org.pushpin.transport.Transport;
+import org.pushpin.zhttp.client.ZhttpServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,12 @@ public final class PushpinServer implements AutoCloseable {
     /** The configuration in force: as started, then with what each SIGHUP applied ({@link #reconfigure}). */
     private volatile PushpinConfig config;
     private HeapPressure heap = HeapPressure.off();
+
+    /**
+     * How long a ZHTTP session waits to hear from its service, in ms (Pushpin's 60 s by default); a system property
+     * so tests of an absent service need not wait a minute.
+     */
+    static final String ZHTTP_EXPIRE_PROPERTY = "pushpin.zhttp.session_expire_ms";
 
     private PushpinServer(EventLoopGroup group, RouteSource routes, PushpinConfig config) {
         this.group = group;
@@ -110,7 +117,8 @@ public final class PushpinServer implements AutoCloseable {
             int heapPercent = config.timeouts().heapPressurePercent();
             server.heap = HeapPressure.watch(heapPercent, heapPercent - TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS);
             ProxyContext context = server.context = new ProxyContext(config, routes,
-                    new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics, server.heap);
+                    new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics, server.heap,
+                    new ZhttpServices(Long.getLong(ZHTTP_EXPIRE_PROPERTY, ZhttpServices.SESSION_EXPIRE_MILLIS)));
             context.sockJs(new SockJsEndpoint(() -> context.config().proxy().sockjsUrl()));
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
             if (server.zeroMq.connectionIdsWanted()) {
@@ -261,6 +269,9 @@ public final class PushpinServer implements AutoCloseable {
         if (listeners != null) {
             listeners.close();
         }
+        if (context != null) {
+            context.zhttpServices().close();
+        }
         if (hub != null) {
             hub.drain().awaitUninterruptibly(Math.max(1, grace.toMillis()));
         }
@@ -304,6 +315,9 @@ public final class PushpinServer implements AutoCloseable {
         }
         if (listeners != null) {
             listeners.close();
+        }
+        if (context != null) {
+            context.zhttpServices().close();
         }
         if (routes instanceof AutoCloseable c) {
             try {

@@ -45,6 +45,8 @@ final class OriginLink implements OriginListener {
     private HttpResponse response;
     private boolean skippingInterim;
     private boolean responseComplete;
+    /** The ask of a zhttp target, in place of {@link #channel}; null for an HTTP origin. */
+    private ZhttpOrigin zhttp;
 
     OriginLink(ProxyExchange exchange, ClientConnection client, ClientRequest request, ProxyContext context) {
         this.exchange = exchange;
@@ -78,11 +80,12 @@ final class OriginLink implements OriginListener {
     }
 
     boolean connected() {
-        return channel != null;
+        return channel != null || zhttp != null;
     }
 
     /** Asks the origin (again) from the first target on: a new request, whose response is yet to come. */
     void open() {
+        closeZhttp();
         response = null;
         responseComplete = false;
         skippingInterim = false;
@@ -97,7 +100,11 @@ final class OriginLink implements OriginListener {
             return;
         }
         if (target.kind() != Target.Kind.ORIGIN) {
-            exchange.failBeforeResponse("Error: zhttp service for route is unreachable.");
+            zhttp = new ZhttpOrigin(exchange, request, context, target, client.channel().eventLoop());
+            zhttp.open();
+            if (!request.complete()) {
+                client.read();
+            }
             return;
         }
         OriginKey key = key(target);
@@ -192,13 +199,19 @@ final class OriginLink implements OriginListener {
 
     /** Sends a part of the request body; returns whether the connection is still writable. */
     boolean send(HttpContent content) {
+        if (zhttp != null) {
+            zhttp.send(content);
+            return true;
+        }
         channel.writeAndFlush(content).addListener(WRITE_FAILED);
         return channel.isWritable();
     }
 
     /** Asks for more of the response (auto-read is off: the exchange reads as fast as the client takes it). */
     void read() {
-        if (channel != null) {
+        if (zhttp != null) {
+            zhttp.read();
+        } else if (channel != null) {
             channel.read();
         }
     }
@@ -207,6 +220,7 @@ final class OriginLink implements OriginListener {
 
     /** Gives the connection back to the pool when it can carry another request, else closes it. */
     void release() {
+        closeZhttp();
         Channel ch = channel;
         if (ch == null) {
             return;
@@ -227,11 +241,19 @@ final class OriginLink implements OriginListener {
      * it cannot go back to the pool.
      */
     void close() {
+        closeZhttp();
         Channel ch = channel;
         if (ch != null) {
             channel = null;
             ch.pipeline().get(OriginHandler.class).detach();
             ch.close();
+        }
+    }
+
+    private void closeZhttp() {
+        if (zhttp != null) {
+            zhttp.close();
+            zhttp = null;
         }
     }
 

@@ -7,6 +7,7 @@ import org.pushpin.metrics.HeapPressure;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.RouteSource;
 import org.pushpin.transport.Transport;
+import org.pushpin.zhttp.client.ZhttpServices;
 
 /**
  * What every client connection of one server shares: configuration, routes, signing, the GRIP hand-off, the
@@ -27,6 +28,7 @@ public final class ProxyContext {
     private final SharedRequests sharedRequests;
     /** Where requests under a route's {@code sockjs=} path go; null: such routes proxy as any other. */
     private volatile SockJsHandoff sockJs;
+    private final ZhttpServices zhttpServices;
 
     /**
      * @param heap when new holds are refused ({@link HeapPressure#off()}: never)
@@ -34,6 +36,18 @@ public final class ProxyContext {
      */
     public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, WsSessions wsSessions,
                         Transport transport, ServerMetrics metrics, HeapPressure heap) throws ConfigException {
+        this(config, routes, gripHandoff, wsSessions, transport, metrics, heap,
+                new ZhttpServices(ZhttpServices.SESSION_EXPIRE_MILLIS));
+    }
+
+    /**
+     * As above, with the {@code zhttp/} and {@code zhttpreq/} services asked through {@code zhttpServices} (which
+     * the caller closes).
+     */
+    public ProxyContext(PushpinConfig config, RouteSource routes, GripHandoff gripHandoff, WsSessions wsSessions,
+                        Transport transport, ServerMetrics metrics, HeapPressure heap, ZhttpServices zhttpServices)
+            throws ConfigException {
+        this.zhttpServices = Objects.requireNonNull(zhttpServices, "zhttpServices");
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.signing = ConfiguredSigning.create(config);
@@ -49,6 +63,11 @@ public final class ProxyContext {
     /** Origin requests in flight that identical requests share. */
     SharedRequests sharedRequests() {
         return sharedRequests;
+    }
+
+    /** The ZeroMQ HTTP services of {@code zhttp/} and {@code zhttpreq/} targets. */
+    public ZhttpServices zhttpServices() {
+        return zhttpServices;
     }
 
     HoldAdmission holdAdmission() {

@@ -1,0 +1,11 @@
+package org.pushpin.zhttp.client;
+
+/** Why a ZHTTP request ended without a (complete) answer. */
+public enum ZhttpFailure {
+    /** Nothing came from the service for the session's lifetime (60 s, as Pushpin): nobody is there to answer. */
+    UNREACHABLE,
+    /** The service answered with an error or a cancel, or broke the protocol (bad packet, out of sequence). */
+    PROTOCOL,
+    /** The target's sockets could not be set up (a bad spec, a port in use). */
+    SETUP
+}
