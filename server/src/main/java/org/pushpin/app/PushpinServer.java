@@ -120,6 +120,7 @@ public final class PushpinServer implements AutoCloseable {
                     new HoldHandoff(hub, server.metrics), server.wsSessions, transport, server.metrics, server.heap,
                     new ZhttpServices(Long.getLong(ZHTTP_EXPIRE_PROPERTY, ZhttpServices.SESSION_EXPIRE_MILLIS)));
             context.sockJs(new SockJsEndpoint(() -> context.config().proxy().sockjsUrl()));
+            context.zhttpServices().follow(routes, group.next());
             String instance = "pushpin-handler_" + ProcessHandle.current().pid();
             if (server.zeroMq.connectionIdsWanted()) {
                 server.metrics.connections().enable(instance);

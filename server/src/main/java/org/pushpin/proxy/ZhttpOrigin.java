@@ -142,6 +142,9 @@ final class ZhttpOrigin implements ZhttpListener {
 
     // ---- from the service's thread ----------------------------------------------------------------------------
 
+    /** The head, kept until the first body part comes with it (service thread only). */
+    private HttpResponse head0;
+
     @Override
     public void onHead(int code, String reason, List<Map.Entry<String, String>> headers) {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
@@ -152,18 +155,27 @@ final class ZhttpOrigin implements ZhttpListener {
                 response.headers().add(h.getKey(), h.getValue());
             }
         }
-        loop.execute(() -> {
-            if (!over && !exchange.isDone()) {
-                exchange.onOriginResponse(response);
-            }
-        });
+        head0 = response;
     }
 
     @Override
     public void onBody(byte[] part, boolean last) {
+        HttpResponse response = head0;
+        head0 = null;
+        if (response != null && last && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            // the whole body came with the head: its length is known (Pushpin says it too)
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, part.length);
+        }
         loop.execute(() -> {
             if (over || exchange.isDone()) {
                 return;
+            }
+            if (response != null) {
+                exchange.onOriginResponse(response);
+                if (over || exchange.isDone()) {
+                    return;
+                }
             }
             if (last) {
                 finished = true;
@@ -181,8 +193,11 @@ final class ZhttpOrigin implements ZhttpListener {
                 return;
             }
             over = true;
-            context.metrics().originError(failure == ZhttpFailure.UNREACHABLE ? ServerMetrics.OriginError.TIMEOUT
-                    : ServerMetrics.OriginError.BAD_RESPONSE);
+            context.metrics().originError(switch (failure) {
+                case UNREACHABLE -> ServerMetrics.OriginError.TIMEOUT;
+                case UNAVAILABLE, SETUP -> ServerMetrics.OriginError.CONNECT;
+                case PROTOCOL -> ServerMetrics.OriginError.BAD_RESPONSE;
+            });
             exchange.originFailed(detail);
         });
     }

@@ -30,7 +30,8 @@ final class DefaultRouteTable implements RouteTable {
     }
 
     /** Every accepted route, in file order (condition-less ones included). */
-    List<Route> routes() {
+    @Override
+    public List<Route> routes() {
         return routes;
     }
 

@@ -1,5 +1,6 @@
 package org.pushpin.routing;
 
+import java.util.List;
 import java.util.Optional;
 
 /** An immutable, parsed routes table. Safe to share between event loops. */
@@ -33,5 +34,10 @@ public interface RouteTable {
      */
     default boolean isIdShared(String id) {
         return false;
+    }
+
+    /** Every route of the table, in file order; the services its targets need are set up from it. */
+    default List<Route> routes() {
+        return List.of();
     }
 }

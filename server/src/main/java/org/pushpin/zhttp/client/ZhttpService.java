@@ -30,7 +30,8 @@ import org.zeromq.ZMQException;
  * in-process wake-up socket; the sessions live on this thread, and their listeners are called here.
  *
  * <p>A first packet nobody can take yet (no service connected) waits here until one connects or the session
- * expires. A bad packet is logged (at most one line a second) and, when its id can be read, ends that session
+ * expires in request mode, as Pushpin's DEALER queues it; in stream mode it fails at once, as Pushpin's does
+ * (except in the first second after the bind, while services are still connecting). A bad packet is logged (at most one line a second) and, when its id can be read, ends that session
  * alone.
  */
 public final class ZhttpService implements AutoCloseable {
@@ -41,6 +42,8 @@ public final class ZhttpService implements AutoCloseable {
     private static final long MAX_MESSAGE_SIZE = 10_000_000;
     private static final long TICK_MILLIS = 1_000;
     private static final long WAITING_POLL_MILLIS = 10;
+    /** Services connect within moments of a bind: until then a stream-mode request waits for one. */
+    private static final long CONNECT_GRACE_NANOS = 1_000_000_000L;
 
     private final String name;
     private final boolean requestMode;
@@ -63,6 +66,7 @@ public final class ZhttpService implements AutoCloseable {
     private final Map<String, ZhttpSession> sessions = new HashMap<>();
     private final Queue<Waiting> waiting = new ArrayDeque<>();
     private long nextId;
+    private final long boundAt = System.nanoTime();
     private final ZhttpSession.Wire wire = new ZhttpSession.Wire() {
         @Override
         public boolean first(byte[] packet) {
@@ -169,7 +173,13 @@ public final class ZhttpService implements AutoCloseable {
             sessions.put(id, s);
             byte[] first = s.firstPacket(System.currentTimeMillis());
             if (!waiting.isEmpty() || !wire.first(first)) {
-                waiting.add(new Waiting(s, first));
+                if (!requestMode && System.nanoTime() - boundAt > CONNECT_GRACE_NANOS) {
+                    // as Pushpin: a stream request nobody can take now fails now (request mode waits, and expires)
+                    sessions.remove(id);
+                    s.fail(wire, ZhttpFailure.UNAVAILABLE, "Error: no zhttp service connected to " + name + ".");
+                } else {
+                    waiting.add(new Waiting(s, first));
+                }
             }
         });
         return call;

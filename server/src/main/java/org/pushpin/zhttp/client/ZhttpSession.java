@@ -80,7 +80,10 @@ final class ZhttpSession {
                 spec.method(), spec.uri(), spec.headers(), part, bodySent < body.length, true, WINDOW, -1, false));
     }
 
-    /** A packet for this session; {@code seq} is its number for this id (-1 when absent). */
+    /**
+     * A packet for this session; {@code seq} is its number for this id (-1 when absent). The first data packet's
+     * head is always followed by a body call (empty perhaps), so the receiver gets both together.
+     */
     void onPacket(ZhttpResponsePacket p, int seq, long now, Wire wire) {
         if (done) {
             return;
@@ -117,7 +120,8 @@ final class ZhttpSession {
             outCredits += p.credits();
         }
         if (p.type() == ZhttpType.DATA) {
-            if (!headSeen) {
+            boolean first = !headSeen;
+            if (first) {
                 if (p.code() < 100 || p.code() > 999) {
                     fail(wire, ZhttpFailure.PROTOCOL, "Error: zhttp service's response has no valid code.");
                     return;
@@ -128,7 +132,7 @@ final class ZhttpSession {
             if (!p.more()) {
                 done = true;
             }
-            if (p.body().length > 0 || done) {
+            if (first || p.body().length > 0 || done) {
                 listener.onBody(p.body(), done);
             }
         }
