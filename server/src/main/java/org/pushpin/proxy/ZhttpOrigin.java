@@ -108,7 +108,8 @@ final class ZhttpOrigin implements ZhttpListener {
         }
         byte[] bytes = body.toByteArray();
         body = null;
-        call = service.start(new ZhttpRequestSpec(head.method().name(), uri, headers, bytes), this);
+        call = service.start(new ZhttpRequestSpec(head.method().name(), uri, headers, bytes,
+                !target.untrusted()), this);
     }
 
     /** The exchange takes more: what it took so far is credited back to the service. */

@@ -56,6 +56,9 @@ public final class ZhttpCodec {
         if (p.body() != null) {
             m.put("body", p.body());
         }
+        if (p.ignorePolicies()) {
+            m.put("ignore-policies", true);
+        }
         if (p.multi()) {
             m.put("ext", Map.of("multi", true));
         }

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param credits body bytes the answerer may send now, -1 for none
  * @param maxSize the largest answer body taken (request mode), -1 for none
  * @param multi   the sender takes packets for several ids at once (stream mode)
+ * @param ignorePolicies the target is trusted: an HTTP client service skips its address policy (first packet)
  */
 public record ZhttpRequestPacket(
         byte[] from,
@@ -34,16 +35,18 @@ public record ZhttpRequestPacket(
         boolean stream,
         int credits,
         int maxSize,
-        boolean multi) {
+        boolean multi,
+        boolean ignorePolicies) {
 
     /** A control packet (credit, keep-alive, cancel) of a stream-mode session. */
     public static ZhttpRequestPacket control(byte[] from, byte[] id, int seq, ZhttpType type, int credits) {
-        return new ZhttpRequestPacket(from, id, seq, type, null, null, null, null, false, false, credits, -1, false);
+        return new ZhttpRequestPacket(from, id, seq, type, null, null, null, null, false, false, credits, -1, false,
+                false);
     }
 
     /** A body part (or the empty end of the body) of a stream-mode session. */
     public static ZhttpRequestPacket body(byte[] from, byte[] id, int seq, byte[] body, boolean more, int credits) {
         return new ZhttpRequestPacket(from, id, seq, ZhttpType.DATA, null, null, null, body, more, false, credits, -1,
-                false);
+                false, false);
     }
 }

@@ -72,12 +72,14 @@ final class ZhttpSession {
         byte[] body = spec.body();
         if (requestMode) {
             return ZhttpCodec.encode(new ZhttpRequestPacket(from, id, -1, ZhttpType.DATA,
-                    spec.method(), spec.uri(), spec.headers(), body, false, false, -1, REQUEST_MODE_MAX, false));
+                    spec.method(), spec.uri(), spec.headers(), body, false, false, -1, REQUEST_MODE_MAX, false,
+                    spec.ignorePolicies()));
         }
         bodySent = Math.min(body.length, WINDOW);
         byte[] part = bodySent == body.length ? body : Arrays.copyOf(body, bodySent);
         return ZhttpCodec.encode(new ZhttpRequestPacket(from, id, outSeq++, ZhttpType.DATA,
-                spec.method(), spec.uri(), spec.headers(), part, bodySent < body.length, true, WINDOW, -1, false));
+                spec.method(), spec.uri(), spec.headers(), part, bodySent < body.length, true, WINDOW, -1, true,
+                spec.ignorePolicies()));
     }
 
     /**
