@@ -11,7 +11,7 @@ What it answers depends on the path: /hold/CH a GRIP response hold on CH; /big/N
 repeated), sent as the proxy's credits allow; /oos (stream) an answer numbered 3 instead of 0; /bad-field an answer
 whose code is a string; /garbage bytes that are no packet at all; /more (req) an answer with more set; anything else
 'zhttp MODE METHOD PATH BODYLEN'. Events (JSON lines): ready, request {method, uri, headers, body_len},
-cancel {id}, keep-alive {id}, credit {id, credits}, done {id, credits_received}.
+cancel {id, uri, sent (body bytes)}, keep-alive {id}, credit {id, credits}, done {id, credits_received}.
 """
 import json
 import sys
@@ -138,6 +138,7 @@ class Session:
         self.credits = req.get('credits', 0)
         self.credits_received = 0
         self.to_send = None  # the rest of the response body, once started
+        self.sent = 0  # response body bytes sent
         self.more_in = req.get('more', False)
 
 
@@ -173,6 +174,7 @@ def serve_stream(host, base):
             n = min(len(s.to_send), s.credits, 50000)
             part, s.to_send = s.to_send[:n], s.to_send[n:]
             s.credits -= n
+            s.sent += n
             more = bool(s.to_send)
             send(s, {'body': part, 'more': more})
             if not more:
@@ -197,6 +199,7 @@ def serve_stream(host, base):
         n = min(len(out), s.credits, 50000)
         first, s.to_send = out[:n], out[n:]
         s.credits -= n
+        s.sent += n
         send(s, {'code': code, 'reason': 'OK', 'headers': headers, 'body': first, 'more': bool(s.to_send)})
         if not s.to_send:
             emit('done', id=s.rid.decode(), credits_received=s.credits_received)
@@ -209,7 +212,7 @@ def serve_stream(host, base):
         if s is None:
             return
         if t == b'cancel':
-            emit('cancel', id=rid.decode())
+            emit('cancel', id=rid.decode(), uri=s.req['uri'].decode('latin-1'), sent=s.sent)
             del sessions[rid]
             return
         if t == b'keep-alive':

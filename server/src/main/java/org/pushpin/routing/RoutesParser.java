@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.pushpin.zhttp.ZhttpSpecs;
 
 /**
  * Parses routes files and {@code --route} lines into a {@link RouteTable}, with Pushpin 1.36's rules and warning
@@ -296,12 +297,14 @@ public final class RoutesParser {
         String zhttpSpec = null;
         if (v.equals("test")) {
             kind = Target.Kind.TEST;
-        } else if (v.startsWith("zhttp/")) {
-            kind = Target.Kind.ZHTTP;
-            zhttpSpec = v.substring("zhttp/".length());
-        } else if (v.startsWith("zhttpreq/")) {
-            kind = Target.Kind.ZHTTPREQ;
-            zhttpSpec = v.substring("zhttpreq/".length());
+        } else if (v.startsWith("zhttp/") || v.startsWith("zhttpreq/")) {
+            boolean requestMode = v.startsWith("zhttpreq/");
+            kind = requestMode ? Target.Kind.ZHTTPREQ : Target.Kind.ZHTTP;
+            zhttpSpec = v.substring(v.indexOf('/') + 1);
+            String problem = ZhttpSpecs.problem(zhttpSpec, requestMode);
+            if (problem != null) {
+                throw new LineException(problem);
+            }
         } else {
             kind = Target.Kind.ORIGIN;
             String portText;

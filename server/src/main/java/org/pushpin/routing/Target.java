@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * One target of a route: an origin {@code HOST:PORT}, or the built-in {@code test} target, or a ZeroMQ
- * {@code zhttp/}/{@code zhttpreq/} service (parsed, not served by this implementation).
+ * {@code zhttp/}/{@code zhttpreq/} service (ZHTTP over ZeroMQ, stream or request mode).
  *
  * <p>Flag props count by presence, as in Pushpin ({@code ssl=no} on a target still means ssl). The zhttp-only
- * {@code ipc_file_mode} prop is accepted and ignored.
+ * {@code ipc_file_mode} prop is accepted and ignored (only tcp:// specs can be bound).
  *
  * @param kind      what the target is
  * @param host      origin host (IPv6 without brackets); null for {@code test}

@@ -11,6 +11,24 @@ public final class ZhttpSpecs {
     private ZhttpSpecs() {
     }
 
+    /**
+     * What is wrong with the spec of a {@code zhttp/} ({@code requestMode} false) or {@code zhttpreq/} target, or
+     * null when nothing is. (Pushpin 1.36 stops on an assertion for these.)
+     */
+    public static String problem(String spec, boolean requestMode) {
+        if (spec.indexOf("://") <= 0) {
+            return "zhttp target spec must be TRANSPORT://ADDRESS";
+        }
+        if (!requestMode) {
+            try {
+                streamSpecs(spec);
+            } catch (IllegalArgumentException e) {
+                return "zhttp target spec: " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** [out, out-stream, in] for a stream-mode base spec; throws {@link IllegalArgumentException} for a bad port. */
     public static List<String> streamSpecs(String base) {
         int scheme = base.indexOf("://");

@@ -240,8 +240,31 @@ class ZhttpTargetTest {
     void anAnswerOutOfSequenceIsCancelledAndA502() throws Exception {
         RawResponse r = ask(Req.get("/oos").host("stream.test"));
         assertThat(r.status()).isEqualTo(502);
-        assertThat(streamOrigin.await(e -> e.path("ev").asText().equals("cancel"), Duration.ofSeconds(10)))
-                .isNotNull();
+        assertThat(streamOrigin.await(e -> e.path("ev").asText().equals("cancel")
+                && e.path("uri").asText().endsWith("/oos"), Duration.ofSeconds(10))).isNotNull();
+    }
+
+    @Test
+    void aClientThatLeavesCancelsItsSessionAndTheOriginIsHeldToTheWindow() throws Exception {
+        // 50 MB asked, the client reads the head and goes: the origin could send one window (200,000 bytes)
+        // ahead of what the client's socket took, never the whole, and hears the cancel
+        int n = 50_000_000;
+        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
+            c.send(Req.get("/big/" + n).host("stream.test"));
+            RawClient.Head head = c.readHead();
+            assertThat(head.status()).isEqualTo(200);
+        }
+        JsonNode cancel = streamOrigin.await(e -> e.path("ev").asText().equals("cancel")
+                && e.path("uri").asText().endsWith("/big/" + n), Duration.ofSeconds(20));
+        assertThat(cancel.path("sent").asLong()).as("body bytes the origin sent").isLessThan(n / 2);
+    }
+
+    @Test
+    void aRequestBodyOverTheLimitIsA502() throws Exception {
+        RawResponse r = ask(Req.post("/upload").host("req.test").body(digits(1_000_001)));
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(ask(Req.post("/upload").host("req.test").body(digits(1_000_000))).bodyText())
+                .isEqualTo("zhttp req POST /upload 1000000\n");
     }
 
     @Test
