@@ -84,6 +84,12 @@ final class WsPassthrough implements WsConnection {
             return;
         }
         Target t = targets.get(targetIndex++);
+        if (t.kind() != Target.Kind.ORIGIN) {
+            // WebSockets over ZHTTP (Pushpin's zws) are not served: such a target counts as unreachable
+            RequestLog.debug("WebSocket to " + t.address() + " not served (no WebSockets over zhttp)", null);
+            connectNext();
+            return;
+        }
         String requestHost = OriginPolicy.hostOf(org.pushpin.routing.RouteRewrite.hostHeader(route, t,
                 request.head().headers().get(HttpHeaderNames.HOST)));
         OriginKey key = OriginKey.of(t, requestHost);

@@ -283,6 +283,16 @@ class ZhttpTargetTest {
         }
     }
 
+    @Test
+    void aWebSocketOnAZhttpRouteIsA502() throws Exception {
+        for (String host : new String[] {"req.test", "stream.test"}) {
+            RawResponse r = ask(Req.get("/ws").host(host).header("Upgrade", "websocket")
+                    .header("Connection", "Upgrade").header("Sec-WebSocket-Version", "13")
+                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="));
+            assertThat(r.status()).as(host).isEqualTo(502);
+        }
+    }
+
     static String text(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
