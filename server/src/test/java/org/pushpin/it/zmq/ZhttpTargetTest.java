@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.pushpin.testing.HeldStream;
 import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.RawClient;
@@ -195,6 +196,19 @@ class ZhttpTargetTest {
             assertThat(answered.status()).isEqualTo(200);
             assertThat(answered.bodyText()).isEqualTo("published\n");
             assertThat(answered.hasHeader("Grip-Hold")).isFalse();
+        }
+    }
+
+    @Test
+    void streamModeStreamHoldGetsPublishedContent() throws Exception {
+        String ch = "zs" + CHANNELS.incrementAndGet() + "x" + System.nanoTime();
+        Publish pub = pushpin.publisher();
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/stream/" + ch).host("stream.test"))) {
+            assertThat(s.status()).isEqualTo(200);
+            s.awaitText("initial\n", Duration.ofSeconds(10));
+            // the stream is subscribed before its first byte went out: one publish reaches it
+            pub.stream(ch, "published\n");
+            assertThat(s.awaitText("published\n", Duration.ofSeconds(10))).isEqualTo("initial\npublished\n");
         }
     }
 
