@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.routing.Target;
 import org.pushpin.zhttp.client.ZhttpCall;
@@ -141,6 +142,15 @@ final class ZhttpOrigin implements ZhttpListener {
         exchange.originFailed(detail);
     }
 
+    /** Runs {@code task} on the client's loop; a loop already shut down (the server stopping) has no one to tell. */
+    private void post(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            RequestLog.debug("zhttp answer after the client's loop stopped", null);
+        }
+    }
+
     // ---- from the service's thread ----------------------------------------------------------------------------
 
     /** The head, kept until the first body part comes with it (service thread only). */
@@ -168,7 +178,7 @@ final class ZhttpOrigin implements ZhttpListener {
             // the whole body came with the head: its length is known (Pushpin says it too)
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, part.length);
         }
-        loop.execute(() -> {
+        post(() -> {
             if (over || exchange.isDone()) {
                 return;
             }
@@ -189,7 +199,7 @@ final class ZhttpOrigin implements ZhttpListener {
 
     @Override
     public void onFailure(ZhttpFailure failure, String detail) {
-        loop.execute(() -> {
+        post(() -> {
             if (over || exchange.isDone()) {
                 return;
             }

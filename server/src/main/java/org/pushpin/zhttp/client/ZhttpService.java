@@ -176,7 +176,7 @@ public final class ZhttpService implements AutoCloseable {
                 if (!requestMode && System.nanoTime() - boundAt > CONNECT_GRACE_NANOS) {
                     // as Pushpin: a stream request nobody can take now fails now (request mode waits, and expires)
                     sessions.remove(id);
-                    s.fail(wire, ZhttpFailure.UNAVAILABLE, "Error: no zhttp service connected to " + name + ".");
+                    s.fail(wire, ZhttpFailure.UNAVAILABLE, "Error: no zhttp service connected to " + name + " (or none taking more).");
                 } else {
                     waiting.add(new Waiting(s, first));
                 }

@@ -184,7 +184,7 @@ class ZhttpTargetTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             RawResponse answered = null;
             while (answered == null) {
-                pub.publish(Publish.item(ch).response("published\n"));
+                pub.publish(Publish.item(ch).response("published over zhttp\n"));
                 RawClient.Outcome o = c.outcome(Duration.ofMillis(300));
                 if (o instanceof RawClient.Responded resp) {
                     answered = resp.response();
@@ -194,7 +194,7 @@ class ZhttpTargetTest {
                 }
             }
             assertThat(answered.status()).isEqualTo(200);
-            assertThat(answered.bodyText()).isEqualTo("published\n");
+            assertThat(answered.bodyText()).isEqualTo("published over zhttp\n");
             assertThat(answered.hasHeader("Grip-Hold")).isFalse();
         }
     }
