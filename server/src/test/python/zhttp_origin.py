@@ -7,8 +7,8 @@ org.pushpin.it.zmq.ZhttpTargetTest. It connects to the sockets a zhttp/ or zhttp
                                   BASE_PORT+1 (later packets of a session), XPUB to BASE_PORT+2 (answers, addressed
                                   '<from> T...'; sent only once the proxy's subscription arrived)
 
-What it answers depends on the path: /hold/CH a GRIP response hold on CH; /stream/CH a GRIP stream hold on CH; /big/N a body of N bytes ('0123456789'
-repeated), sent as the proxy's credits allow; /oos (stream) an answer numbered 3 instead of 0; /bad-field an answer
+What it answers depends on the path: /hold/CH a GRIP response hold on CH; /stream/CH a GRIP stream hold on CH;
+/big/N a body of N bytes ('0123456789' repeated), sent as the proxy's credits allow; /oos (stream) an answer numbered 3 instead of 0; /bad-field an answer
 whose code is a string; /garbage bytes that are no packet at all; /more (req) an answer with more set; anything else
 'zhttp MODE METHOD PATH BODYLEN'. Events (JSON lines): ready, request {method, uri, headers, body_len},
 cancel {id, uri, sent (body bytes)}, keep-alive {id}, credit {id, credits}, done {id, credits_received}.

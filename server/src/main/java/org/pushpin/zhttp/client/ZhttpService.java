@@ -31,8 +31,8 @@ import org.zeromq.ZMQException;
  *
  * <p>A first packet nobody can take yet (no service connected) waits here until one connects or the session
  * expires in request mode, as Pushpin's DEALER queues it; in stream mode it fails at once, as Pushpin's does
- * (except in the first second after the bind, while services are still connecting). A bad packet is logged (at most one line a second) and, when its id can be read, ends that session
- * alone.
+ * (except in the first second after the bind, while services are still connecting). A bad packet is logged (at
+ * most one line a second) and, when its id can be read, ends that session alone.
  */
 public final class ZhttpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("proxy");
@@ -176,7 +176,8 @@ public final class ZhttpService implements AutoCloseable {
                 if (!requestMode && System.nanoTime() - boundAt > CONNECT_GRACE_NANOS) {
                     // as Pushpin: a stream request nobody can take now fails now (request mode waits, and expires)
                     sessions.remove(id);
-                    s.fail(wire, ZhttpFailure.UNAVAILABLE, "Error: no zhttp service connected to " + name + " (or none taking more).");
+                    s.fail(wire, ZhttpFailure.UNAVAILABLE,
+                            "Error: no zhttp service connected to " + name + " (or none taking more).");
                 } else {
                     waiting.add(new Waiting(s, first));
                 }
