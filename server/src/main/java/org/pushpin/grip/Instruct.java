@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param timeout       response-hold timeout in seconds: default 55, at least 5
  * @param keepAlive     stream keep-alive, or null
  * @param nextLink      {@code Grip-Link rel=next}, or null
+ * @param goneLink      {@code Grip-Link rel=gone} (Pushpin 1.41), resolved like the next link, or null: POSTed to
+ *                      when the hold it starts ends
  * @param status        the {@code Grip-Status} override (already applied to {@code response}), or null
  * @param exposeHeaders {@code Grip-Expose-Headers} names (byte strings, already applied to {@code response}), or
  *                      null when absent; publishes use it too
@@ -28,6 +30,7 @@ public record Instruct(
         int timeout,
         KeepAlive keepAlive,
         NextLink nextLink,
+        java.net.URI goneLink,
         GripStatus status,
         List<String> exposeHeaders,
         Map<String, String> meta,

@@ -24,6 +24,7 @@ final class InstructDraft {
     final Map<String, String> meta = new LinkedHashMap<>();
     GripStatus status;
     NextLink nextLink;
+    java.net.URI goneLink;
 
     int code;
     String reason;
@@ -58,7 +59,7 @@ final class InstructDraft {
                         // A JSON keep-alive has no mode; 1.36 never restarts its timer, i.e. interval.
                         keepAliveMode == null ? KeepAlive.Mode.INTERVAL : keepAliveMode);
         int holdTimeout = Math.max(timeout < 0 ? Instruct.DEFAULT_TIMEOUT : timeout, Instruct.MINIMUM_TIMEOUT);
-        return new Instruct(holdMode, kept, holdTimeout, keepAlive, nextLink, status,
+        return new Instruct(holdMode, kept, holdTimeout, keepAlive, nextLink, goneLink, status,
                 exposeHeaders.isEmpty() ? null : exposeHeaders, meta, response, warnings);
     }
 }

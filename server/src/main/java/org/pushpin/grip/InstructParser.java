@@ -207,8 +207,9 @@ public final class InstructParser {
     private static void readLinks(InstructDraft d, List<Map.Entry<String, String>> headers, URI requestUri)
             throws InstructException {
         for (HeaderValueParser.Entry e : HeaderValueParser.parseAll(headers, "Grip-Link")) {
-            // Only rel=next links are looked at (and validated) in 1.36; the last one wins.
-            if (e.params().size() < 2 || !"next".equals(e.get("rel"))) {
+            // Only rel=next links are looked at (and validated) in 1.36; rel=gone came in 1.41. The last one wins.
+            String rel = e.params().size() < 2 ? null : e.get("rel");
+            if (!"next".equals(rel) && !"gone".equals(rel)) {
                 continue;
             }
             String link = e.token();
@@ -218,6 +219,10 @@ public final class InstructParser {
             URI uri = LinkResolver.resolve(link.substring(1, link.length() - 1), requestUri);
             if (uri == null) {
                 throw new InstructException("Grip-Link contains invalid link");
+            }
+            if (rel.equals("gone")) {
+                d.goneLink = uri;
+                continue;
             }
             int timeout = Instruct.DEFAULT_NEXT_LINK_TIMEOUT;
             if (e.has("timeout")) {

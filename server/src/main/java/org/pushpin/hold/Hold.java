@@ -1,6 +1,7 @@
 package org.pushpin.hold;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
@@ -33,6 +34,10 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     /** Filters of each channel, same order; null when no channel has any. */
     final List<String>[] filters;
     final Map<String, String> meta;
+    /** A stream following its next link hands its gone link to the hold of the link's answer through this. */
+    private static final AttributeKey<GoneLink> FOLLOWING = AttributeKey.valueOf("pushpin.goneLink");
+    /** Posted to when this hold ends; null when the instruction had none (the usual case). */
+    private GoneLink gone;
     private boolean ended;
     /** {@link #subscribe} ran: the channels and the held count are to be given back at the end. */
     private boolean subscribed;
@@ -60,6 +65,19 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.filters = f;
         Map<String, String> m = exchange.instruct().meta();
         this.meta = m.isEmpty() ? Map.of() : m;
+        // As Pushpin: only the gone link of the answer to the client's own request counts, not a next link's.
+        GoneLink carried = exchange.channel().hasAttr(FOLLOWING) ? exchange.channel().attr(FOLLOWING).getAndSet(null)
+                : null;
+        this.gone = exchange.streamStarted() ? carried : GoneLink.of(exchange);
+    }
+
+    /** Ends to follow the next link: the client stays, so the gone link goes to the hold of the link's answer. */
+    final void endToFollowLink() {
+        if (gone != null) {
+            exchange.channel().attr(FOLLOWING).set(gone);
+            gone = null;
+        }
+        end();
     }
 
     /**
@@ -124,6 +142,13 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
             for (String c : channels) {
                 context.hub.unsubscribe(loop, c, this, lingers());
             }
+        }
+        if (gone != null) {
+            // Pushpin posts whenever the session ends: the client left, the timeout or a published answer, a close,
+            // a long-poll asking the origin again.
+            GoneLink g = gone;
+            gone = null;
+            g.post(loop, context.transport);
         }
     }
 

@@ -11,6 +11,7 @@ import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
 import org.pushpin.proxy.GripHandoff;
 import org.pushpin.proxy.RelayGripHandoff;
+import org.pushpin.transport.Transport;
 
 /**
  * The holds' side of the GRIP seam: an instruction with a hold becomes a {@link ResponseHold} or a
@@ -32,16 +33,21 @@ public final class HoldHandoff implements GripHandoff {
 
     /** @param hub built with {@link #deliveryKinds()} */
     public HoldHandoff(Hub hub, ServerMetrics metrics) {
+        this(hub, metrics, Transport.best(), true);
+    }
+
+    /**
+     * @param hub                       built with {@link #deliveryKinds()}
+     * @param transport                 what the gone links' POSTs connect with
+     * @param updateOnFirstSubscription {@code update_on_first_subscription} (Pushpin 1.41; true before it)
+     */
+    public HoldHandoff(Hub hub, ServerMetrics metrics, Transport transport, boolean updateOnFirstSubscription) {
         Objects.requireNonNull(hub, "hub");
-        this.context = new HoldContext(hub, Objects.requireNonNull(metrics, "metrics"));
-        // About a second after a channel's first subscription, response holds on it ask the origin again: a
-        // publish made between the origin's answer and the subscription would otherwise be missed.
-        hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
-                () -> hub.forEachSubscriber(channel, s -> {
-                    if (s instanceof Hold hold) {
-                        hold.updateAfterFirstSubscription();
-                    }
-                }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
+        this.context = new HoldContext(hub, Objects.requireNonNull(metrics, "metrics"),
+                Objects.requireNonNull(transport, "transport"));
+        if (updateOnFirstSubscription) {
+            updateOnFirstSubscription(hub);
+        }
         // recover (docs/publishing.md#recover): every HTTP hold updates: long-polls ask the origin again, streams
         // with a next link fetch it.
         hub.onRecover(() -> {
@@ -53,6 +59,17 @@ public final class HoldHandoff implements GripHandoff {
                 });
             }
         });
+    }
+
+    private static void updateOnFirstSubscription(Hub hub) {
+        // About a second after a channel's first subscription, response holds on it ask the origin again: a
+        // publish made between the origin's answer and the subscription would otherwise be missed.
+        hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
+                () -> hub.forEachSubscriber(channel, s -> {
+                    if (s instanceof Hold hold) {
+                        hold.updateAfterFirstSubscription();
+                    }
+                }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     @Override

@@ -117,7 +117,7 @@ final class StreamHold extends Hold {
         }
         link.fetched = true;
         TimerWheel.of(loop).cancel(link);
-        end();
+        endToFollowLink();
         exchange.fetchLink(link.uri, link.gripLast);
     }
 

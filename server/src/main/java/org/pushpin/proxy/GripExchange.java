@@ -34,6 +34,11 @@ public interface GripExchange extends StreamOutput {
 
     Target target();
 
+    /** How requests the holds make to the origin on their own ({@code Grip-Link rel=gone}) are signed. */
+    default java.util.function.Function<Route, String> signer() {
+        return route -> null;
+    }
+
     /** Sends {@code response} (framing and Connection headers are set here) and ends the exchange. */
     void respond(FullHttpResponse response);
 

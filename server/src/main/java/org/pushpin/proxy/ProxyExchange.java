@@ -139,6 +139,11 @@ final class ProxyExchange implements Exchange, TestTarget.Responder {
         TestTarget.answer(TestTarget.path(request.route(), request.originPath()), this);
     }
 
+    /** How requests to this exchange's origin are signed ({@code Grip-Sig}). */
+    RequestSigning signing() {
+        return context.signing();
+    }
+
     /** Whether an answer is on its way to the client: relayed, or a GRIP answer being buffered. */
     boolean answering() {
         return relay.started() || grip != null;

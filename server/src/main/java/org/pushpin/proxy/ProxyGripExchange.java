@@ -51,6 +51,11 @@ final class ProxyGripExchange implements GripExchange {
     }
 
     @Override
+    public java.util.function.Function<Route, String> signer() {
+        return exchange.signing()::sign;
+    }
+
+    @Override
     public Target target() {
         return exchange.target();
     }

@@ -203,6 +203,31 @@ class InstructHeadersTest {
         assertThat(link(parse(200, "OK", headers, "", URI.create(requestUri)))).isEqualTo(expected);
     }
 
+    /** {@code rel=gone} (Pushpin 1.41): resolved like a next link, validated alike, the last one wins. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '~', quoteCharacter = '\'', value = {
+        "''                                        ~ none",
+        "Grip-Link: <gone?id=1>; rel=gone          ~ http://example.com/p/q/gone?id=1",
+        "Grip-Link: <//other:81/g>; rel=gone       ~ http://other:81/g",
+        "Grip-Link: </a>; rel=gone, </b>; rel=gone ~ http://example.com/b",
+        "Grip-Link: </n>; rel=next, </g>; rel=gone ~ http://example.com/g",
+        "Grip-Link: </g>; rel=Gone                 ~ none",
+    })
+    void readsAndResolvesGoneLink(String headers, String expected) throws Exception {
+        Instruct i = parse(200, "OK", headers, "", URI.create("http://example.com/p/q/r"));
+        assertThat(i.goneLink() == null ? "none" : i.goneLink().toString()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '~', value = {
+        "Grip-Link: <>; rel=gone              ~ failed to parse Grip-Link value",
+        "Grip-Link: /x; rel=gone              ~ failed to parse Grip-Link value",
+        "Grip-Link: <http://a:b/>; rel=gone   ~ Grip-Link contains invalid link",
+    })
+    void rejectsMalformedGoneLinks(String headers, String message) {
+        assertThat(error(200, headers, "")).isEqualTo(message);
+    }
+
     @ParameterizedTest(name = "[{index}] {0} / {1}")
     @CsvSource(delimiter = '~', quoteCharacter = '\'', value = {
         "''                    ~ Fine ~ 200 Fine ~ none",
