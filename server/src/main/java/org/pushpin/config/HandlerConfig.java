@@ -8,6 +8,7 @@ import java.util.List;
  * (no HTTP control server); it already has {@code port_offset} added. A spec that is empty (missing from the
  * file, as in Pushpin's code) means that socket is not opened; specs already have {@code {rundir}},
  * {@code {ipc_prefix}} and the port offset applied. {@code prometheus} is null when {@code prometheus_port} is unset.
+ * {@code updateOnFirstSubscription} is Pushpin 1.41's {@code update_on_first_subscription} (default true).
  */
 public record HandlerConfig(
         String pushInSpec,
@@ -31,5 +32,20 @@ public record HandlerConfig(
         String statsFormat,
         PrometheusListen prometheus,
         String prometheusPrefix,
-        boolean shareAll) {
+        boolean shareAll,
+        boolean updateOnFirstSubscription) {
+
+    /** With {@code update_on_first_subscription} at its default (true). */
+    public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
+                         String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
+                         int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
+                         int messageHwm, int messageBlockSize, int messageWait, int idCacheTtl,
+                         int connectionSubscriptionMax, int subscriptionLinger, int statsSubscriptionTtl,
+                         int statsReportInterval, String statsFormat, PrometheusListen prometheus,
+                         String prometheusPrefix, boolean shareAll) {
+        this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
+                pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
+                idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
+                statsFormat, prometheus, prometheusPrefix, shareAll, true);
+    }
 }

@@ -147,9 +147,10 @@ final class Sections {
                 // Pushpin binds a null address when this is missing; loopback is the shipped value and safe.
                 httpAddr.isBlank() ? "127.0.0.1" : httpAddr,
                 s.adjustedPort("handler", "push_in_http_port", -1),
-                // 1.36 reads these two under misspelt names (so always gets the defaults); we read them properly.
-                s.integerAtLeast("handler", "push_in_http_max_headers_size", 10000, 1),
-                s.integerAtLeast("handler", "push_in_http_max_body_size", 1000000, 1),
+                // 1.36 reads these two under other names (push_in_max_*_size) while its shipped file names them
+                // push_in_http_max_*_size, read from 1.41 on: both work here, the 1.41 name first.
+                controlLimit(s, "headers", 10000),
+                controlLimit(s, "body", 1000000),
                 s.string("handler", "stats_spec", ""),
                 s.string("handler", "command_spec", ""),
                 s.integer("handler", "message_rate", -1),
@@ -164,7 +165,14 @@ final class Sections {
                 statsFormat.isBlank() ? "tnetstring" : statsFormat,
                 prometheus(s, "handler", "prometheus_port"),
                 s.string("handler", "prometheus_prefix", ""),
-                s.bool("handler", "share_all", false));
+                s.bool("handler", "share_all", false),
+                // Pushpin 1.41: false skips the update of held sessions after a channel's first subscription.
+                s.bool("handler", "update_on_first_subscription", true));
+    }
+
+    private static int controlLimit(Settings s, String what, int def) throws ConfigException {
+        String key = "push_in_http_max_" + what + "_size";
+        return s.integerAtLeast("handler", s.contains("handler", key) ? key : "push_in_max_" + what + "_size", def, 1);
     }
 
     private static List<ListenSpec> listens(Settings s, String key, List<String> def) throws ConfigException {

@@ -368,6 +368,23 @@ class ConfigLoaderTest {
         assertThat(p.xForwardedFor().isNone()).isEqualTo(truncate < 0 && !append);
     }
 
+    /** 1.36 reads push_in_max_*_size; 1.41 (and its shipped file) push_in_http_max_*_size, which wins. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "''                                                              | 10000 | 1000000 | true",
+        "push_in_max_headers_size=11;push_in_max_body_size=12           | 11    | 12      | true",
+        "push_in_http_max_headers_size=21;push_in_max_headers_size=11   | 21    | 1000000 | true",
+        "push_in_http_max_body_size=22;push_in_max_body_size=12         | 10000 | 22      | true",
+        "update_on_first_subscription=false                              | 10000 | 1000000 | false",
+    })
+    void controlLimitNamesAndFirstSubscriptionUpdate(String lines, int headers, int body, boolean update)
+            throws Exception {
+        HandlerConfig h = load("[handler]\n" + lines.replace(";", "\n") + "\n").handler();
+        assertThat(h.pushInHttpMaxHeadersSize()).isEqualTo(headers);
+        assertThat(h.pushInHttpMaxBodySize()).isEqualTo(body);
+        assertThat(h.updateOnFirstSubscription()).isEqualTo(update);
+    }
+
     @ParameterizedTest(name = "[{index}] log_level={0} --loglevel={1}")
     @CsvSource(delimiter = '¦', quoteCharacter = '`', value = {
         "     ¦      ¦ 2",
