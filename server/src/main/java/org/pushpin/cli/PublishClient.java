@@ -12,14 +12,24 @@ import org.pushpin.cli.PublishCommand.PublishException;
 
 /**
  * Sends one publish body to a GRIP URL the way Pushpin 1.36's tool does: {@code POST <path>/publish/} with
- * {@code Content-Type: application/json}, Basic auth only over https, success only on a 200. The URL is split
+ * {@code Content-Type: application/json}, Basic auth (or, as Pushpin 2.0's tool, Bearer) only over https, success
+ * only on a 200. The URL is split
  * as the tool splits it (scheme, then {@code //}, host up to the first {@code /}, the rest as the path prefix).
  */
 final class PublishClient {
     private PublishClient() {
     }
 
-    static void send(String spec, String user, String body) throws PublishException {
+    /** The {@code Authorization} value for {@code -u user:pass}. */
+    static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param authorization the {@code Authorization} value ({@code Basic ...}, {@code Bearer ...}), or null
+     * @param http          the client to send with, or null for a default HTTP/1.1 one
+     */
+    static void send(String spec, String authorization, String body, HttpClient http) throws PublishException {
         int colon = spec.indexOf(':');
         String rest = spec.substring(colon + 1);
         if (!rest.startsWith("//")) {
@@ -43,16 +53,16 @@ final class PublishClient {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (user != null) {
+        if (authorization != null) {
             if (!scheme.equals("https")) {
                 throw new PublishException("Authentication requires https");
             }
-            req.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+            req.header("Authorization", authorization);
         }
         HttpResponse<String> resp;
         try {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client = http != null ? http
+                    : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
             // the reference tool's wording (Rust's io::Error text)

@@ -37,6 +37,11 @@ public final class PublishCommand {
 
     /** Runs the command; returns the exit code. {@code gripUrl} is {@code $GRIP_URL} (null when unset). */
     static int run(String[] args, PrintWriter out, PrintWriter err, String gripUrl) {
+        return run(args, out, err, gripUrl, null);
+    }
+
+    /** @param http the client for HTTP(S) specs, or null for a default one (tests pass one that trusts theirs) */
+    static int run(String[] args, PrintWriter out, PrintWriter err, String gripUrl, java.net.http.HttpClient http) {
         Args a = new Args();
         CommandLine cmd = new CommandLine(a)
                 .setExpandAtFiles(false) // "@file" is content, read by us
@@ -62,6 +67,11 @@ public final class PublishCommand {
             out.flush();
             return 0;
         }
+        if (a.user != null && a.bearer != null) {
+            err.println("Error: only one authentication method can be specified");
+            err.flush();
+            return 1;
+        }
         try {
             String spec = a.spec != null ? a.spec : gripUrl != null ? gripUrl : DEFAULT_SPEC;
             Map<String, Object> item = a.item();
@@ -69,7 +79,8 @@ public final class PublishCommand {
                 ZmqPublishClient.send(spec, item);
             } else {
                 String body = PublishJson.write(Map.of("items", List.of(item)));
-                PublishClient.send(spec, a.user, body);
+                PublishClient.send(spec, a.user != null ? PublishClient.basic(a.user)
+                        : a.bearer != null ? "Bearer " + a.bearer : null, body, http);
             }
             out.println("Published");
             out.flush();
@@ -139,6 +150,10 @@ public final class PublishCommand {
 
         @Option(names = {"-u", "--user"}, paramLabel = "<user:pass>", description = "Authenticate using basic auth")
         String user;
+
+        // Pushpin 2.0's tool (main branch): -B/--bearer, exclusive with -u.
+        @Option(names = {"-B", "--bearer"}, paramLabel = "<token>", description = "Authenticate using bearer auth")
+        String bearer;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Prints help information")
         boolean help;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Accepts one HTTP request, records its head and body, answers with a canned response. */
+/** Accepts one HTTP(S) request, records its head and body, answers with a canned response. */
 final class CaptureServer implements AutoCloseable {
     record Captured(String head, String body) {
     }
@@ -20,7 +20,13 @@ final class CaptureServer implements AutoCloseable {
     private final CompletableFuture<Captured> captured = new CompletableFuture<>();
 
     CaptureServer(int status, String reason, String body) throws IOException {
-        socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        this(status, reason, body, null);
+    }
+
+    /** @param tls the TLS server context, or null for plain HTTP */
+    CaptureServer(int status, String reason, String body, javax.net.ssl.SSLContext tls) throws IOException {
+        socket = tls == null ? new ServerSocket(0, 5, InetAddress.getLoopbackAddress())
+                : tls.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> serve(status, reason, body), "capture-server");
         t.setDaemon(true);
         t.start();
