@@ -5,6 +5,9 @@ public enum Action {
     SEND,
     HINT,
     CLOSE,
-    /** {@code ws-message} only (Pushpin 1.38+): a WebSocket-over-HTTP connection posts a request to its origin now. */
+    /**
+     * Pushpin 1.38+: a WebSocket-over-HTTP connection posts a request to its origin now. Read in every format, as
+     * Pushpin reads it, but HTTP holds ignore it.
+     */
     REFRESH
 }

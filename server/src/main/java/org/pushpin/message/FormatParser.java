@@ -21,7 +21,7 @@ final class FormatParser {
     }
 
     static HttpResponseFormat httpResponse(JsonNode in) throws PublishFormatException {
-        Action action = action(in, RESPONSE, false);
+        Action action = action(in, RESPONSE);
         if (action != Action.SEND) {
             return new HttpResponseFormat(action, 200, null, List.of(), EMPTY, null, List.of());
         }
@@ -62,7 +62,7 @@ final class FormatParser {
     }
 
     static HttpStreamFormat httpStream(JsonNode in) throws PublishFormatException {
-        Action action = action(in, STREAM, false);
+        Action action = action(in, STREAM);
         if (action != Action.SEND) {
             return new HttpStreamFormat(action, EMPTY, List.of());
         }
@@ -79,7 +79,7 @@ final class FormatParser {
     }
 
     static WsMessageFormat wsMessage(JsonNode in) throws PublishFormatException {
-        Action action = action(in, WS, true);
+        Action action = action(in, WS);
         if (action == Action.CLOSE) {
             int code = -1;
             JsonNode vcode = in.get("code");
@@ -129,10 +129,11 @@ final class FormatParser {
     }
 
     /**
-     * Checks the object and reads {@code action}. An unknown action fails with an empty detail, as in 1.36;
-     * {@code refresh} (Pushpin 1.38+) only in {@code ws-message}.
+     * Checks the object and reads {@code action}. An unknown action fails with an empty detail, as in 1.36.
+     * {@code refresh} (Pushpin 1.38+) is read in every format, as Pushpin reads it; only WebSocket-over-HTTP
+     * connections act on it, HTTP holds ignore it.
      */
-    private static Action action(JsonNode in, String owner, boolean refreshAllowed) throws PublishFormatException {
+    private static Action action(JsonNode in, String owner) throws PublishFormatException {
         if (!in.isObject()) {
             throw PublishFormatException.invalid(owner + " is not an object");
         }
@@ -143,12 +144,7 @@ final class FormatParser {
         return switch (action) {
             case "hint" -> Action.HINT;
             case "close" -> Action.CLOSE;
-            case "refresh" -> {
-                if (!refreshAllowed) {
-                    throw PublishFormatException.invalid("");
-                }
-                yield Action.REFRESH;
-            }
+            case "refresh" -> Action.REFRESH;
             default -> throw PublishFormatException.invalid("");
         };
     }

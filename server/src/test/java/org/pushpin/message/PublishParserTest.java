@@ -166,14 +166,16 @@ class PublishParserTest {
     }
 
     @Test
-    void refreshIsAWsMessageActionOnly() throws Exception {
-        // Pushpin 1.38+ takes it for WebSocket-over-HTTP connections; in the HTTP formats it stays unknown
-        assertThat(one("{\"channel\":\"c\",\"ws-message\":{\"action\":\"refresh\"}}").wsMessage().action())
-                .isEqualTo(Action.REFRESH);
-        for (String format : new String[] {"http-stream", "http-response"}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("{\"channel\":\"c\",\"" + format
-                    + "\":{\"action\":\"refresh\"}}")).isInstanceOf(PublishFormatException.class);
-        }
+    void refreshIsReadInEveryFormat() throws Exception {
+        // Pushpin 1.38+ reads it whatever the format (its payload fields unread, as for hint); only
+        // WebSocket-over-HTTP connections act on it
+        PublishItem item = one("{\"channel\":\"c\",\"formats\":{\"ws-message\":{\"action\":\"refresh\"},"
+                + "\"http-stream\":{\"action\":\"refresh\"},\"http-response\":{\"action\":\"refresh\"}}}");
+        assertThat(item.wsMessage().action()).isEqualTo(Action.REFRESH);
+        assertThat(item.httpStream().action()).isEqualTo(Action.REFRESH);
+        assertThat(item.httpResponse().action()).isEqualTo(Action.REFRESH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("{\"channel\":\"c\",\"http-stream\":"
+                + "{\"action\":\"refreshh\"}}")).isInstanceOf(PublishFormatException.class);
     }
 
     @Test

@@ -20,9 +20,15 @@ public final class ReferenceBodies {
         }
     }
 
+    /**
+     * The recorded answers we match, i.e. all but those where we follow a later Pushpin on purpose: the action
+     * {@code refresh}, which 1.36 rejects and 1.38+ reads in every format (PublishParserTest, RefreshActionTest).
+     */
     public static List<Case> all() {
         try (InputStream in = ReferenceBodies.class.getResourceAsStream("/publish/reference-bodies.json")) {
-            return new ObjectMapper().readValue(in, new TypeReference<List<Case>>() { });
+            return new ObjectMapper().readValue(in, new TypeReference<List<Case>>() { }).stream()
+                    .filter(c -> !c.body().contains("\"action\":\"refresh\""))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
