@@ -117,7 +117,8 @@ public final class PushpinServer implements AutoCloseable {
             int heapPercent = config.timeouts().heapPressurePercent();
             server.heap = HeapPressure.watch(heapPercent, heapPercent - TimeoutsConfig.HEAP_PRESSURE_HYSTERESIS);
             ProxyContext context = server.context = new ProxyContext(config, routes,
-                    new HoldHandoff(hub, server.metrics, transport, config.handler().updateOnFirstSubscription()),
+                    new HoldHandoff(hub, server.metrics, transport, config.handler().updateOnFirstSubscription(),
+                            config.handler().httpFilters()),
                     server.wsSessions, transport, server.metrics, server.heap,
                     new ZhttpServices(Long.getLong(ZHTTP_EXPIRE_PROPERTY, ZhttpServices.SESSION_EXPIRE_MILLIS)));
             context.sockJs(new SockJsEndpoint(() -> context.config().proxy().sockjsUrl()));

@@ -8,7 +8,9 @@ import java.util.List;
  * (no HTTP control server); it already has {@code port_offset} added. A spec that is empty (missing from the
  * file, as in Pushpin's code) means that socket is not opened; specs already have {@code {rundir}},
  * {@code {ipc_prefix}} and the port offset applied. {@code prometheus} is null when {@code prometheus_port} is unset.
- * {@code updateOnFirstSubscription} is Pushpin 1.41's {@code update_on_first_subscription} (default true).
+ * {@code updateOnFirstSubscription} is Pushpin 1.41's {@code update_on_first_subscription} (default true);
+ * {@code httpFilters} is ours, {@code http_filters} (default false): whether the http-check and http-modify filters of
+ * Pushpin's 2.0 work act.
  */
 public record HandlerConfig(
         String pushInSpec,
@@ -33,9 +35,10 @@ public record HandlerConfig(
         PrometheusListen prometheus,
         String prometheusPrefix,
         boolean shareAll,
-        boolean updateOnFirstSubscription) {
+        boolean updateOnFirstSubscription,
+        boolean httpFilters) {
 
-    /** With {@code update_on_first_subscription} at its default (true). */
+    /** With {@code update_on_first_subscription} and {@code http_filters} at their defaults (true, false). */
     public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
                          String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
                          int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
@@ -46,6 +49,6 @@ public record HandlerConfig(
         this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
                 pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
                 idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
-                statsFormat, prometheus, prometheusPrefix, shareAll, true);
+                statsFormat, prometheus, prometheusPrefix, shareAll, true, false);
     }
 }

@@ -167,7 +167,9 @@ final class Sections {
                 s.string("handler", "prometheus_prefix", ""),
                 s.bool("handler", "share_all", false),
                 // Pushpin 1.41: false skips the update of held sessions after a channel's first subscription.
-                s.bool("handler", "update_on_first_subscription", true));
+                s.bool("handler", "update_on_first_subscription", true),
+                // Ours: Pushpin enables http-check/http-modify by building 2.0; off keeps 1.36's "unknown name".
+                s.bool("handler", "http_filters", false));
     }
 
     private static int controlLimit(Settings s, String what, int def) throws ConfigException {

@@ -62,7 +62,22 @@ final class Filters {
      * order; a format that names none is delivered as it is.
      */
     static boolean contentFiltersMatch(Hold hold, String channel, org.pushpin.message.Format format) {
-        return contentFiltersMatch(hold.filtersOf(channel), format);
+        List<String> filters = hold.filtersOf(channel);
+        if (hold.context.httpFilters && filters.contains(HttpFilters.MODIFY)) {
+            // http-modify changes content too (Pushpin's 2.0 work): it counts among the content filters
+            List<String> published = format.contentFilters();
+            if (published == null || published.isEmpty()) {
+                return true;
+            }
+            List<String> own = new java.util.ArrayList<>();
+            for (String f : filters) {
+                if (CONTENT_FILTERS.contains(f) || f.equals(HttpFilters.MODIFY)) {
+                    own.add(f);
+                }
+            }
+            return published.equals(own);
+        }
+        return contentFiltersMatch(filters, format);
     }
 
     /** As {@link #contentFiltersMatch(Hold, String, org.pushpin.message.Format)}, given the subscription's filters. */

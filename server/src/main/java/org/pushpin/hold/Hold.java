@@ -36,6 +36,8 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     final Map<String, String> meta;
     /** A stream following its next link hands its gone link to the hold of the link's answer through this. */
     private static final AttributeKey<GoneLink> FOLLOWING = AttributeKey.valueOf("pushpin.goneLink");
+    /** The http-check/http-modify calls of this hold; null unless enabled and named (the usual case). */
+    private final HttpFilters httpFilters;
     /** Posted to when this hold ends; null when the instruction had none (the usual case). */
     private GoneLink gone;
     private boolean ended;
@@ -69,6 +71,13 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         GoneLink carried = exchange.channel().hasAttr(FOLLOWING) ? exchange.channel().attr(FOLLOWING).getAndSet(null)
                 : null;
         this.gone = exchange.streamStarted() ? carried : GoneLink.of(exchange);
+        boolean named = false;
+        if (context.httpFilters && f != null) {
+            for (List<String> l : f) {
+                named |= l != null && HttpFilters.named(l);
+            }
+        }
+        this.httpFilters = named ? new HttpFilters(this, OriginCall.of(exchange)) : null;
     }
 
     /** Ends to follow the next link: the client stays, so the gone link goes to the hold of the link's answer. */
@@ -195,7 +204,35 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
             contentFilterMismatch();
             return;
         }
+        if (httpFilters != null && (httpFilters.busy() || HttpFilters.named(filtersOf(channel)))) {
+            httpFilters.add(channel, item, format, published);
+            return;
+        }
         deliver(channel, item, format, published);
+    }
+
+    /** The item after the http filters: {@code format} may carry content an http-modify filter gave. */
+    final void deliverFiltered(String channel, PublishItem item, Format format, Published published) {
+        if (!ended()) {
+            deliver(channel, item, format, published);
+        }
+    }
+
+    /** Ends the session after an http filter failed in debug mode, {@code message} as the reason. */
+    abstract void filterFailed(String message);
+
+    final boolean debug() {
+        return out.debug();
+    }
+
+    /** The instruction's channels (for their prev-ids), or none once a stream let go of its exchange. */
+    final List<Channel> instructChannels() {
+        return exchange == null ? List.of() : exchange.instruct().channels();
+    }
+
+    /** The origin's body, which a body-patch applies to. */
+    final byte[] originBody() {
+        return exchange == null ? new byte[0] : exchange.instruct().response().body();
     }
 
     /** Ends the session after a publish whose {@code content-filters} do not match this subscription's. */

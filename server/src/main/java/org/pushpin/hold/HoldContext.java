@@ -8,12 +8,15 @@ import org.pushpin.transport.Transport;
 final class HoldContext {
     final Hub hub;
     final ServerMetrics metrics;
-    /** For the gone links' POSTs. */
+    /** For the gone links' and http filters' POSTs. */
     final Transport transport;
+    /** {@code [handler] http_filters}: whether http-check and http-modify act. */
+    final boolean httpFilters;
 
-    HoldContext(Hub hub, ServerMetrics metrics, Transport transport) {
+    HoldContext(Hub hub, ServerMetrics metrics, Transport transport, boolean httpFilters) {
         this.hub = hub;
         this.metrics = metrics;
         this.transport = transport;
+        this.httpFilters = httpFilters;
     }
 }

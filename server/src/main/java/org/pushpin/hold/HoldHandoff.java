@@ -42,9 +42,15 @@ public final class HoldHandoff implements GripHandoff {
      * @param updateOnFirstSubscription {@code update_on_first_subscription} (Pushpin 1.41; true before it)
      */
     public HoldHandoff(Hub hub, ServerMetrics metrics, Transport transport, boolean updateOnFirstSubscription) {
+        this(hub, metrics, transport, updateOnFirstSubscription, false);
+    }
+
+    /** @param httpFilters {@code [handler] http_filters}: http-check and http-modify act (Pushpin 2.0 work) */
+    public HoldHandoff(Hub hub, ServerMetrics metrics, Transport transport, boolean updateOnFirstSubscription,
+                       boolean httpFilters) {
         Objects.requireNonNull(hub, "hub");
         this.context = new HoldContext(hub, Objects.requireNonNull(metrics, "metrics"),
-                Objects.requireNonNull(transport, "transport"));
+                Objects.requireNonNull(transport, "transport"), httpFilters);
         if (updateOnFirstSubscription) {
             updateOnFirstSubscription(hub);
         }

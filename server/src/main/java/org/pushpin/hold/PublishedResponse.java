@@ -96,7 +96,7 @@ final class PublishedResponse {
         return out;
     }
 
-    private static byte[] patch(byte[] originBody, JsonNode patch) throws BuildException {
+    static byte[] patch(byte[] originBody, JsonNode patch) throws BuildException {
         if (patch == null) {
             return new byte[0];
         }

@@ -131,6 +131,12 @@ final class ResponseHold extends Hold {
         }
     }
 
+    @Override
+    void filterFailed(String message) {
+        end();
+        exchange.fail(message);
+    }
+
     private String prevIdOf(String fullChannel) {
         for (Channel c : exchange.instruct().channels()) {
             if (prefixed(c.name()).equals(fullChannel)) {

@@ -243,8 +243,9 @@ final class StreamHold extends Hold {
             return;
         }
         boolean buildId = buildIdChannels != null && filtersOf(channel).contains("build-id");
-        if (buildId || Filters.substitutes(this, channel)) {
-            // Content filters rewrite per subscriber (build-id, then var-subst): a copy for this one only.
+        if (buildId || Filters.substitutes(this, channel) || f != item.httpStream()) {
+            // Content filters rewrite per subscriber (http-modify, then build-id, then var-subst): a copy for
+            // this one only.
             ByteBuf data;
             try {
                 byte[] content = f.content();
@@ -281,6 +282,11 @@ final class StreamHold extends Hold {
         if (link != null) {
             link.delivered(channelIndex(channel), channels.length);
         }
+    }
+
+    @Override
+    void filterFailed(String message) {
+        endWithError(message);
     }
 
     @Override
