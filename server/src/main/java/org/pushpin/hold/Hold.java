@@ -80,6 +80,19 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         this.httpFilters = named ? new HttpFilters(this, OriginCall.of(exchange)) : null;
     }
 
+    /**
+     * A followed next link answered without a stream hold, so the client's session ends here: the gone link the
+     * stream handed on, if any, is posted now.
+     */
+    static void postHandedOnGoneLink(GripExchange exchange, HoldContext context) {
+        if (exchange.channel().hasAttr(FOLLOWING)) {
+            GoneLink g = exchange.channel().attr(FOLLOWING).getAndSet(null);
+            if (g != null) {
+                g.post(exchange.channel().eventLoop(), context.transport);
+            }
+        }
+    }
+
     /** Ends to follow the next link: the client stays, so the gone link goes to the hold of the link's answer. */
     final void endToFollowLink() {
         if (gone != null) {

@@ -32,7 +32,13 @@ final class NextLinks {
         HoldMode mode = exchange.instruct().holdMode();
         if (mode == HoldMode.STREAM) {
             new StreamHold(exchange, context).start();
-        } else if (mode == HoldMode.RESPONSE) {
+            return;
+        }
+        if (mode == HoldMode.RESPONSE || exchange.instruct().nextLink() == null) {
+            // the chain ends with this answer (a further link keeps the gone link on the connection)
+            Hold.postHandedOnGoneLink(exchange, context);
+        }
+        if (mode == HoldMode.RESPONSE) {
             if (exchange.debug()) {
                 exchange.write(Unpooled.copiedBuffer("\n\nnext link answered with a response hold\n",
                         StandardCharsets.UTF_8));

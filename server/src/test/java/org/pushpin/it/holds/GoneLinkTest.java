@@ -92,6 +92,23 @@ class GoneLinkTest {
     }
 
     @Test
+    void streamWhoseLinkAnswersWithoutHoldEndsAndPostsTheLink() throws Exception {
+        String ch = channel("gone-last");
+        origin.on("/gone/l/stream", stream("one\n", ch).header("Grip-Link", "</gone/l/bye>; rel=gone")
+                .header("Grip-Link", "</gone/l/last>; rel=next"));
+        origin.on("/gone/l/last", org.pushpin.testing.Reply.ok("last\n"));
+        origin.on("/gone/l/bye", r -> org.pushpin.testing.Reply.status(200));
+        Publish pub = pushpin.publisher();
+        try (HeldStream s = HeldStream.open(pushpin.httpPort(), Req.get("/gone/l/stream"))) {
+            sync(pub, ch, s);
+            pub.publish(Publish.item(ch).format("http-stream", "{\"action\": \"hint\"}"));
+            assertThat(s.awaitEnd(WAIT)).isTrue();
+            assertThat(s.text()).endsWith("last\n");
+            assertThat(origin.awaitRequest("/gone/l/bye", WAIT).method()).isEqualTo("POST");
+        }
+    }
+
+    @Test
     void longPollTimeoutAlsoPostsTheLinkAsPushpinDoes() throws Exception {
         String ch = channel("gone-poll");
         origin.on("/gone/p/poll", response(ch, "timeout\n").header("Grip-Timeout", "5")
