@@ -48,6 +48,15 @@ class HttpFiltersTest {
             .routes("* " + origin.target())
             .build();
 
+    @RegisterExtension
+    @Order(4)
+    static final PushpinServerExtension debug = PushpinServerExtension.builder()
+            .controlApi()
+            .handler("http_filters", "true")
+            .proxy("debug", "true")
+            .routes("* " + origin.target())
+            .build();
+
     @BeforeEach
     void endpoints() {
         // drops what the publisher marked, lets the rest through unchanged
@@ -111,6 +120,20 @@ class HttpFiltersTest {
             // queued behind the failed call, in order, and the stream stays open
             assertThat(s.awaitSinceMark(t -> t.contains("after\n"), WAIT)).isEqualTo("after\n");
             assertThat(s.ended()).isFalse();
+        }
+    }
+
+    @Test
+    void inDebugModeAFailingFilterEndsTheStreamWithTheReason() throws Exception {
+        String ch = channel("hf-debug");
+        String good = channel("hf-debug-good");
+        origin.on("/hf/s/debug", stream("", ch + "; filter=http-check", good).header("Grip-Set-Meta", "url=/hf/fail"));
+        Publish pub = debug.publisher();
+        try (HeldStream s = HeldStream.open(debug.httpPort(), Req.get("/hf/s/debug"))) {
+            sync(pub, good, s);
+            pub.stream(ch, "lost\n");
+            assertThat(s.awaitEnd(WAIT)).isTrue();
+            assertThat(s.sinceMark()).isEqualTo("\n\nfilter error: unexpected network request status: code=500\n");
         }
     }
 
