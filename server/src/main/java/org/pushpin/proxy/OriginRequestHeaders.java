@@ -19,7 +19,7 @@ import org.pushpin.routing.Target;
  * headers.
  */
 final class OriginRequestHeaders {
-    static final String GRIP_FEATURE = "status, session, link:next, link:gone, filter:skip-self, filter:skip-users, "
+    static final String GRIP_FEATURE = "status, session, link:next, filter:skip-self, filter:skip-users, "
             + "filter:require-sub, filter:build-id, filter:var-subst";
 
     private static final String[] HOP_BY_HOP = {

@@ -33,7 +33,7 @@ import org.pushpin.testing.TestOrigin;
 class GripSignatureTest {
     static final String SIG_KEY = "global-sig-secret";
     static final String UPSTREAM_KEY = "upstream-secret";
-    static final String FEATURES = "status, session, link:next, link:gone, filter:skip-self, filter:skip-users, "
+    static final String FEATURES = "status, session, link:next, filter:skip-self, filter:skip-users, "
             + "filter:require-sub, filter:build-id, filter:var-subst";
 
     @RegisterExtension
