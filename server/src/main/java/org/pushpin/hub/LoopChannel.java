@@ -172,13 +172,16 @@ final class LoopChannel {
      */
     int deliver(Published published, int cap, int[] receiversByMode, int modes, String route) {
         int delivered = 0;
+        // Usually every subscriber here takes the item (one kind of hold, no per-route split): then no subscriber
+        // is asked its mode or route.
+        boolean sift = route != null || live(modes) != live;
         walking++;
         try {
             int n = end;
             for (int i = 0; i < n && delivered < cap; i++) {
                 Subscriber s = subs[i];
-                if (s == null || (modes & (1 << s.mode().ordinal())) == 0
-                        || (route != null && !route.equals(s.statsRoute()))) {
+                if (s == null || sift && ((modes & (1 << s.mode().ordinal())) == 0
+                        || route != null && !route.equals(s.statsRoute()))) {
                     continue;
                 }
                 delivered++;
