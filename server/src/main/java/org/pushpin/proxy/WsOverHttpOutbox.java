@@ -120,9 +120,14 @@ final class WsOverHttpOutbox {
         return messages != null && !messages.isEmpty();
     }
 
-    /** Whether more may be queued now (false: stop reading the client until a POST took some). */
+    /**
+     * Whether to read on (false: stop reading the client until a POST took some). Also true when only part of a
+     * message is held, however big: a POST cannot take it before its end comes, so only reading on completes it or
+     * shows it too big (the limit still holds: {@link #add} refuses what would pass it). Stopping there left such a
+     * client waiting for ever.
+     */
     boolean hasRoom() {
-        return bytes + partialLength < BUFFER_SIZE;
+        return bytes + partialLength < BUFFER_SIZE || bytes == 0;
     }
 
     /**
