@@ -20,7 +20,8 @@ public final class LiveSettings {
     static final Set<String> LIVE = Set.of(
             "runner.logLevels", // applied by the command line's logging, the rest by the server
             "runner.clientBufferSize",
-            "proxy.debug", "proxy.autoCrossOrigin", "proxy.acceptXForwardedProtocol", "proxy.setXForwardedProtocol", "proxy.xForwardedFor",
+            "proxy.debug", "proxy.autoCrossOrigin", "proxy.acceptXForwardedProtocol", "proxy.setXForwardedProtocol",
+            "proxy.xForwardedFor",
             "proxy.xForwardedForTrusted", "proxy.acceptPushpinRoute", "proxy.logFrom", "proxy.logUserAgent",
             "proxy.sigIss", "proxy.sigKey", "proxy.upstreamKey",
             "handler.messageRate", "handler.messageHwm", "handler.messageBlockSize", "handler.messageWait",

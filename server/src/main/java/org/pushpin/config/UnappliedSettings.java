@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The settings of a pushpin.conf that this server reads but does not apply, one warning line each, logged at
  * start-up: a user must never believe a feature is on when it is not. Only settings that are set to something
- * with an effect are named (a stock pushpin.conf names the stats socket). Keys of Pushpin's multi-process design (zurl, condure specs) have no counterpart here by
- * design and are not listed (docs/configuration.md says so).
+ * with an effect are named (a stock pushpin.conf names the stats socket). Keys of Pushpin's multi-process design
+ * (zurl, condure specs) have no counterpart here by design and are not listed (docs/configuration.md says so).
  */
 public final class UnappliedSettings {
     private UnappliedSettings() {

@@ -286,8 +286,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         tracked = context.metrics().connections().open(ConnectionRegistry.Type.HTTP, route.id(),
                 info.clientIp(), info.tls(), null, null);
-        exchange = SockJsExchange.claims(context, route, request) ? new SockJsExchange(this, context, request, info,
-                route, trusted) : new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted, cors));
+        exchange = SockJsExchange.claims(context, route, request)
+                ? new SockJsExchange(this, context, request, info, route, trusted)
+                : new ProxyExchange(this, context, new ClientRequest(request, info, route, trusted, cors));
         exchange.start();
     }
 

@@ -148,9 +148,10 @@ public final class ClientWebSocketHandler extends WebSocketEnd implements Client
     }
 
     /**
-     * Published messages to a client that does not read them: once more than {@link #MAX_PENDING_BYTES} wait for its
-     * socket, the connection is dropped, counted ({@code SLOW_CLIENT}) and logged — as a held stream is — rather than
-     * kept growing in memory (frames from the origin are paced by backpressure instead; publishes cannot be).
+     * Published messages to a client that does not read them: once more than {@link #MAX_PENDING_BYTES} wait for
+     * its socket, the connection is dropped, counted ({@code SLOW_CLIENT}) and logged — as a held stream is —
+     * rather than kept growing in memory (frames from the origin are paced by backpressure instead; publishes
+     * cannot be).
      */
     @Override
     public void writeEncoded(io.netty.buffer.ByteBuf encodedFrames) {

@@ -200,7 +200,7 @@ public final class SockJsExchange implements Exchange {
         }
     }
 
-    /** Answers the request (from any thread; ownership passes). A second answer, or one to a gone client, is dropped. */
+    /** Answers the request (any thread; ownership passes). A second answer, or one to a gone client, is dropped. */
     public void respond(FullHttpResponse response) {
         if (!loop.inEventLoop()) {
             loop.execute(() -> respond(response));
