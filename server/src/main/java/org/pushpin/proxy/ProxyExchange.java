@@ -123,14 +123,14 @@ final class ProxyExchange implements Exchange, TestTarget.Responder {
         }
     }
 
-    /** The shared answer cannot serve this exchange: it asks the origin itself. */
-    void askAlone() {
-        askShared(null);
-    }
-
-    /** The shared request's leader went: this exchange asks again under {@code key} (joining, or leading). */
-    void askShared(String key) {
-        if (!done && !join(key)) {
+    /** Asks again: leads {@code next} if given (the rest follow it), else joins or leads {@code key}; null: alone. */
+    void askShared(String key, SharedRequest next) {
+        if (done && next != null) {
+            next.leaderGone(); // gone meanwhile too: the next one asks
+        } else if (next != null) {
+            share = next;
+            origin.open();
+        } else if (!done && !join(key)) {
             origin.open();
         }
     }

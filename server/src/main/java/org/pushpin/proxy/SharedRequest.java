@@ -132,17 +132,31 @@ final class SharedRequest {
     /** The answer cannot be shared: each follower asks the origin on its own. */
     private void goAlone() {
         for (ProxyExchange f : close()) {
-            on(f, f::askAlone);
+            on(f, () -> f.askShared(null, null));
         }
         release();
     }
 
-    /** The leader ended before the answer came (its client left): the first follower asks again, the rest join. */
+    /**
+     * The leader ended before the answer came (its client left): the first follower asks again and the rest follow
+     * it. The new request is in place before anyone runs, so a follower whose loop is slow cannot find the re-asked
+     * answer already gone and ask a third time.
+     */
     void leaderGone() {
-        for (ProxyExchange f : close()) {
-            on(f, () -> f.askShared(key));
-        }
+        List<ProxyExchange> joined = close();
         release();
+        if (joined.isEmpty()) {
+            return;
+        }
+        ProxyExchange lead = joined.get(0);
+        SharedRequest next = owner.handOver(key, joined.subList(1, joined.size()));
+        if (next == null) {
+            for (ProxyExchange f : joined) { // another request leads this key by now: all join it
+                on(f, () -> f.askShared(key, null));
+            }
+        } else {
+            on(lead, () -> lead.askShared(key, next));
+        }
     }
 
     private static void on(ProxyExchange exchange, Runnable task) {

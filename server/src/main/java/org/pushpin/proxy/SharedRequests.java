@@ -44,6 +44,19 @@ final class SharedRequests {
         }
     }
 
+    /**
+     * A new request under {@code key} that {@code followers} already follow (its leader is to be given it), or null
+     * when another one leads that key already.
+     */
+    SharedRequest handOver(String key, List<ProxyExchange> followers) {
+        SharedRequest next = new SharedRequest(this, key);
+        for (ProxyExchange f : followers) {
+            next.follow(f);
+            metrics.requestShared();
+        }
+        return inFlight.putIfAbsent(key, next) == null ? next : null;
+    }
+
     /** No more joins for {@code request}: its answer is known (or it was given up). */
     void remove(SharedRequest request) {
         inFlight.remove(request.key(), request);
