@@ -52,9 +52,14 @@ final class SharedRequests {
         SharedRequest next = new SharedRequest(this, key);
         for (ProxyExchange f : followers) {
             next.follow(f);
+        }
+        if (inFlight.putIfAbsent(key, next) != null) {
+            return null;
+        }
+        for (int i = 0; i < followers.size(); i++) {
             metrics.requestShared();
         }
-        return inFlight.putIfAbsent(key, next) == null ? next : null;
+        return next;
     }
 
     /** No more joins for {@code request}: its answer is known (or it was given up). */
