@@ -45,8 +45,12 @@ class ControlLimitsConfigTest {
             String head = "POST /publish/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n" + extraHeaders + "\r\n";
             OutputStream out = s.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(b);
+            // one write: the server reads the whole request before refusing it, so its close is a FIN, not a reset
+            // that could discard the answer on its way (two writes could leave the body unread at the close)
+            byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = java.util.Arrays.copyOf(h, h.length + b.length);
+            System.arraycopy(b, 0, all, h.length, b.length);
+            out.write(all);
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
