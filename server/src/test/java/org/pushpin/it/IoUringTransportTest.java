@@ -104,6 +104,8 @@ class IoUringTransportTest {
 
     @Test
     void fallsBackWhenIoUringIsUnavailable() throws Exception {
+        // the child's "started" line may be written an instant after its ports answer
+        org.pushpin.testing.Await.until(WAIT, () -> fallback.log().contains("started ("), "the started line");
         assertThat(fallback.log()).contains("io_uring is not available here (")
                 .contains("; using nio").contains("started (nio transport");
         try (HeldStream stream = HeldStream.open(fallback.httpPort(), Req.get("/stream?channel=fallback"))) {
