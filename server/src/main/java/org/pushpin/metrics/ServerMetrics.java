@@ -129,6 +129,11 @@ public final class ServerMetrics {
         requestsShared.increment();
     }
 
+    /** {@code n} requests at once answered by another's origin request. */
+    public void requestShared(int n) {
+        requestsShared.add(n);
+    }
+
     /** Items accepted from a publish input. */
     public void itemsReceived(int n) {
         itemsReceived.add(n);

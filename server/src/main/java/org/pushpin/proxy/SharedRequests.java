@@ -56,9 +56,7 @@ final class SharedRequests {
         if (inFlight.putIfAbsent(key, next) != null) {
             return null;
         }
-        for (int i = 0; i < followers.size(); i++) {
-            metrics.requestShared();
-        }
+        metrics.requestShared(followers.size());
         return next;
     }
 
