@@ -46,8 +46,14 @@ public final class ScriptProcess implements AutoCloseable {
     private final List<JsonNode> seen = new ArrayList<>();
 
     private ScriptProcess(String name, List<String> cmd, Path dir) throws IOException {
+        this(name, cmd, dir, Map.of());
+    }
+
+    private ScriptProcess(String name, List<String> cmd, Path dir, Map<String, String> env) throws IOException {
         this.name = name;
-        this.process = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
+        this.process = pb.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread out = new Thread(this::readEvents, "script-out " + name);
         out.setDaemon(true);
@@ -82,6 +88,21 @@ public final class ScriptProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(NODE, script));
         cmd.addAll(List.of(args));
         return new ScriptProcess(script, cmd, nodeDir());
+    }
+
+    /**
+     * Runs {@code node <script>} of an application in {@code examples/<example>} (its own package.json, installed
+     * with {@code npm ci} there), with {@code env} added to its environment. Its stdout need not be JSON lines:
+     * other lines arrive as {@code <not json>} events with the text in {@code line}.
+     */
+    public static ScriptProcess nodeExample(String example, String script, Map<String, String> env)
+            throws IOException {
+        require(works(NODE, "--version"), "node is not installed (apt-get install nodejs npm)");
+        Path dir = Path.of("../examples", example);
+        dir = (Files.isDirectory(dir) ? dir : Path.of("examples", example)).toAbsolutePath().normalize();
+        require(Files.isDirectory(dir.resolve("node_modules")),
+                "the npm packages of examples/" + example + " are missing: run npm ci in " + dir);
+        return new ScriptProcess(example + "/" + script, List.of(NODE, script), dir, env);
     }
 
     /** Runs {@code /usr/bin/python3 <script> <args>} in {@link #pythonDir()}; skips if python3-websockets is missing. */
