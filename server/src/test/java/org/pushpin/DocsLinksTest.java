@@ -80,6 +80,33 @@ class DocsLinksTest {
         assertThat(missing).as("paths named but missing").isEmpty();
     }
 
+    /** The code's own pointers into the docs ({@code docs/PAGE.md#ANCHOR} in comments and scripts) resolve too. */
+    @Test
+    void everyDocsPointerInTheCodeResolves() throws IOException {
+        Path root = root();
+        Pattern pointer = Pattern.compile("docs/[a-z0-9-]+\\.md(?:#[a-z0-9_-]+)?");
+        List<String> broken = new ArrayList<>();
+        int checked = 0;
+        for (String dir : List.of("server/src", "bench/src", "scripts", "bin")) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(root.resolve(dir))) {
+                files = s.filter(p -> p.toString().matches(".*\\.(java|sh|py)$")).toList();
+            }
+            for (Path f : files) {
+                Matcher m = pointer.matcher(Files.readString(f));
+                while (m.find()) {
+                    checked++;
+                    String why = check(root, root.resolve("README.md"), m.group());
+                    if (why != null) {
+                        broken.add(root.relativize(f) + ": " + m.group() + " " + why);
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("pointers found").isGreaterThan(20);
+        assertThat(broken).as("broken pointers").isEmpty();
+    }
+
     @Test
     void anchorsFollowGitHubsRule() {
         assertThat(anchor("Request sharing")).isEqualTo("request-sharing");
