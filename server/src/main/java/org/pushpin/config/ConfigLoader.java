@@ -3,6 +3,7 @@ package org.pushpin.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,20 @@ public final class ConfigLoader {
     }
 
     private static PushpinConfig load(StartOptions options, Path wd, Path configFile) throws ConfigException {
-        IniFile main = configFile == null ? null : IniFile.read(configFile);
+        return load(options, wd, configFile, configFile == null ? null : IniFile.read(configFile), null);
+    }
+
+    /**
+     * Reads every key from an empty file, noting each key read and its default in {@code reads}
+     * ({@link ConfigKeys}: the configuration reference is made from this).
+     */
+    static void readAllKeys(Map<String, ConfigKeys.Key> reads) throws ConfigException {
+        Path none = Path.of("pushpin.conf").toAbsolutePath();
+        load(StartOptions.none(), Path.of("."), none, IniFile.parse(none, ""), reads);
+    }
+
+    private static PushpinConfig load(StartOptions options, Path wd, Path configFile, IniFile main,
+            Map<String, ConfigKeys.Key> reads) throws ConfigException {
         Path configDir = configFile == null ? wd : configFile.getParent();
 
         // As Pushpin's Settings constructor: libdir, rundir and the include come from the main file alone.
@@ -103,7 +117,7 @@ public final class ConfigLoader {
         IniFile include = main == null ? builtIn() : readInclude(main, configDir, libdir, rundirRaw);
 
         // The runner prefers [global] rundir whenever the key exists, even in the include.
-        Settings raw = new Settings(main, include, libdir, rundirRaw, "", 0);
+        Settings raw = new Settings(main, include, libdir, rundirRaw, "", 0, reads);
         String rundirValue = raw.contains("global", "rundir")
                 ? raw.string("global", "rundir", "")
                 : raw.string("runner", "rundir", "");
@@ -116,7 +130,7 @@ public final class ConfigLoader {
         String ipcPrefix = id != null ? "p" + id + "-" : raw.string("global", "ipc_prefix", "pushpin-");
         int portOffset = id != null && id > 0 ? id * 10 : raw.integer("global", "port_offset", 0);
 
-        Settings settings = new Settings(main, include, libdir, rundir.toString(), ipcPrefix, portOffset);
+        Settings settings = new Settings(main, include, libdir, rundir.toString(), ipcPrefix, portOffset, reads);
         return new PushpinConfig(
                 configFile,
                 configDir,

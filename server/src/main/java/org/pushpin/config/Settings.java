@@ -3,6 +3,7 @@ package org.pushpin.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +23,41 @@ final class Settings {
     private final String rundir;
     private final String ipcPrefix;
     private final int portOffset;
+    /** Every key read and its default, in reading order, for {@link ConfigKeys}; null when not recording. */
+    private final Map<String, ConfigKeys.Key> reads;
 
     /** @param main the config file, or null for built-in defaults only; @param include null when none */
     Settings(IniFile main, IniFile include, String libdir, String rundir, String ipcPrefix, int portOffset) {
+        this(main, include, libdir, rundir, ipcPrefix, portOffset, null);
+    }
+
+    Settings(IniFile main, IniFile include, String libdir, String rundir, String ipcPrefix, int portOffset,
+            Map<String, ConfigKeys.Key> reads) {
         this.main = main;
         this.include = include;
         this.libdir = libdir;
         this.rundir = rundir;
         this.ipcPrefix = ipcPrefix;
         this.portOffset = portOffset;
+        this.reads = reads;
+    }
+
+    /** Notes a read of {@code section.key} and its default (only while building {@link ConfigKeys}). */
+    private void note(String section, String key, String type, Object def) {
+        if (reads != null) {
+            String d = def == null ? "" : def instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf)
+                    .toList()) : String.valueOf(def);
+            // the outermost typed read says what the key is (a port read as an integer stays a port)
+            reads.merge(section + "." + key, new ConfigKeys.Key(section, key, type, d),
+                    (old, now) -> old.type().equals(ConfigKeys.RAW) ? now : old);
+        }
     }
 
     /** The raw entry: main file first, then the include; null when neither has it. */
     IniFile.Entry entry(String section, String key) {
+        if (reads != null) {
+            reads.putIfAbsent(section + "." + key, new ConfigKeys.Key(section, key, ConfigKeys.RAW, ""));
+        }
         IniFile.Entry e = main == null ? null : main.get(section, key);
         if (e == null && include != null) {
             e = include.get(section, key);
@@ -48,6 +71,7 @@ final class Settings {
 
     /** A string value (QVariant::toString: a list reads as empty), resolved; {@code def} when missing. */
     String string(String section, String key, String def) {
+        note(section, key, "string", def);
         IniFile.Entry e = entry(section, key);
         if (e == null) {
             return def;
@@ -57,6 +81,7 @@ final class Settings {
 
     /** A list value (QVariant::toStringList), each item resolved, empty items dropped as Pushpin's trimlist. */
     List<String> list(String section, String key, List<String> def) {
+        note(section, key, "list", def);
         IniFile.Entry e = entry(section, key);
         if (e == null) {
             return def;
@@ -72,6 +97,7 @@ final class Settings {
 
     /** An integer; an empty value reads as 0 like Qt's toInt, anything else malformed is an error. */
     int integer(String section, String key, int def) throws ConfigException {
+        note(section, key, "integer", def);
         IniFile.Entry e = entry(section, key);
         if (e == null) {
             return def;
@@ -104,6 +130,7 @@ final class Settings {
      * negative number as a limit nothing fits under, so that is refused rather than taken.
      */
     int limit(String section, String key) throws ConfigException {
+        note(section, key, "integer", -1);
         int v = integer(section, key, -1);
         if (v == 0 || v < -1) {
             throw new ConfigException(entry(section, key).where() + ": must be -1 (no limit) or at least 1, got " + v);
@@ -116,6 +143,7 @@ final class Settings {
      * {@code no} is true. That surprises people, so such values are logged.
      */
     boolean bool(String section, String key, boolean def) {
+        note(section, key, "boolean", def);
         IniFile.Entry e = entry(section, key);
         if (e == null) {
             return def;
@@ -134,6 +162,7 @@ final class Settings {
 
     /** Pushpin's adjustedPort: a port above 0 gets the port offset; {@code def} when missing or empty. */
     int adjustedPort(String section, String key, int def) throws ConfigException {
+        note(section, key, "port", def);
         IniFile.Entry e = entry(section, key);
         if (e == null || (!e.isList() && e.items().get(0).isBlank())) {
             return def;
