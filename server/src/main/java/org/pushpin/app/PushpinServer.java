@@ -106,7 +106,8 @@ public final class PushpinServer implements AutoCloseable {
             // /health watches the Redis broker's connection only when that broker counts into our metrics
             boolean redisBroker = broker == null && config.cluster().redis();
             if (broker == null) {
-                broker = redisBroker ? new RedisBroker(config.cluster(), server.metrics)
+                broker = redisBroker ? new RedisBroker(config.cluster(), server.metrics,
+                        config.handler().wildcardChannels())
                         : new EmbeddedBroker();
             }
             server.zeroMq = new ZeroMq(config.handler(), server.metrics);

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * connection): the control API answers 503. Lettuce reconnects by itself; on each reconnect of a subscription
  * connection this broker subscribes again to every channel it holds there (it does not rely on the library's own
  * resubscription, which does not cover sharded channels).
+ *
+ * <p>With {@code [handler] wildcard_channels}, a channel ending in {@code *} is a PSUBSCRIBE and everything goes on
+ * one subscription connection, so each publish is fanned out once here however many subscriptions match it
+ * ({@link RedisPatterns}).
  */
 public final class RedisBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
@@ -67,12 +71,27 @@ public final class RedisBroker implements Broker {
     private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile Fanout local;
+    /** Subscription connections: one with wildcards ({@link RedisPatterns}), else {@value #SUB_CONNECTIONS}. */
+    private final int subConnections;
+    /** The wildcard subscriptions' state, or null when {@code wildcard_channels} is off. */
+    private final RedisPatterns patterns;
     private volatile boolean closed;
 
     /** Connects (fails when Redis cannot be reached at start: the server does not start without its broker). */
     public RedisBroker(ClusterConfig config, ServerMetrics metrics) {
+        this(config, metrics, false);
+    }
+
+    /** @param wildcards {@code [handler] wildcard_channels}: a channel ending in {@code *} is a pattern */
+    public RedisBroker(ClusterConfig config, ServerMetrics metrics, boolean wildcards) {
         this.config = config;
         this.metrics = metrics;
+        this.patterns = wildcards ? new RedisPatterns(config.redisPrefix()) : null;
+        this.subConnections = wildcards ? 1 : SUB_CONNECTIONS;
+        if (wildcards && config.redisSharded()) {
+            LOG.warn("cluster: wildcard_channels with redis_sharded: Redis has no sharded pattern subscription, so"
+                    + " wildcard subscriptions get only what reaches them on this instance without Redis: nothing");
+        }
         this.client = RedisClient.create(RedisURI.create(config.redisUrl()));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -80,7 +99,7 @@ public final class RedisBroker implements Broker {
                 .build());
         try {
             this.pub = client.connect(ByteArrayCodec.INSTANCE);
-            for (int i = 0; i < SUB_CONNECTIONS; i++) {
+            for (int i = 0; i < subConnections; i++) {
                 StatefulRedisPubSubConnection<byte[], byte[]> c = client.connectPubSub(ByteArrayCodec.INSTANCE);
                 c.addListener(new Messages());
                 subs.add(c);
@@ -106,7 +125,7 @@ public final class RedisBroker implements Broker {
     }
 
     private int connectionOf(String channel) {
-        return Math.floorMod(channel.hashCode(), SUB_CONNECTIONS);
+        return Math.floorMod(channel.hashCode(), subConnections);
     }
 
     // ---- publishing ----
@@ -175,7 +194,8 @@ public final class RedisBroker implements Broker {
         Op op;
         while ((op = ops.poll()) != null) {
             if (!run.isEmpty() && (run.get(0).subscribe != op.subscribe
-                    || connectionOf(run.get(0).channel) != connectionOf(op.channel))) {
+                    || connectionOf(run.get(0).channel) != connectionOf(op.channel)
+                    || isPattern(run.get(0).channel) != isPattern(op.channel))) {
                 send(run);
                 run = new ArrayList<>();
             }
@@ -189,11 +209,14 @@ public final class RedisBroker implements Broker {
     private void send(List<Op> run) {
         StatefulRedisPubSubConnection<byte[], byte[]> c = subs.get(connectionOf(run.get(0).channel));
         byte[][] keys = new byte[run.size()][];
+        boolean pattern = isPattern(run.get(0).channel);
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = key(run.get(i).channel);
+            keys[i] = pattern ? patterns.patternKey(run.get(i).channel) : key(run.get(i).channel);
         }
         RedisFuture<Void> f;
-        if (run.get(0).subscribe) {
+        if (pattern) {
+            f = run.get(0).subscribe ? c.async().psubscribe(keys) : c.async().punsubscribe(keys);
+        } else if (run.get(0).subscribe) {
             f = config.redisSharded() ? c.async().ssubscribe(keys) : c.async().subscribe(keys);
         } else {
             f = config.redisSharded() ? c.async().sunsubscribe(keys) : c.async().unsubscribe(keys);
@@ -215,6 +238,10 @@ public final class RedisBroker implements Broker {
                 }
             }
         });
+    }
+
+    private boolean isPattern(String channel) {
+        return patterns != null && RedisPatterns.isPattern(channel);
     }
 
     /** After a reconnect: subscribe again to every channel held on that connection. */
@@ -243,6 +270,9 @@ public final class RedisBroker implements Broker {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (patterns != null && connection != pub) {
+                patterns.disconnected();
+            }
             if (connection == pub && !closed) {
                 metrics.brokerConnected(false);
                 LOG.warn("cluster: lost the redis connection; publishes are refused until it is back");
@@ -266,6 +296,41 @@ public final class RedisBroker implements Broker {
         @Override
         public void smessage(byte[] shardChannel, byte[] message) {
             received(message);
+        }
+
+        @Override
+        public void message(byte[] pattern, byte[] channel, byte[] message) {
+            if (patterns != null && patterns.takes(pattern, channel)) {
+                received(message);
+            }
+        }
+
+        @Override
+        public void subscribed(byte[] channel, long count) {
+            if (patterns != null) {
+                patterns.subscribed(channel);
+            }
+        }
+
+        @Override
+        public void unsubscribed(byte[] channel, long count) {
+            if (patterns != null) {
+                patterns.unsubscribed(channel);
+            }
+        }
+
+        @Override
+        public void psubscribed(byte[] pattern, long count) {
+            if (patterns != null) {
+                patterns.psubscribed(pattern);
+            }
+        }
+
+        @Override
+        public void punsubscribed(byte[] pattern, long count) {
+            if (patterns != null) {
+                patterns.punsubscribed(pattern);
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * {@code {ipc_prefix}} and the port offset applied. {@code prometheus} is null when {@code prometheus_port} is unset.
  * {@code updateOnFirstSubscription} is Pushpin 1.41's {@code update_on_first_subscription} (default true);
  * {@code httpFilters} is ours, {@code http_filters} (default false): whether the http-check and http-modify filters of
- * Pushpin's 2.0 work act.
+ * Pushpin's 2.0 work act. {@code wildcardChannels} is ours, {@code wildcard_channels} (default false): whether a
+ * channel name ending in {@code *} subscribes to every channel with that prefix (docs/wildcard-channels.md).
  */
 public record HandlerConfig(
         String pushInSpec,
@@ -36,9 +37,13 @@ public record HandlerConfig(
         String prometheusPrefix,
         boolean shareAll,
         boolean updateOnFirstSubscription,
-        boolean httpFilters) {
+        boolean httpFilters,
+        boolean wildcardChannels) {
 
-    /** With {@code update_on_first_subscription} and {@code http_filters} at their defaults (true, false). */
+    /**
+     * With {@code update_on_first_subscription}, {@code http_filters} and {@code wildcard_channels} at their defaults
+     * (true, false, false).
+     */
     public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
                          String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
                          int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
@@ -49,6 +54,15 @@ public record HandlerConfig(
         this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
                 pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
                 idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
-                statsFormat, prometheus, prometheusPrefix, shareAll, true, false);
+                statsFormat, prometheus, prometheusPrefix, shareAll, true, false, false);
+    }
+
+    /** This configuration with {@code wildcard_channels} set to {@code on}. */
+    public HandlerConfig withWildcardChannels(boolean on) {
+        return new HandlerConfig(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort,
+                pushInHttpMaxHeadersSize, pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm,
+                messageBlockSize, messageWait, idCacheTtl, connectionSubscriptionMax, subscriptionLinger,
+                statsSubscriptionTtl, statsReportInterval, statsFormat, prometheus, prometheusPrefix, shareAll,
+                updateOnFirstSubscription, httpFilters, on);
     }
 }

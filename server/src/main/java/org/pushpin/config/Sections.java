@@ -169,7 +169,9 @@ final class Sections {
                 // Pushpin 1.41: false skips the update of held sessions after a channel's first subscription.
                 s.bool("handler", "update_on_first_subscription", true),
                 // Ours: Pushpin enables http-check/http-modify by building 2.0; off keeps 1.36's "unknown name".
-                s.bool("handler", "http_filters", false));
+                s.bool("handler", "http_filters", false),
+                // Ours: a channel name ending in * subscribes to its prefix; off keeps 1.36's literal names.
+                s.bool("handler", "wildcard_channels", false));
     }
 
     private static int controlLimit(Settings s, String what, int def) throws ConfigException {

@@ -41,7 +41,8 @@ final class ResponseHold extends Hold {
     private boolean lastIdMismatch() {
         boolean mismatch = false;
         for (Channel c : exchange.instruct().channels()) {
-            if (c.prevId() != null) {
+            // a pattern spans many channels, each with its own ids: a prev-id given for one compares with none
+            if (c.prevId() != null && !context.hub.isWildcard(prefixed(c.name()))) {
                 String full = prefixed(c.name());
                 String last = context.hub.lastId(full);
                 if (last != null && !last.equals(c.prevId())) {

@@ -19,6 +19,11 @@ final class Delivery implements Runnable {
     /** Only subscribers of this route's allowance ({@link Subscriber#statsRoute()}), or null: every one. */
     final String route;
     int cap;
+    /**
+     * With wildcard subscriptions matching besides others: the subscribers on this loop the item already reached
+     * through another of its channel indexes (shared by those deliveries, touched on the loop only); else null.
+     */
+    java.util.Set<Subscriber> once;
     /** The allowance that admitted it (hub thread; read on the loop after the hand-over). */
     DeliveryLimiter.Bucket bucket;
 
@@ -54,7 +59,8 @@ final class Delivery implements Runnable {
         int delivered = 0;
         int[] byMode = tally == null ? null : ItemTally.newCounts();
         try {
-            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode, modes, route);
+            delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode, modes, route,
+                    once);
         } finally {
             hub.delivered(this, delivered);
             if (tally != null) {

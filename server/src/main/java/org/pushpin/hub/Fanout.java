@@ -49,48 +49,77 @@ final class Fanout {
      */
     void run(PublishItem item, ChannelIndex ci, ReportedPublish.Item report, SubscriptionListener statsListener,
              long arrivedNanos) {
+        run(item, ci, null, report, statsListener, arrivedNanos);
+    }
+
+    /**
+     * As above, to the wildcard subscriptions in {@code wild} (null or empty: none) too. When the item reaches more
+     * than one channel index, each connection gets it once however many of its subscriptions match: the deliveries
+     * to one loop then share one set of the subscribers served ({@link Wildcards.Once}).
+     */
+    void run(PublishItem item, ChannelIndex ci, ChannelIndex[] wild, ReportedPublish.Item report,
+             SubscriptionListener statsListener, long arrivedNanos) {
         metrics.itemFannedOut();
         int receivers = 0;
-        SubscriptionListener l = ci == null ? null : statsListener; // the stats hear only of channels held here
+        int extra = wild == null ? 0 : wild.length;
+        int targets = (ci == null ? 0 : 1) + extra;
+        SubscriptionListener l = targets == 0 ? null : statsListener; // the stats hear only of channels held here
         ItemTally tally = l == null && report == null ? null : new ItemTally(item, l, report);
-        if (ci != null) {
+        if (targets > 0) {
             int modes = modesOf(item);
+            Wildcards.Once once = targets > 1 ? new Wildcards.Once() : null;
             Published shared = null;
             int unit = 1;
-            for (LoopChannel lc : ci.loops) {
-                int n = lc.live(modes);
-                if (n <= 0) {
-                    continue;
-                }
-                if (shared == null) {
-                    // an item that waited for its prev-id counts from its release, not from its arrival
-                    shared = new Published(item, kinds, arrivedNanos != 0 ? arrivedNanos : System.nanoTime());
-                    unit = limiter.unitWeight(item);
-                }
-                RouteCounts routes = limiter.unlimited() ? null : lc.routes();
-                if (routes == null) {
-                    offer(new Delivery(hub, lc, shared, n, unit, tally, modes, null), "", tally, report);
-                } else {
-                    int rest = n;
-                    for (Map.Entry<String, AtomicIntegerArray> e : routes.entries()) {
-                        int nr = Math.min(rest, RouteCounts.live(e.getValue(), modes));
-                        if (nr > 0) {
-                            rest -= nr;
-                            offer(new Delivery(hub, lc, shared, nr, unit, tally, modes, e.getKey()), e.getKey(),
-                                    tally, report);
-                        }
+            for (int t = 0; t < targets; t++) {
+                ChannelIndex target = ci == null ? wild[t] : t == 0 ? ci : wild[t - 1];
+                for (LoopChannel lc : target.loops) {
+                    int n = lc.live(modes);
+                    if (n <= 0) {
+                        continue;
                     }
-                    if (rest > 0) {
-                        offer(new Delivery(hub, lc, shared, rest, unit, tally, modes, ""), "", tally, report);
+                    if (shared == null) {
+                        // an item that waited for its prev-id counts from its release, not from its arrival
+                        shared = new Published(item, kinds, arrivedNanos != 0 ? arrivedNanos : System.nanoTime());
+                        unit = limiter.unitWeight(item);
                     }
+                    toLoop(lc, shared, n, unit, tally, modes, report, once);
+                    receivers += n;
                 }
-                receivers += n;
             }
         }
         if (tally != null) {
             tally.done(null);
         }
         HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
+    }
+
+    /** The deliveries of one item to the {@code n} subscribers of {@code lc} that take it. */
+    private void toLoop(LoopChannel lc, Published shared, int n, int unit, ItemTally tally, int modes,
+                        ReportedPublish.Item report, Wildcards.Once once) {
+        RouteCounts routes = limiter.unlimited() ? null : lc.routes();
+        if (routes == null) {
+            offer(once(new Delivery(hub, lc, shared, n, unit, tally, modes, null), once), "", tally, report);
+            return;
+        }
+        int rest = n;
+        for (Map.Entry<String, AtomicIntegerArray> e : routes.entries()) {
+            int nr = Math.min(rest, RouteCounts.live(e.getValue(), modes));
+            if (nr > 0) {
+                rest -= nr;
+                offer(once(new Delivery(hub, lc, shared, nr, unit, tally, modes, e.getKey()), once), e.getKey(),
+                        tally, report);
+            }
+        }
+        if (rest > 0) {
+            offer(once(new Delivery(hub, lc, shared, rest, unit, tally, modes, ""), once), "", tally, report);
+        }
+    }
+
+    private static Delivery once(Delivery d, Wildcards.Once once) {
+        if (once != null) {
+            d.once = once.on(d.target.loop);
+        }
+        return d;
     }
 
     private void offer(Delivery d, String route, ItemTally tally, ReportedPublish.Item report) {

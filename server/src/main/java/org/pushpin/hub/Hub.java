@@ -65,6 +65,8 @@ public final class Hub implements Publisher, AutoCloseable {
     private volatile SubscriptionListener statsListener;
     /** Hub thread: publishes whose publisher waits for a report, by the very list handed to the broker. */
     private final IdentityHashMap<List<PublishItem>, ReportedPublish> reported = new IdentityHashMap<>();
+    /** Hub thread: the wildcard subscriptions held ({@code wildcard_channels}), or null when the option is off. */
+    private final Wildcards wildcards;
     /** Hub thread: when the batch of items being sequenced now arrived from the broker (0 outside a batch). */
     private long batchArrivedNanos;
 
@@ -83,6 +85,7 @@ public final class Hub implements Publisher, AutoCloseable {
         this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
                 config.messageBlockSize(), metrics);
         this.fanout = new Fanout(this, limiter, this.kinds, metrics);
+        this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
         broker.start(this::fanOutHere);
     }
 
@@ -247,6 +250,14 @@ public final class Hub implements Publisher, AutoCloseable {
         listeners.onRecover(listener);
     }
 
+    /**
+     * Whether {@code channel} (full name) is a wildcard subscription: {@code wildcard_channels} is on and it ends
+     * in {@code *}. Holds ignore a prev-id given for one (docs/wildcard-channels.md). Any thread.
+     */
+    public boolean isWildcard(String channel) {
+        return wildcards != null && Wildcards.isPattern(channel);
+    }
+
     /** The id of the last item sent on {@code channel}, or null (any thread; holds compare it with a prev-id). */
     public String lastId(String channel) {
         return sequencer.lastId(channel);
@@ -349,7 +360,13 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /** On the hub thread: one item out of the sequencer (its publisher's report or null). */
     private void fanout(PublishItem item, ReportedPublish.Item report) {
-        fanout.run(item, channels.get(item.channel()), report, statsListener, batchArrivedNanos);
+        ChannelIndex exact = channels.get(item.channel());
+        if (wildcards == null || wildcards.isEmpty()) {
+            fanout.run(item, exact, report, statsListener, batchArrivedNanos);
+        } else {
+            fanout.run(item, exact, wildcards.matches(item.channel(), exact, channels), report, statsListener,
+                    batchArrivedNanos);
+        }
     }
 
     /** On the delivery's loop, after it ran. */
@@ -427,10 +444,16 @@ public final class Hub implements Publisher, AutoCloseable {
             LOG.warn("broker subscription to {} failed; holding without it", channel, e);
             ci.nowInForce();
         }
+        if (wildcards != null) {
+            wildcards.added(channel);
+        }
         listeners.first(channel);
     }
 
     private void lastUnsubscribed(String channel) {
+        if (wildcards != null) {
+            wildcards.removed(channel);
+        }
         sequencer.clear(channel);
         try {
             broker.unsubscribe(channel);

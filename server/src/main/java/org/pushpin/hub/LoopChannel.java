@@ -2,6 +2,7 @@ package org.pushpin.hub;
 
 import io.netty.channel.EventLoop;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,17 +172,25 @@ final class LoopChannel {
      * {@code byMode[its mode]} when not null.
      */
     int deliver(Published published, int cap, int[] receiversByMode, int modes, String route) {
+        return deliver(published, cap, receiversByMode, modes, route, null);
+    }
+
+    /**
+     * As above, skipping the subscribers already in {@code once} and adding the others to it, when it is not null
+     * (an item that reached this loop through several wildcard subscriptions goes to each connection once).
+     */
+    int deliver(Published published, int cap, int[] receiversByMode, int modes, String route, Set<Subscriber> once) {
         int delivered = 0;
-        // Usually every subscriber here takes the item (one kind of hold, no per-route split): then no subscriber
-        // is asked its mode or route.
-        boolean sift = route != null || live(modes) != live;
+        // Usually every subscriber here takes the item (one kind of hold, no per-route split, no overlapping
+        // wildcard): then no subscriber is asked its mode or route.
+        boolean sift = route != null || once != null || live(modes) != live;
         walking++;
         try {
             int n = end;
             for (int i = 0; i < n && delivered < cap; i++) {
                 Subscriber s = subs[i];
                 if (s == null || sift && ((modes & (1 << s.mode().ordinal())) == 0
-                        || route != null && !route.equals(s.statsRoute()))) {
+                        || route != null && !route.equals(s.statsRoute()) || once != null && !once.add(s))) {
                     continue;
                 }
                 delivered++;
