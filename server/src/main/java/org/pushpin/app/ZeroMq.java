@@ -63,7 +63,7 @@ final class ZeroMq implements AutoCloseable {
         if (specs.isEmpty()) {
             return broker;
         }
-        sub = ZmqSubInput.create(context(), metrics);
+        sub = ZmqSubInput.create(context(), metrics, config.wildcardChannels());
         return new InterestBroker(broker, sub);
     }
 

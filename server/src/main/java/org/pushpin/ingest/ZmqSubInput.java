@@ -22,6 +22,10 @@ import org.zeromq.ZContext;
  * <p>The hub's thread says which channels are wanted ({@link InterestBroker.Listener}); only this input's thread
  * touches the socket. In between is the state, not a queue of events: the wanted set, and the names that changed
  * since the socket last looked (each once), applied between receives.
+ *
+ * <p>With {@code [handler] wildcard_channels}, a held channel ending in {@code *} subscribes upstream to its prefix
+ * (ZeroMQ's filter is a prefix match already) and lets in every channel that starts with it. ZeroMQ hands a message
+ * to a SUB socket once however many of its subscriptions match, so nothing comes twice.
  */
 public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Listener {
     /** A connection not through the ZeroMQ handshake by then is dropped and retried. */
@@ -32,10 +36,13 @@ public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Lis
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     /** What the socket is subscribed to; this thread only. */
     private final Set<String> applied = new HashSet<>();
+    /** The prefixes of the wildcard channels in {@link #applied}; this thread only; null without wildcards. */
+    private final Set<String> appliedPrefixes;
 
-    private ZmqSubInput(ZContext zmq, ServerMetrics metrics) {
+    private ZmqSubInput(ZContext zmq, ServerMetrics metrics, boolean wildcards) {
         super(zmq, SocketType.SUB, "zmq sub");
         this.metrics = metrics;
+        this.appliedPrefixes = wildcards ? new HashSet<>() : null;
     }
 
     /**
@@ -43,7 +50,24 @@ public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Lis
      * then binds or connects it.
      */
     public static ZmqSubInput create(ZContext zmq, ServerMetrics metrics) {
-        return new ZmqSubInput(zmq, metrics);
+        return new ZmqSubInput(zmq, metrics, false);
+    }
+
+    /** As {@link #create(ZContext, ServerMetrics)}; {@code wildcards}: {@code wildcard_channels} is on. */
+    public static ZmqSubInput create(ZContext zmq, ServerMetrics metrics, boolean wildcards) {
+        return new ZmqSubInput(zmq, metrics, wildcards);
+    }
+
+    /** What the socket subscribes to for {@code channel}: the prefix of a wildcard channel, else the name. */
+    private byte[] filterOf(String channel) {
+        String f = patternPrefix(channel);
+        return (f == null ? channel : f).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The prefix {@code channel} stands for when it is a wildcard channel, else null. */
+    private String patternPrefix(String channel) {
+        boolean pattern = appliedPrefixes != null && !channel.isEmpty() && channel.endsWith("*");
+        return pattern ? channel.substring(0, channel.length() - 1) : null;
     }
 
     /** Binds (or connects, {@code connect}) every spec and starts reading, handing items to {@code publisher}. */
@@ -96,11 +120,19 @@ public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Lis
         for (String channel : new ArrayList<>(changed)) {
             changed.remove(channel);
             boolean want = wanted.contains(channel);
+            String prefix = patternPrefix(channel);
+            if (prefix != null) {
+                if (want) {
+                    appliedPrefixes.add(prefix);
+                } else {
+                    appliedPrefixes.remove(prefix);
+                }
+            }
             if (want && applied.add(channel)) {
-                boolean ok = socket.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                boolean ok = socket.subscribe(filterOf(channel));
                 LOG.debug("zmq sub input: subscribe {} ({})", channel, ok);
             } else if (!want && applied.remove(channel)) {
-                boolean ok = socket.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+                boolean ok = socket.unsubscribe(filterOf(channel));
                 LOG.debug("zmq sub input: unsubscribe {} ({})", channel, ok);
             }
         }
@@ -114,9 +146,21 @@ public final class ZmqSubInput extends ZmqReceiver implements InterestBroker.Lis
             return;
         }
         String channel = new String(parts.get(0), StandardCharsets.UTF_8);
-        if (!applied.contains(channel)) {
+        if (!applied.contains(channel) && !matchesPattern(channel)) {
             return; // a prefix match of a channel we hold ("ab" when we hold "a"): not ours
         }
         publishPart(publisher, metrics, parts.get(1), channel);
+    }
+
+    private boolean matchesPattern(String channel) {
+        if (appliedPrefixes == null || appliedPrefixes.isEmpty()) {
+            return false;
+        }
+        for (String p : appliedPrefixes) {
+            if (channel.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
