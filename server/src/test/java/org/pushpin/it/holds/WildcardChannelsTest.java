@@ -7,7 +7,6 @@ import static org.pushpin.it.holds.Holds.channel;
 import static org.pushpin.it.holds.Holds.publishUntilAnswered;
 import static org.pushpin.it.holds.Holds.sync;
 
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ import org.pushpin.testing.TestOrigin;
 /**
  * {@code [handler] wildcard_channels=true} (docs/wildcard-channels.md) on HTTP holds, over real sockets: a channel
  * ending in {@code *} gets every item published to a channel with that prefix; a connection gets an item once
- * however many of its channels match; a prev-id on a wildcard is ignored. With the option off (the second server),
- * {@code *} is an ordinary character, as in Pushpin 1.36.
+ * however many of its channels match; a prev-id on a wildcard is ignored. With the option off:
+ * {@link WildcardChannelsOffTest}.
  */
 @Timeout(60)
 class WildcardChannelsTest {
@@ -38,13 +37,6 @@ class WildcardChannelsTest {
     @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
             .handler("wildcard_channels", "true")
-            .routes("* " + origin.target())
-            .controlApi()
-            .build();
-
-    @RegisterExtension
-    @Order(3)
-    static final PushpinServerExtension plain = PushpinServerExtension.builder()
             .routes("* " + origin.target())
             .controlApi()
             .build();
@@ -135,21 +127,6 @@ class WildcardChannelsTest {
             RawResponse r = publishUntilAnswered(pub, c, Publish.item(room + "y").response("for y\n"));
             assertThat(r.bodyText()).isEqualTo("for y\n");
             assertThat(origin.requestsTo("/prev")).as("the origin was asked once").hasSize(1);
-        }
-    }
-
-    @Test
-    void withTheOptionOffAStarIsPartOfTheName() throws Exception {
-        String room = channel("off") + ".";
-        origin.on("/off", sse(room + "*"));
-        Publish pub = plain.publisher();
-        try (HeldStream s = HeldStream.open(plain.httpPort(), Req.get("/off"))) {
-            sync(pub, room + "*", s);
-            pub.stream(room + "a", event("a"));
-            pub.stream(room + "*", event("literal"));
-            s.awaitSinceMark(t -> t.contains(event("literal")), WAIT);
-            assertThat(s.sinceMark()).isEqualTo(event("literal"));
-            assertThat(s.awaitEnd(Duration.ZERO)).isFalse();
         }
     }
 }
