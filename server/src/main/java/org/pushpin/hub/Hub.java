@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * and last subscriber here, on the hub thread. Listeners run on the hub thread, in the order the events happened;
  * they must not block. A publisher that asks what became of its items ({@link #publishReporting}) gets a
  * {@link ReportedPublish} that rides through sequencing and fanout, summed once per loop like the stats' tally.
+ * With {@code wildcard_channels}, a channel ending in {@code *} is registered like any other under its own name;
+ * {@link Wildcards} (hub thread, consulted only while not empty) adds the patterns an item's channel matches to its
+ * fanout, which then delivers once per connection.
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
