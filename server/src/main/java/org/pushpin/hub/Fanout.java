@@ -44,18 +44,11 @@ final class Fanout {
     }
 
     /**
-     * Fans {@code item} out to {@code ci}'s loops ({@code ci} null: nobody here). {@code report}: its publisher's
-     * report or null; {@code statsListener}: the stats' ear or null; {@code arrivedNanos}: when it arrived (0: now).
-     */
-    void run(PublishItem item, ChannelIndex ci, ReportedPublish.Item report, SubscriptionListener statsListener,
-             long arrivedNanos) {
-        run(item, ci, null, report, statsListener, arrivedNanos);
-    }
-
-    /**
-     * As above, to the wildcard subscriptions in {@code wild} (null or empty: none) too. When the item reaches more
-     * than one channel index, each connection gets it once however many of its subscriptions match: the deliveries
-     * to one loop then share one set of the subscribers served ({@link Wildcards.Once}).
+     * Fans {@code item} out to {@code ci}'s loops ({@code ci} null: nobody here) and to those of the wildcard
+     * subscriptions in {@code wild} (null or empty: none). {@code report}: its publisher's report or null;
+     * {@code statsListener}: the stats' ear or null; {@code arrivedNanos}: when it arrived (0: now). When the item
+     * reaches more than one channel index, each connection gets it once however many of its subscriptions match:
+     * the deliveries to one loop then share one set of the subscribers served ({@link Wildcards.Once}).
      */
     void run(PublishItem item, ChannelIndex ci, ChannelIndex[] wild, ReportedPublish.Item report,
              SubscriptionListener statsListener, long arrivedNanos) {

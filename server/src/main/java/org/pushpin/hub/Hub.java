@@ -364,12 +364,9 @@ public final class Hub implements Publisher, AutoCloseable {
     /** On the hub thread: one item out of the sequencer (its publisher's report or null). */
     private void fanout(PublishItem item, ReportedPublish.Item report) {
         ChannelIndex exact = channels.get(item.channel());
-        if (wildcards == null || wildcards.isEmpty()) {
-            fanout.run(item, exact, report, statsListener, batchArrivedNanos);
-        } else {
-            fanout.run(item, exact, wildcards.matches(item.channel(), exact, channels), report, statsListener,
-                    batchArrivedNanos);
-        }
+        ChannelIndex[] wild = wildcards == null || wildcards.isEmpty() ? null
+                : wildcards.matches(item.channel(), exact, channels);
+        fanout.run(item, exact, wild, report, statsListener, batchArrivedNanos);
     }
 
     /** On the delivery's loop, after it ran. */
