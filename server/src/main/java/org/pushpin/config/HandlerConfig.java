@@ -12,6 +12,7 @@ import java.util.List;
  * {@code httpFilters} is ours, {@code http_filters} (default false): whether the http-check and http-modify filters of
  * Pushpin's 2.0 work act. {@code wildcardChannels} is ours, {@code wildcard_channels} (default false): whether a
  * channel name ending in {@code *} subscribes to every channel with that prefix (docs/wildcard-channels.md).
+ * {@code history} is ours too ({@code history_size}, {@code history_ttl}; docs/history.md).
  */
 public record HandlerConfig(
         String pushInSpec,
@@ -38,11 +39,44 @@ public record HandlerConfig(
         boolean shareAll,
         boolean updateOnFirstSubscription,
         boolean httpFilters,
-        boolean wildcardChannels) {
+        boolean wildcardChannels,
+        HistoryConfig history) {
+
+    /** As the canonical constructor, with history off (Pushpin's behaviour). */
+    public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
+                         String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
+                         int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
+                         int messageHwm, int messageBlockSize, int messageWait, int idCacheTtl,
+                         int connectionSubscriptionMax, int subscriptionLinger, int statsSubscriptionTtl,
+                         int statsReportInterval, String statsFormat, PrometheusListen prometheus,
+                         String prometheusPrefix, boolean shareAll, boolean updateOnFirstSubscription,
+                         boolean httpFilters, boolean wildcardChannels) {
+        this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
+                pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
+                idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
+                statsFormat, prometheus, prometheusPrefix, shareAll, updateOnFirstSubscription, httpFilters,
+                wildcardChannels, HistoryConfig.OFF);
+    }
+
+    /** As the canonical constructor, with wildcard channels off (Pushpin's behaviour). */
+    public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
+                         String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
+                         int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
+                         int messageHwm, int messageBlockSize, int messageWait, int idCacheTtl,
+                         int connectionSubscriptionMax, int subscriptionLinger, int statsSubscriptionTtl,
+                         int statsReportInterval, String statsFormat, PrometheusListen prometheus,
+                         String prometheusPrefix, boolean shareAll, boolean updateOnFirstSubscription,
+                         boolean httpFilters, HistoryConfig history) {
+        this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
+                pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
+                idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
+                statsFormat, prometheus, prometheusPrefix, shareAll, updateOnFirstSubscription, httpFilters,
+                false, history);
+    }
 
     /**
-     * With {@code update_on_first_subscription}, {@code http_filters} and {@code wildcard_channels} at their defaults
-     * (true, false, false).
+     * With {@code update_on_first_subscription}, {@code http_filters}, {@code wildcard_channels} and history at their
+     * defaults (true, false, false, off).
      */
     public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
                          String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
@@ -54,7 +88,7 @@ public record HandlerConfig(
         this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
                 pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
                 idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
-                statsFormat, prometheus, prometheusPrefix, shareAll, true, false, false);
+                statsFormat, prometheus, prometheusPrefix, shareAll, true, false, false, HistoryConfig.OFF);
     }
 
     /** This configuration with {@code wildcard_channels} set to {@code on}. */
@@ -63,6 +97,6 @@ public record HandlerConfig(
                 pushInHttpMaxHeadersSize, pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm,
                 messageBlockSize, messageWait, idCacheTtl, connectionSubscriptionMax, subscriptionLinger,
                 statsSubscriptionTtl, statsReportInterval, statsFormat, prometheus, prometheusPrefix, shareAll,
-                updateOnFirstSubscription, httpFilters, on);
+                updateOnFirstSubscription, httpFilters, on, history);
     }
 }

@@ -171,7 +171,15 @@ final class Sections {
                 // Ours: Pushpin enables http-check/http-modify by building 2.0; off keeps 1.36's "unknown name".
                 s.bool("handler", "http_filters", false),
                 // Ours: a channel name ending in * subscribes to its prefix; off keeps 1.36's literal names.
-                s.bool("handler", "wildcard_channels", false));
+                s.bool("handler", "wildcard_channels", false),
+                history(s));
+    }
+
+    /** {@code history_size} and {@code history_ttl}: a malformed value is warned of and the default taken. */
+    static HistoryConfig history(Settings s) {
+        int size = s.integerOrWarn("handler", "history_size", HistoryConfig.OFF.size(), 0);
+        int ttl = s.integerOrWarn("handler", "history_ttl", HistoryConfig.OFF.ttlSeconds(), 1);
+        return new HistoryConfig(size, ttl);
     }
 
     private static int controlLimit(Settings s, String what, int def) throws ConfigException {

@@ -116,6 +116,28 @@ final class Settings {
         }
     }
 
+    /**
+     * For options of ours that should not stop a start: an integer of at least {@code min}; anything else (a list,
+     * not a number, too small) is logged with its file and line and {@code def} is taken.
+     */
+    int integerOrWarn(String section, String key, int def, int min) {
+        IniFile.Entry e = entry(section, key);
+        if (e == null) {
+            return def;
+        }
+        String s = e.isList() ? String.join(",", e.items()) : resolve(e.items().get(0)).strip();
+        try {
+            int v = e.isList() ? Integer.MIN_VALUE : Integer.parseInt(s);
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException ex) {
+            // warned below
+        }
+        log.warn("{}: \"{}\" is not an integer of at least {}; using {}", e.where(), s, min, def);
+        return def;
+    }
+
     /** {@link #integer} that must be at least {@code min}. */
     int integerAtLeast(String section, String key, int def, int min) throws ConfigException {
         int v = integer(section, key, def);

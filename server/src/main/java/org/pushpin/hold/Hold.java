@@ -130,11 +130,16 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         for (int i = 0; i < channels.length; i++) {
             String c = channels[i];
             // Keep the hub's copy of the name: one String per channel on this loop instead of one per hold.
-            channels[i] = context.hub.subscribe(loop, c, this);
+            channels[i] = context.hub.subscribe(loop, c, subscriber());
             if (url != null) {
                 LOG.info("subscribe {} channel={}", url, c);
             }
         }
+    }
+
+    /** What the hub holds for this hold: itself, or what stands in for it while it resumes (docs/history.md). */
+    Subscriber subscriber() {
+        return this;
     }
 
     /** The request URL as Pushpin's handler logs it. */
@@ -162,7 +167,7 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
         if (subscribed) {
             context.metrics.holdEnded(kind());
             for (String c : channels) {
-                context.hub.unsubscribe(loop, c, this, lingers());
+                context.hub.unsubscribe(loop, c, subscriber(), lingers());
             }
         }
         if (gone != null) {

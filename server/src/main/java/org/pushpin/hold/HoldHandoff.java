@@ -59,7 +59,7 @@ public final class HoldHandoff implements GripHandoff {
         hub.onRecover(() -> {
             for (String channel : hub.channelNames()) {
                 hub.forEachSubscriber(channel, s -> {
-                    if (s instanceof Hold hold) {
+                    if (unwrap(s) instanceof Hold hold) {
                         hold.update();
                     }
                 });
@@ -72,10 +72,22 @@ public final class HoldHandoff implements GripHandoff {
         // publish made between the origin's answer and the subscription would otherwise be missed.
         hub.onFirstSubscription(channel -> GlobalEventExecutor.INSTANCE.schedule(
                 () -> hub.forEachSubscriber(channel, s -> {
-                    if (s instanceof Hold hold) {
+                    if (unwrap(s) instanceof Hold hold) {
                         hold.updateAfterFirstSubscription();
                     }
                 }), FIRST_SUBSCRIPTION_RETRY_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /** A resuming stream when history is on and the client names the id it saw last (docs/history.md). */
+    private StreamHold streamHold(GripExchange exchange) {
+        String resumeId = context.hub.historyOn() ? ResumingStreamHold.resumeId(exchange.request()) : null;
+        return resumeId == null ? new StreamHold(exchange, context)
+                : new ResumingStreamHold(exchange, context, resumeId);
+    }
+
+    /** The hold behind a hub subscriber (a resuming hold is subscribed through its gate). */
+    private static org.pushpin.hub.Subscriber unwrap(org.pushpin.hub.Subscriber s) {
+        return s instanceof org.pushpin.hub.ResumeGate g ? g.target() : s;
     }
 
     @Override
@@ -87,7 +99,7 @@ public final class HoldHandoff implements GripHandoff {
         }
         switch (mode) {
             case RESPONSE -> new ResponseHold(exchange, context).start();
-            case STREAM -> new StreamHold(exchange, context).start();
+            case STREAM -> streamHold(exchange).start();
             default -> {
                 if (exchange.instruct().nextLink() != null) {
                     NextLinks.startChain(exchange);

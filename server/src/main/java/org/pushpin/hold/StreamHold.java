@@ -28,7 +28,7 @@ import org.pushpin.timer.TimerWheel;
  * (at once with the in-process broker), and only then sends the response head. A publish accepted after the client
  * saw any byte of the response therefore reaches it.
  */
-final class StreamHold extends Hold {
+class StreamHold extends Hold {
     /** Bytes a slow stream client may have waiting before it is dropped. */
     static final long MAX_PENDING_BYTES = 1 << 20;
 
@@ -190,6 +190,11 @@ final class StreamHold extends Hold {
             TimerWheel.of(loop).schedule(link, link.timeoutMillis);
         }
         scheduleKeepAlive();
+        begun();
+    }
+
+    /** The head and initial body went out and the stream stays open: what a resuming stream replays goes next. */
+    void begun() {
     }
 
     private void startStream() {

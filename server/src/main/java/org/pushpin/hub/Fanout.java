@@ -20,9 +20,12 @@ final class Fanout {
     private final DeliveryLimiter limiter;
     private final DeliveryKind<?>[] kinds;
     private final ServerMetrics metrics;
+    /** The channel history, or null while it is off (the default). */
+    private final ChannelHistory history;
 
-    Fanout(Hub hub, DeliveryLimiter limiter, DeliveryKind<?>[] kinds, ServerMetrics metrics) {
+    Fanout(Hub hub, DeliveryLimiter limiter, DeliveryKind<?>[] kinds, ServerMetrics metrics, ChannelHistory history) {
         this.hub = hub;
+        this.history = history;
         this.limiter = limiter;
         this.kinds = kinds;
         this.metrics = metrics;
@@ -58,6 +61,8 @@ final class Fanout {
         int targets = (ci == null ? 0 : 1) + extra;
         SubscriptionListener l = targets == 0 ? null : statsListener; // the stats hear only of channels held here
         ItemTally tally = l == null && report == null ? null : new ItemTally(item, l, report);
+        // an item that waited for its prev-id counts from its release, not from its arrival
+        Published kept = history == null ? null : history.record(item, kinds, arrived(arrivedNanos));
         if (targets > 0) {
             int modes = modesOf(item);
             Wildcards.Once once = targets > 1 ? new Wildcards.Once() : null;
@@ -71,8 +76,7 @@ final class Fanout {
                         continue;
                     }
                     if (shared == null) {
-                        // an item that waited for its prev-id counts from its release, not from its arrival
-                        shared = new Published(item, kinds, arrivedNanos != 0 ? arrivedNanos : System.nanoTime());
+                        shared = kept != null ? kept : new Published(item, kinds, arrived(arrivedNanos));
                         unit = limiter.unitWeight(item);
                     }
                     toLoop(lc, shared, n, unit, tally, modes, report, once);
@@ -113,6 +117,10 @@ final class Fanout {
             d.once = once.on(d.target.loop);
         }
         return d;
+    }
+
+    private static long arrived(long arrivedNanos) {
+        return arrivedNanos != 0 ? arrivedNanos : System.nanoTime();
     }
 
     private void offer(Delivery d, String route, ItemTally tally, ReportedPublish.Item report) {

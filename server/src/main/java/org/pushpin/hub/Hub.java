@@ -60,6 +60,8 @@ public final class Hub implements Publisher, AutoCloseable {
     private final Sequencer sequencer;
     private final DeliveryLimiter limiter;
     private final Fanout fanout;
+    /** {@code history_size}/{@code history_ttl}: the kept items (hub thread), or null while off (the default). */
+    private final ChannelHistory history;
     private final Broker broker;
     private final ServerMetrics metrics;
     private final DeliveryKind<?>[] kinds;
@@ -87,7 +89,8 @@ public final class Hub implements Publisher, AutoCloseable {
         this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), metrics, this::fanout);
         this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
                 config.messageBlockSize(), metrics);
-        this.fanout = new Fanout(this, limiter, this.kinds, metrics);
+        this.history = ChannelHistory.of(config.history(), executor, metrics.history());
+        this.fanout = new Fanout(this, limiter, this.kinds, metrics, history);
         this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
         broker.start(this::fanOutHere);
     }
@@ -269,6 +272,38 @@ public final class Hub implements Publisher, AutoCloseable {
     /** Forgets {@code channel}'s last id (a hold found it inconsistent with its prev-id). Any thread. */
     public void forgetLastId(String channel) {
         sequencer.forgetLastId(channel);
+    }
+
+    // ---- history (docs/history.md) ----
+
+    /** Whether {@code history_size} is set: resumes and long-polls may be served from the kept items. */
+    public boolean historyOn() {
+        return history != null;
+    }
+
+    /**
+     * Looks {@code lastId} up in each of {@code channels}' history on the hub thread, then runs {@code then} on
+     * {@code loop} with what came later (see {@link HistoryReplay}). A subscriber that subscribed on {@code loop}
+     * before calling this gets, from live deliveries, every item after the replay's {@link HistoryReplay#upTo()}.
+     */
+    public void replayAfter(EventLoop loop, String[] channels, String lastId, Consumer<HistoryReplay> then) {
+        requireNonNull(history, "history is off");
+        post(() -> {
+            HistoryReplay r = HistoryReplay.of(history, channels, lastId);
+            loop.execute(() -> then.accept(r));
+        });
+    }
+
+    /**
+     * As {@link #replayAfter}, for a long-poll: the first later item per channel's prev-id (null ids are skipped),
+     * first channel first; the replay holds at most one item.
+     */
+    public void nextAfter(EventLoop loop, String[] channels, String[] prevIds, Consumer<HistoryReplay> then) {
+        requireNonNull(history, "history is off");
+        post(() -> {
+            HistoryReplay r = HistoryReplay.next(history, channels, prevIds);
+            loop.execute(() -> then.accept(r));
+        });
     }
 
     // ---- publishing (any thread) ----

@@ -11,6 +11,11 @@ public final class Published {
     private final DeliveryKind<?>[] kinds;
     private final Object[] encoded;
     private final long arrivedNanos;
+    /**
+     * Its place in the hub's history (docs/history.md), increasing in fanout order across all channels; 0 when
+     * history is off. Set on the hub thread before the item is handed to any loop.
+     */
+    long seq;
 
     Published(PublishItem item, DeliveryKind<?>[] kinds, long arrivedNanos) {
         this.item = item;
@@ -24,6 +29,11 @@ public final class Published {
 
     public PublishItem item() {
         return item;
+    }
+
+    /** The history's position of this item (0: history is off); resuming subscribers de-duplicate by it. */
+    public long seq() {
+        return seq;
     }
 
     /** {@link System#nanoTime()} when the item reached this instance's hub (publish-to-delivery latency). */

@@ -75,6 +75,12 @@ public final class ServerMetrics {
     private final LongAdder[] originErrors = adders(OriginError.values().length);
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final LatencyHistogram deliveryLatency = new LatencyHistogram();
+    private final HistoryMetrics history = new HistoryMetrics();
+
+    /** The channel history's gauges and counters (all 0 while it is off). */
+    public HistoryMetrics history() {
+        return history;
+    }
 
     /** The open connections by id (off unless the stats or command socket needs them). */
     public ConnectionRegistry connections() {

@@ -91,6 +91,16 @@ public final class PrometheusMetrics {
         GaugeWithCallback.builder().name(prefix + "pushpin_broker_connected")
                 .help("1 while the cluster broker's publish connection is up (0 without a cluster broker)")
                 .callback(cb -> cb.call(m.brokerIsConnected() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_history_items")
+                .help("Published items kept for resume (docs/history.md; 0 while history_size is 0)")
+                .callback(cb -> cb.call(m.history().items())).register(registry);
+        GaugeWithCallback.builder().name(prefix + "pushpin_history_bytes")
+                .help("Content bytes of the items kept for resume")
+                .callback(cb -> cb.call(m.history().bytes())).register(registry);
+        counter(prefix + "pushpin_history_misses", "Resumes and long-polls whose id the history did not hold",
+                () -> m.history().misses());
+        counter(prefix + "pushpin_history_replayed", "Items replayed from history to resuming clients",
+                () -> m.history().replayed());
         latency(prefix + "pushpin_delivery_latency_seconds",
                 "From a published item's arrival to the end of its delivery on an event loop (one per item and loop)",
                 m.deliveryLatency());
