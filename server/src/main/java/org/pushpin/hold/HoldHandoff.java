@@ -85,6 +85,12 @@ public final class HoldHandoff implements GripHandoff {
                 : new ResumingStreamHold(exchange, context, resumeId);
     }
 
+    /** A long-poll answered from history when history is on and the origin gave a prev-id (docs/history.md). */
+    private ResponseHold responseHold(GripExchange exchange) {
+        return context.hub.historyOn() && ResumingResponseHold.hasPrevId(exchange)
+                ? new ResumingResponseHold(exchange, context) : new ResponseHold(exchange, context);
+    }
+
     /** The hold behind a hub subscriber (a resuming hold is subscribed through its gate). */
     private static org.pushpin.hub.Subscriber unwrap(org.pushpin.hub.Subscriber s) {
         return s instanceof org.pushpin.hub.ResumeGate g ? g.target() : s;
@@ -98,7 +104,7 @@ public final class HoldHandoff implements GripHandoff {
             return;
         }
         switch (mode) {
-            case RESPONSE -> new ResponseHold(exchange, context).start();
+            case RESPONSE -> responseHold(exchange).start();
             case STREAM -> streamHold(exchange).start();
             default -> {
                 if (exchange.instruct().nextLink() != null) {

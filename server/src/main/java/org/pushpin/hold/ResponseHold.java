@@ -18,7 +18,7 @@ import org.pushpin.timer.TimerWheel;
  * the response, or until {@code Grip-Timeout}, when the origin's own response is sent. The one timer entry is the
  * timeout.
  */
-final class ResponseHold extends Hold {
+class ResponseHold extends Hold {
     ResponseHold(GripExchange exchange, HoldContext context) {
         super(exchange, context);
     }
@@ -38,7 +38,7 @@ final class ResponseHold extends Hold {
     }
 
     /** True when a channel's last published id is known and differs from the prev-id the origin gave. */
-    private boolean lastIdMismatch() {
+    final boolean lastIdMismatch() {
         boolean mismatch = false;
         for (Channel c : exchange.instruct().channels()) {
             // a pattern spans many channels, each with its own ids: a prev-id given for one compares with none

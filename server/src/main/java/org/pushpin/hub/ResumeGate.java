@@ -32,7 +32,8 @@ public final class ResumeGate implements Subscriber {
         for (Published p : r.items()) {
             target.deliver(p.item().channel(), p);
         }
-        upTo = r.upTo();
+        // Not found: nothing is replayed and the subscriber gets what a fresh one would, from its subscription on.
+        upTo = r.found() ? r.upTo() : Long.MIN_VALUE;
         ArrayList<Published> held = waiting;
         waiting = null;
         for (Published p : held) {

@@ -164,4 +164,25 @@ class SseResumeTest {
         assertThat(reconnects.get()).isGreaterThanOrEqualTo(CLIENTS);
         assertThat(pushpin.server().metrics().history().misses()).isZero();
     }
+
+    @Test
+    void anUnknownIdReplaysNothingIsCountedAndLiveItemsFollow() throws Exception {
+        String ch = "resume-miss-" + System.nanoTime();
+        origin.on("/miss", sse(ch));
+        Publish pub = pushpin.publisher();
+        pub.publish(event(ch, 1), event(ch, 2));
+        long misses = pushpin.server().metrics().history().misses();
+        try (Conn c = new Conn("/miss", "999")) {
+            pub.publish(event(ch, 3));
+            assertThat(c.nextId()).as("nothing replayed, the live item follows").isEqualTo(3);
+        }
+        assertThat(pushpin.server().metrics().history().misses()).isEqualTo(misses + 1);
+        try (Conn c = new Conn("/miss", "1")) {
+            assertThat(c.nextId()).isEqualTo(2);
+            assertThat(c.nextId()).isEqualTo(3);
+            pub.publish(event(ch, 4));
+            assertThat(c.nextId()).isEqualTo(4);
+        }
+        assertThat(pushpin.server().metrics().history().misses()).isEqualTo(misses + 1);
+    }
 }
