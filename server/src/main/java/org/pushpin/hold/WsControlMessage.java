@@ -24,9 +24,11 @@ import org.pushpin.qt.QtBase64;
  * @param frameType keep-alive, send-delayed: what kind of frame {@code content} goes out as
  * @param timeout   keep-alive, send-delayed: seconds, or -1 when the message named none
  * @param interval  keep-alive: mode {@code interval} (else {@code idle})
+ * @param lastId    subscribe: ours, {@code last-id}: the id of the last item of the channel the client saw, to
+ *                  resume after from the history (docs/history.md); null when absent or empty
  */
 record WsControlMessage(Type type, String channel, List<String> filters, String name, String value,
-                        byte[] content, FrameType frameType, int timeout, boolean interval) {
+                        byte[] content, FrameType frameType, int timeout, boolean interval, String lastId) {
 
     enum Type { SUBSCRIBE, UNSUBSCRIBE, DETACH, SESSION, SET_META, KEEP_ALIVE, SEND_DELAYED, FLUSH_DELAYED }
 
@@ -94,13 +96,15 @@ record WsControlMessage(Type type, String channel, List<String> filters, String 
             throw new Invalid("unknown type");
         }
         return switch (type) {
-            case SUBSCRIBE -> new WsControlMessage(type, channel(in), filters(in), null, null, null, null, -1, false);
-            case UNSUBSCRIBE -> new WsControlMessage(type, channel(in), List.of(), null, null, null, null, -1, false);
+            case SUBSCRIBE -> new WsControlMessage(type, channel(in), filters(in), null, null, null, null, -1, false,
+                    lastId(in));
+            case UNSUBSCRIBE -> new WsControlMessage(type, channel(in), List.of(), null, null, null, null, -1, false,
+                    null);
             case SESSION -> new WsControlMessage(type, null, List.of(), string(in, "id", false), null, null, null,
-                    -1, false);
+                    -1, false, null);
             case SET_META -> setMeta(in);
             case KEEP_ALIVE, SEND_DELAYED -> content(type, in);
-            default -> new WsControlMessage(type, null, List.of(), null, null, null, null, -1, false);
+            default -> new WsControlMessage(type, null, List.of(), null, null, null, null, -1, false, null);
         };
     }
 
@@ -110,6 +114,11 @@ record WsControlMessage(Type type, String channel, List<String> filters, String 
             throw new Invalid("empty channel");
         }
         return channel;
+    }
+
+    private static String lastId(JsonNode in) throws Invalid {
+        String id = string(in, "last-id", false);
+        return id == null || id.isEmpty() ? null : id;
     }
 
     private static List<String> filters(JsonNode in) throws Invalid {
@@ -136,7 +145,7 @@ record WsControlMessage(Type type, String channel, List<String> filters, String 
             throw new Invalid("empty meta name");
         }
         return new WsControlMessage(Type.SET_META, null, List.of(), name, string(in, "value", false), null, null,
-                -1, false);
+                -1, false, null);
     }
 
     private static WsControlMessage content(Type type, JsonNode in) throws Invalid {
@@ -177,7 +186,7 @@ record WsControlMessage(Type type, String channel, List<String> filters, String 
                 throw new Invalid("unknown mode");
             }
         }
-        return new WsControlMessage(type, null, List.of(), null, null, content, frameType, timeout, interval);
+        return new WsControlMessage(type, null, List.of(), null, null, content, frameType, timeout, interval, null);
     }
 
     /** A string field; absent or null is an error when {@code required}, else null; another type is an error. */

@@ -64,7 +64,7 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
     void start() {
         shared.metrics.holdStarted(ServerMetrics.HoldKind.WEBSOCKET);
         for (String c : connection.implicitChannels()) {
-            if (!c.isEmpty() && subscribe(c, List.of())) {
+            if (!c.isEmpty() && subscribe(c, List.of(), null)) {
                 implicitCount = channels.length;
             }
         }
@@ -93,7 +93,7 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             return;
         }
         switch (m.type()) {
-            case SUBSCRIBE -> subscribe(m.channel(), m.filters());
+            case SUBSCRIBE -> subscribe(m.channel(), m.filters(), m.lastId());
             case UNSUBSCRIBE -> unsubscribe(m.channel());
             case DETACH -> connection.detach();
             case SESSION -> sessionId = m.name();
@@ -123,7 +123,7 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             delayed = null;
         }
         for (String c : channels) {
-            shared.hub.unsubscribe(loop, c, this);
+            shared.hub.unsubscribe(loop, c, subscriberOf(c));
         }
         channels = NONE;
         filters = null;
@@ -132,8 +132,11 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
 
     // ---- subscriptions ----
 
-    /** Subscribes to {@code channel} (as the origin named it); false when it was not added. */
-    private boolean subscribe(String channel, List<String> channelFilters) {
+    /**
+     * Subscribes to {@code channel} (as the origin named it); false when it was not added. {@code lastId}: resume
+     * after that item from the history (when on; ignored for a channel already subscribed), or null.
+     */
+    private boolean subscribe(String channel, List<String> channelFilters, String lastId) {
         String full = prefix + channel;
         int at = indexOf(full);
         if (at >= 0) {
@@ -148,7 +151,12 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
                             full, shared.subscriptionMax, route == null ? "" : route.routeId());
             return false;
         }
-        String name = shared.hub.subscribe(loop, full, this);
+        org.pushpin.hub.ResumeGate gate = lastId == null || shared.resumes == null ? null
+                : shared.resumes.open(this, full);
+        String name = shared.hub.subscribe(loop, full, gate == null ? this : gate);
+        if (gate != null) {
+            shared.hub.replayAfter(loop, new String[] {name}, lastId, gate::replay);
+        }
         channels = Arrays.copyOf(channels, channels.length + 1);
         channels[channels.length - 1] = name;
         if (filters != null) {
@@ -182,13 +190,18 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
             LOG.debug("unsubscribe from {} ignored: an implicit (sub=) subscription", full);
             return;
         }
-        shared.hub.unsubscribe(loop, channels[at], this);
+        shared.hub.unsubscribe(loop, channels[at], subscriberOf(channels[at]));
         channels = remove(channels, at, new String[channels.length - 1]);
         if (filters != null) {
             @SuppressWarnings("unchecked")
             List<String>[] less = remove(filters, at, new List[channels.length]);
             filters = less;
         }
+    }
+
+    /** What the hub holds for this session on {@code channel}: itself, or the gate of a resumed subscription. */
+    private Subscriber subscriberOf(String channel) {
+        return shared.resumes == null ? this : shared.resumes.close(this, channel);
     }
 
     private static <T> T[] remove(T[] from, int at, T[] into) {

@@ -24,6 +24,8 @@ public final class WsGripSessions implements WsSessions {
      */
     volatile int subscriptionMax;
     private final Function<EventLoop, TimerWheel> wheels;
+    /** Resumed subscriptions ({@code last-id}), or null while history is off (docs/history.md). */
+    final WsResumes resumes;
 
     /**
      * @param hub             built with {@link HoldHandoff#deliveryKinds()} (it encodes {@code ws-message} items)
@@ -39,6 +41,7 @@ public final class WsGripSessions implements WsSessions {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.subscriptionMax = subscriptionMax;
         this.wheels = Objects.requireNonNull(wheels, "wheels");
+        this.resumes = hub.historyOn() ? new WsResumes() : null;
     }
 
     /** A new {@code connection_subscription_max} (SIGHUP), for subscriptions from now on. */

@@ -41,6 +41,12 @@ public final class ResumeGate implements Subscriber {
         }
     }
 
+    /** The subscriber left the channel: a replay still on its way is dropped. */
+    public void cancel() {
+        waiting = null;
+        upTo = Long.MAX_VALUE;
+    }
+
     @Override
     public void deliver(String channel, Published published) {
         if (waiting != null) {

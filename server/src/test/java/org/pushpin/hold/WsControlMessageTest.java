@@ -28,6 +28,15 @@ class WsControlMessageTest {
     }
 
     @Test
+    void subscribeWithLastId() {
+        assertThat(WsControlMessage.parse("{\"type\":\"subscribe\",\"channel\":\"a\",\"last-id\":\"7\"}")
+                .lastId()).isEqualTo("7");
+        assertThat(WsControlMessage.parse("{\"type\":\"subscribe\",\"channel\":\"a\",\"last-id\":\"\"}")
+                .lastId()).as("empty: none").isNull();
+        assertThat(WsControlMessage.parse("{\"type\":\"subscribe\",\"channel\":\"a\"}").lastId()).isNull();
+    }
+
+    @Test
     void unsubscribeDetachSessionFlush() {
         assertThat(WsControlMessage.parse("{\"type\":\"unsubscribe\",\"channel\":\"a\"}").channel()).isEqualTo("a");
         assertThat(WsControlMessage.parse("{\"type\":\"detach\"}").type()).isEqualTo(Type.DETACH);
@@ -96,6 +105,7 @@ class WsControlMessageTest {
         "{\"type\":\"subscribe\",\"channel\":5}",
         "{\"type\":\"subscribe\",\"channel\":\"a\",\"filters\":\"skip-self\"}",
         "{\"type\":\"subscribe\",\"channel\":\"a\",\"filters\":[1]}",
+        "{\"type\":\"subscribe\",\"channel\":\"a\",\"last-id\":7}",
         "{\"type\":\"unsubscribe\"}",
         "{\"type\":\"session\",\"id\":3}",
         "{\"type\":\"set-meta\"}",
