@@ -20,6 +20,7 @@ final class ConfigChanges {
             "runner.logLevels", "[runner] log_level",
             "proxy.routesFile", "[proxy] routesfile",
             "handler.prometheus", "[handler] prometheus_port",
+            "handler.history", "[handler] history_size/history_ttl",
             "timeouts.clientRequestSeconds", "[runner] client_request_timeout",
             "timeouts.originSeconds", "[proxy] origin_timeout",
             "timeouts.shutdownGraceSeconds", "[runner] shutdown_grace",

@@ -14,4 +14,10 @@ public record HistoryConfig(int size, int ttlSeconds) {
     public boolean on() {
         return size > 0;
     }
+
+    /** As a SIGHUP change line shows it: {@code 100/300}. */
+    @Override
+    public String toString() {
+        return size + "/" + ttlSeconds;
+    }
 }
