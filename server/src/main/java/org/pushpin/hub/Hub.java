@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * With {@code wildcard_channels}, a channel ending in {@code *} is registered like any other under its own name;
  * {@link Wildcards} (hub thread, consulted only while not empty) adds the patterns an item's channel matches to its
  * fanout, which then delivers once per connection.
+ * With {@code history_size} set, the fanout also keeps each item in the {@link ChannelHistory} (hub thread), which
+ * resuming subscribers read through {@link #replayAfter} and a {@link ResumeGate} (docs/history.md).
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
@@ -283,25 +285,23 @@ public final class Hub implements Publisher, AutoCloseable {
 
     /**
      * Looks {@code lastId} up in each of {@code channels}' history on the hub thread, then runs {@code then} on
-     * {@code loop} with what came later (see {@link HistoryReplay}). A subscriber that subscribed on {@code loop}
-     * before calling this gets, from live deliveries, every item after the replay's {@link HistoryReplay#upTo()}.
+     * {@code loop} with what came later ({@link HistoryReplay}). A subscriber that subscribed on {@code loop} before
+     * calling this gets, from live deliveries, every item after the replay's {@link HistoryReplay#upTo()}.
      */
     public void replayAfter(EventLoop loop, String[] channels, String lastId, Consumer<HistoryReplay> then) {
-        requireNonNull(history, "history is off");
-        post(() -> {
-            HistoryReplay r = HistoryReplay.of(history, channels, lastId);
-            loop.execute(() -> then.accept(r));
-        });
+        askHistory(loop, () -> HistoryReplay.of(history, channels, lastId), then);
     }
 
-    /**
-     * As {@link #replayAfter}, for a long-poll: the first later item per channel's prev-id (null ids are skipped),
-     * first channel first; the replay holds at most one item.
-     */
+    /** As {@link #replayAfter}, for a long-poll: at most the first later item after a channel's prev-id. */
     public void nextAfter(EventLoop loop, String[] channels, String[] prevIds, Consumer<HistoryReplay> then) {
+        askHistory(loop, () -> HistoryReplay.next(history, channels, prevIds), then);
+    }
+
+    private void askHistory(EventLoop loop, java.util.function.Supplier<HistoryReplay> lookup,
+                            Consumer<HistoryReplay> then) {
         requireNonNull(history, "history is off");
         post(() -> {
-            HistoryReplay r = HistoryReplay.next(history, channels, prevIds);
+            HistoryReplay r = lookup.get();
             loop.execute(() -> then.accept(r));
         });
     }
