@@ -80,14 +80,14 @@ public final class HoldHandoff implements GripHandoff {
 
     /** A resuming stream when history is on and the client names the id it saw last (docs/history.md). */
     private StreamHold streamHold(GripExchange exchange) {
-        String resumeId = context.hub.historyOn() ? ResumingStreamHold.resumeId(exchange.request()) : null;
+        String resumeId = context.hub.history() != null ? ResumingStreamHold.resumeId(exchange.request()) : null;
         return resumeId == null ? new StreamHold(exchange, context)
                 : new ResumingStreamHold(exchange, context, resumeId);
     }
 
     /** A long-poll answered from history when history is on and the origin gave a prev-id (docs/history.md). */
     private ResponseHold responseHold(GripExchange exchange) {
-        return context.hub.historyOn() && ResumingResponseHold.hasPrevId(exchange)
+        return context.hub.history() != null && ResumingResponseHold.hasPrevId(exchange)
                 ? new ResumingResponseHold(exchange, context) : new ResponseHold(exchange, context);
     }
 

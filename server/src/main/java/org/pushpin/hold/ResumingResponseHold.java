@@ -47,7 +47,7 @@ final class ResumingResponseHold extends ResponseHold {
         for (Channel c : exchange.instruct().channels()) {
             prevIds[i++] = c.prevId();
         }
-        context.hub.nextAfter(loop, channels, prevIds, this::fromHistory);
+        context.hub.history().nextAfter(loop, channels, prevIds, this::fromHistory);
     }
 
     private void fromHistory(HistoryReplay r) {

@@ -40,6 +40,6 @@ final class ResumingStreamHold extends StreamHold {
 
     @Override
     void begun() {
-        context.hub.replayAfter(loop, channels, lastId, gate::replay);
+        context.hub.history().replayAfter(loop, channels, lastId, gate::replay);
     }
 }

@@ -155,7 +155,7 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
                 : shared.resumes.open(this, full);
         String name = shared.hub.subscribe(loop, full, gate == null ? this : gate);
         if (gate != null) {
-            shared.hub.replayAfter(loop, new String[] {name}, lastId, gate::replay);
+            shared.hub.history().replayAfter(loop, new String[] {name}, lastId, gate::replay);
         }
         channels = Arrays.copyOf(channels, channels.length + 1);
         channels[channels.length - 1] = name;

@@ -41,7 +41,7 @@ public final class WsGripSessions implements WsSessions {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.subscriptionMax = subscriptionMax;
         this.wheels = Objects.requireNonNull(wheels, "wheels");
-        this.resumes = hub.historyOn() ? new WsResumes() : null;
+        this.resumes = hub.history() != null ? new WsResumes() : null;
     }
 
     /** A new {@code connection_subscription_max} (SIGHUP), for subscriptions from now on. */

@@ -64,6 +64,7 @@ public final class Hub implements Publisher, AutoCloseable {
     private final Fanout fanout;
     /** {@code history_size}/{@code history_ttl}: the kept items (hub thread), or null while off (the default). */
     private final ChannelHistory history;
+    private final HistoryLookups lookups;
     private final Broker broker;
     private final ServerMetrics metrics;
     private final DeliveryKind<?>[] kinds;
@@ -92,6 +93,7 @@ public final class Hub implements Publisher, AutoCloseable {
         this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
                 config.messageBlockSize(), metrics);
         this.history = ChannelHistory.of(config.history(), executor, metrics.history());
+        this.lookups = history == null ? null : new HistoryLookups(history, this::post);
         this.fanout = new Fanout(this, limiter, this.kinds, metrics, history);
         this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
         broker.start(this::fanOutHere);
@@ -278,32 +280,9 @@ public final class Hub implements Publisher, AutoCloseable {
 
     // ---- history (docs/history.md) ----
 
-    /** Whether {@code history_size} is set: resumes and long-polls may be served from the kept items. */
-    public boolean historyOn() {
-        return history != null;
-    }
-
-    /**
-     * Looks {@code lastId} up in each of {@code channels}' history on the hub thread, then runs {@code then} on
-     * {@code loop} with what came later ({@link HistoryReplay}). A subscriber that subscribed on {@code loop} before
-     * calling this gets, from live deliveries, every item after the replay's {@link HistoryReplay#upTo()}.
-     */
-    public void replayAfter(EventLoop loop, String[] channels, String lastId, Consumer<HistoryReplay> then) {
-        askHistory(loop, () -> HistoryReplay.of(history, channels, lastId), then);
-    }
-
-    /** As {@link #replayAfter}, for a long-poll: at most the first later item after a channel's prev-id. */
-    public void nextAfter(EventLoop loop, String[] channels, String[] prevIds, Consumer<HistoryReplay> then) {
-        askHistory(loop, () -> HistoryReplay.next(history, channels, prevIds), then);
-    }
-
-    private void askHistory(EventLoop loop, java.util.function.Supplier<HistoryReplay> lookup,
-                            Consumer<HistoryReplay> then) {
-        requireNonNull(history, "history is off");
-        post(() -> {
-            HistoryReplay r = lookup.get();
-            loop.execute(() -> then.accept(r));
-        });
+    /** The lookups resuming subscribers make in the kept items; null while {@code history_size} is not set. */
+    public HistoryLookups history() {
+        return lookups;
     }
 
     // ---- publishing (any thread) ----
