@@ -5,6 +5,7 @@ import io.netty.util.AttributeKey;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
+import org.pushpin.hub.DeliveryOutcome;
 import org.pushpin.hub.Published;
 import org.pushpin.hub.Subscriber;
 import org.pushpin.message.Format;
@@ -208,25 +209,30 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
 
     @Override
     public final void deliver(String channel, Published published) {
+        offer(channel, published);
+    }
+
+    @Override
+    public final DeliveryOutcome offer(String channel, Published published) {
         if (ended()) {
-            return;
+            return DeliveryOutcome.CLOSED;
         }
         PublishItem item = published.item();
         Format format = formatFor(item);
         if (format == null || !Filters.accepts(this, channel, item)) {
-            return;
+            return DeliveryOutcome.FILTERED;
         }
         if (!Filters.contentFiltersMatch(this, channel, format)) {
             // The publisher rendered the content for other content filters than this subscription's: Pushpin
             // ends the session rather than deliver content meant for someone else.
             contentFilterMismatch();
-            return;
+            return DeliveryOutcome.FILTER_ERROR;
         }
         if (httpFilters != null && (httpFilters.busy() || HttpFilters.named(filtersOf(channel)))) {
             httpFilters.add(channel, item, format, published);
-            return;
+            return DeliveryOutcome.DEFERRED;
         }
-        deliver(channel, item, format, published);
+        return deliver(channel, item, format, published);
     }
 
     /** The item after the http filters: {@code format} may carry content an http-modify filter gave. */
@@ -259,7 +265,8 @@ abstract class Hold extends TimerWheel.Timer implements Subscriber, Runnable {
     /** The item's format for this kind of hold, or null when it has none. */
     abstract Format formatFor(PublishItem item);
 
-    abstract void deliver(String channel, PublishItem item, Format format, Published published);
+    /** Delivers an item that passed the filters; says what became of it (docs/delivery-feedback.md). */
+    abstract DeliveryOutcome deliver(String channel, PublishItem item, Format format, Published published);
 
     /** The filters of {@code channel} (full name), never null. */
     final List<String> filtersOf(String channel) {

@@ -3,6 +3,7 @@ package org.pushpin.hold;
 import java.util.List;
 import java.util.Map;
 import org.pushpin.grip.Channel;
+import org.pushpin.hub.DeliveryOutcome;
 import org.pushpin.hub.Published;
 import org.pushpin.message.Action;
 import org.pushpin.message.Format;
@@ -105,23 +106,23 @@ class ResponseHold extends Hold {
     }
 
     @Override
-    void deliver(String channel, PublishItem item, Format format, Published published) {
+    DeliveryOutcome deliver(String channel, PublishItem item, Format format, Published published) {
         HttpResponseFormat f = (HttpResponseFormat) format;
         if (f.action() == Action.HINT) {
             // Ask the origin again; its new answer decides (it may hold again).
             end();
             exchange.retry(gripLast());
-            return;
+            return DeliveryOutcome.DELIVERED;
         }
         if (f.action() != Action.SEND) {
-            return; // close is accepted but ignored for this format
+            return DeliveryOutcome.FILTERED; // close is accepted but ignored for this format
         }
         String expected = prevIdOf(channel);
         if (item.prevId() != null && expected != null && !item.prevId().equals(expected)) {
             // Not the item this client is waiting for: the origin tells it what it missed.
             end();
             exchange.retry(gripLast());
-            return;
+            return DeliveryOutcome.FILTERED;
         }
         end();
         context.metrics.responseDelivered();
@@ -129,7 +130,9 @@ class ResponseHold extends Hold {
             exchange.respond(PublishedResponse.build(exchange, f, Filters.substitutes(this, channel) ? meta : null));
         } catch (PublishedResponse.BuildException e) {
             exchange.fail(e.getMessage());
+            return DeliveryOutcome.FILTER_ERROR;
         }
+        return DeliveryOutcome.DELIVERED;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pushpin.grip.ClientResponse;
 import org.pushpin.grip.KeepAlive;
+import org.pushpin.hub.DeliveryOutcome;
 import org.pushpin.hub.Published;
 import org.pushpin.message.Action;
 import org.pushpin.message.Format;
@@ -230,22 +231,25 @@ class StreamHold extends Hold {
     }
 
     @Override
-    void deliver(String channel, PublishItem item, Format format, Published published) {
+    DeliveryOutcome deliver(String channel, PublishItem item, Format format, Published published) {
         if (!started) {
-            return; // published before the subscriptions were in force: not promised to this client
+            return DeliveryOutcome.FILTERED; // published before the subscriptions were in force: not promised
         }
         HttpStreamFormat f = (HttpStreamFormat) format;
         if (f.action() == Action.CLOSE) {
             end();
             out.endStream();
-            return;
+            return DeliveryOutcome.DELIVERED;
         }
         if (f.action() == Action.HINT) {
             fetchNext();
-            return;
+            return DeliveryOutcome.DELIVERED;
         }
         if (f.action() != Action.SEND) {
-            return;
+            return DeliveryOutcome.FILTERED;
+        }
+        if (!out.channel().isActive()) {
+            return DeliveryOutcome.CLOSED; // the write would fail: the client is gone, its hold not yet ended
         }
         boolean buildId = buildIdChannels != null && filtersOf(channel).contains("build-id");
         if (buildId || Filters.substitutes(this, channel) || f != item.httpStream()) {
@@ -265,21 +269,22 @@ class StreamHold extends Hold {
                 data = Unpooled.wrappedBuffer(content);
             } catch (IllegalArgumentException | BuildId.FilterException e) {
                 endWithError("filter error: " + e.getMessage());
-                return;
+                return DeliveryOutcome.FILTER_ERROR;
             }
             if (dropIfTooSlow(data.readableBytes())) {
                 data.release();
-                return;
+                return DeliveryOutcome.SLOW_CLIENT;
             }
             out.write(data);
         } else {
             HttpStreamBytes bytes = published.encoded(HttpStreamDelivery.INSTANCE);
-            if (bytes != null) {
-                if (dropIfTooSlow(bytes.content().readableBytes())) {
-                    return;
-                }
-                out.writeShared(bytes.content(), bytes.chunk());
+            if (bytes == null) {
+                return DeliveryOutcome.FILTERED;
             }
+            if (dropIfTooSlow(bytes.content().readableBytes())) {
+                return DeliveryOutcome.SLOW_CLIENT;
+            }
+            out.writeShared(bytes.content(), bytes.chunk());
         }
         if (keepAlive != null && keepAlive.mode() == KeepAlive.Mode.IDLE) {
             scheduleKeepAlive();
@@ -287,6 +292,7 @@ class StreamHold extends Hold {
         if (link != null) {
             link.delivered(channelIndex(channel), channels.length);
         }
+        return DeliveryOutcome.DELIVERED;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.pushpin.hub.DeliveryOutcome;
 import org.pushpin.hub.Published;
 import org.pushpin.hub.Subscriber;
 import org.pushpin.message.Action;
@@ -258,48 +259,55 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
 
     @Override
     public void deliver(String channel, Published published) {
+        offer(channel, published);
+    }
+
+    /** A slow-client drop happens further down (the connection's writer) and is not seen here: delivered. */
+    @Override
+    public DeliveryOutcome offer(String channel, Published published) {
         if (closed) {
-            return;
+            return DeliveryOutcome.CLOSED;
         }
         PublishItem item = published.item();
         WsMessageFormat f = item.wsMessage();
         if (f == null) {
-            return;
+            return DeliveryOutcome.FILTERED;
         }
         List<String> channelFilters = filtersOf(channel);
         if (!channelFilters.isEmpty() && !Filters.accepts(channelFilters, connection.meta(), channels, item)) {
-            return;
+            return DeliveryOutcome.FILTERED;
         }
         if (f.action() == Action.CLOSE) {
             connection.close(f.closeCode(), f.closeReason());
-            return;
+            return DeliveryOutcome.DELIVERED;
         }
         if (f.action() == Action.REFRESH) {
             connection.refresh(); // over HTTP: a request now; passthrough: nothing
-            return;
+            return DeliveryOutcome.DELIVERED;
         }
         if (f.action() != Action.SEND) {
-            return; // hint: nothing for a WebSocket
+            return DeliveryOutcome.FILTERED; // hint: nothing for a WebSocket
         }
         if (!Filters.contentFiltersMatch(channelFilters, f)) {
             LOG.debug("item on {} dropped: its content-filters {} are not the subscription's", channel,
                     f.contentFilters());
-            return;
+            return DeliveryOutcome.FILTER_ERROR;
         }
         if (channelFilters.contains("build-id") || channelFilters.contains("var-subst")) {
             byte[] content = filtered(channel, item, f.content(), channelFilters);
             if (content == null) {
-                return;
+                return DeliveryOutcome.FILTER_ERROR;
             }
             connection.sendToClient(WsMessageDelivery.frame(f.type(), content));
         } else {
             ByteBuf frame = published.encoded(WsMessageDelivery.INSTANCE);
             if (frame == null) {
-                return;
+                return DeliveryOutcome.FILTERED;
             }
             connection.sendSharedToClient(frame);
         }
         sent();
+        return DeliveryOutcome.DELIVERED;
     }
 
     /** The content as the content filters render it for this connection, or null (dropped) on a filter error. */

@@ -58,13 +58,14 @@ final class Delivery implements Runnable {
     public void run() {
         int delivered = 0;
         int[] byMode = tally == null ? null : ItemTally.newCounts();
+        int[] outcomes = tally == null ? null : tally.newOutcomes();
         try {
             delivered = target.deliver(published, cap < receivers ? cap : Integer.MAX_VALUE, byMode, modes, route,
-                    once);
+                    once, outcomes);
         } finally {
             hub.delivered(this, delivered);
             if (tally != null) {
-                tally.done(byMode);
+                tally.done(byMode, outcomes);
             }
         }
     }

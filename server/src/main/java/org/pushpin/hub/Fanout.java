@@ -72,6 +72,9 @@ final class Fanout {
                 ChannelIndex target = ci == null ? wild[t] : t == 0 ? ci : wild[t - 1];
                 for (LoopChannel lc : target.loops) {
                     int n = lc.live(modes);
+                    if (report != null) {
+                        report.unformatted(lc.live() - n); // a moment's count, as n is
+                    }
                     if (n <= 0) {
                         continue;
                     }
@@ -85,7 +88,7 @@ final class Fanout {
             }
         }
         if (tally != null) {
-            tally.done(null);
+            tally.done(null, null);
         }
         HANDLER_LOG.info("publish channel={} receivers={}", item.channel(), receivers);
     }
@@ -133,7 +136,7 @@ final class Fanout {
             report.dropped(ServerMetrics.Drop.MESSAGE_HWM, d.receivers - d.cap);
         }
         if (!admitted && tally != null) {
-            tally.done(null);
+            tally.done(null, null);
         }
     }
 }

@@ -304,11 +304,20 @@ public final class Hub implements Publisher, AutoCloseable {
     /** Registered on the hub thread before the broker has it, so the batch finds its report when it comes back. */
     @Override
     public CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items) {
+        return publishReporting(items, 0);
+    }
+
+    /** As {@link #publishReporting(List)}; after {@code waitMillis} (&gt; 0) with what is known by then. */
+    @Override
+    public CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items, long waitMillis) {
         if (!reportsDrops()) {
             return Publisher.super.publishReporting(items);
         }
         List<PublishItem> copy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // own key
-        ReportedPublish report = new ReportedPublish(copy.size());
+        ReportedPublish report = new ReportedPublish(copy.size(), metrics);
+        if (waitMillis > 0) {
+            report.giveUpAfter(executor, waitMillis);
+        }
         if (!post(() -> reported.put(copy, report))) {
             return CompletableFuture.failedStage(new IllegalStateException("the server is stopping"));
         }

@@ -13,11 +13,14 @@ import org.pushpin.message.PublishItem;
  */
 final class ItemTally {
     private static final int MODES = Subscriber.Mode.values().length;
+    private static final int OUTCOMES = DeliveryOutcome.values().length;
 
     private final PublishItem item;
     private final SubscriptionListener listener;
     private final ReportedPublish.Item report;
     private final AtomicIntegerArray receivers = new AtomicIntegerArray(MODES);
+    /** What became of the item at each subscriber, by mode and outcome; only for a publisher that asked. */
+    private final AtomicIntegerArray outcomes;
     /** Loops still to report, plus one held by the fanout until it has sent every delivery. */
     private final AtomicInteger pending = new AtomicInteger(1);
 
@@ -26,10 +29,21 @@ final class ItemTally {
         this.item = item;
         this.listener = listener;
         this.report = report;
+        this.outcomes = report == null ? null : new AtomicIntegerArray(MODES * OUTCOMES);
     }
 
     static int[] newCounts() {
         return new int[MODES];
+    }
+
+    /** A loop's outcome counts to fill ({@link #at}), or null when nobody asked for them. */
+    int[] newOutcomes() {
+        return outcomes == null ? null : new int[MODES * OUTCOMES];
+    }
+
+    /** Where {@code o} at a subscriber of {@code mode} is counted in an outcomes array. */
+    static int at(Subscriber.Mode mode, DeliveryOutcome o) {
+        return mode.ordinal() * OUTCOMES + o.ordinal();
     }
 
     /** The publisher's report of this item, or null (the fanout adds receivers and drops to it). */
@@ -42,26 +56,37 @@ final class ItemTally {
         pending.incrementAndGet();
     }
 
-    /** A delivery (or the fanout, with null) is done. */
-    void done(int[] counts) {
-        if (counts != null) {
-            for (int m = 0; m < MODES; m++) {
-                if (counts[m] != 0) {
-                    receivers.addAndGet(m, counts[m]);
-                }
-            }
-        }
+    /** A delivery (or the fanout, with nulls) is done: its receivers by mode and outcomes ({@link #at}). */
+    void done(int[] counts, int[] loopOutcomes) {
+        add(receivers, counts);
+        add(outcomes, loopOutcomes);
         if (pending.decrementAndGet() == 0) {
+            int[] byOutcome = outcomes == null ? null : snapshot(outcomes);
             if (listener != null) {
-                int[] total = new int[MODES];
-                for (int m = 0; m < MODES; m++) {
-                    total[m] = receivers.get(m);
-                }
-                listener.delivered(item, total);
+                listener.delivered(item, snapshot(receivers), byOutcome);
             }
             if (report != null) {
+                report.outcomes(byOutcome);
                 report.finished();
             }
         }
+    }
+
+    private static void add(AtomicIntegerArray to, int[] counts) {
+        if (to != null && counts != null) {
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) {
+                    to.addAndGet(i, counts[i]);
+                }
+            }
+        }
+    }
+
+    private static int[] snapshot(AtomicIntegerArray a) {
+        int[] out = new int[a.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i);
+        }
+        return out;
     }
 }

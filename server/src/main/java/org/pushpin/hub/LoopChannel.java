@@ -163,23 +163,25 @@ final class LoopChannel {
      * it. A subscriber that throws is logged and skipped.
      */
     int deliver(Published published, int cap) {
-        return deliver(published, cap, null, ALL_MODES, null);
+        return deliver(published, cap, null, ALL_MODES, null, null);
     }
 
     /**
      * As {@link #deliver(Published, int)}, only to the subscribers of the modes in {@code modes} and, when
      * {@code route} is not null, of that route's limits ({@code ""}: the shared ones); adding each receiver to
-     * {@code byMode[its mode]} when not null.
+     * {@code byMode[its mode]} when not null, and what became of the item there to {@code outcomes} when not null
+     * ({@link ItemTally#at}: only for a publisher that asked).
      */
     int deliver(Published published, int cap, int[] receiversByMode, int modes, String route) {
-        return deliver(published, cap, receiversByMode, modes, route, null);
+        return deliver(published, cap, receiversByMode, modes, route, null, null);
     }
 
     /**
      * As above, skipping the subscribers already in {@code once} and adding the others to it, when it is not null
      * (an item that reached this loop through several wildcard subscriptions goes to each connection once).
      */
-    int deliver(Published published, int cap, int[] receiversByMode, int modes, String route, Set<Subscriber> once) {
+    int deliver(Published published, int cap, int[] receiversByMode, int modes, String route, Set<Subscriber> once,
+                int[] outcomes) {
         int delivered = 0;
         // Usually every subscriber here takes the item (one kind of hold, no per-route split, no overlapping
         // wildcard): then no subscriber is asked its mode or route.
@@ -197,10 +199,15 @@ final class LoopChannel {
                 if (receiversByMode != null) {
                     receiversByMode[s.mode().ordinal()]++;
                 }
+                DeliveryOutcome o;
                 try {
-                    s.deliver(channel, published);
+                    o = s.offer(channel, published);
                 } catch (Throwable e) {
                     LOG.warn("subscriber failed on channel {}", channel, e);
+                    o = DeliveryOutcome.CLOSED;
+                }
+                if (outcomes != null) {
+                    outcomes[ItemTally.at(s.mode(), o)]++;
                 }
             }
         } finally {

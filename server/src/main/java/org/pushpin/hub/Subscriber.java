@@ -33,6 +33,15 @@ public interface Subscriber {
     void deliver(String channel, Published published);
 
     /**
+     * As {@link #deliver}, saying what became of the item here (docs/delivery-feedback.md). The hub calls this one;
+     * a subscriber that cannot tell keeps this default, which counts every item it is handed as delivered.
+     */
+    default DeliveryOutcome offer(String channel, Published published) {
+        deliver(channel, published);
+        return DeliveryOutcome.DELIVERED;
+    }
+
+    /**
      * The server is stopping: end this hold as it would end for good, so the client reconnects (to another
      * instance): a stream ends, a long-poll gets its timeout answer, a WebSocket is closed with 1012. Called on the
      * subscriber's loop.

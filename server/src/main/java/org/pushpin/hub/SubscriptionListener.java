@@ -16,4 +16,12 @@ public interface SubscriptionListener {
      * ({@link Subscriber.Mode#ordinal()}) got it, all loops together.
      */
     void delivered(PublishItem item, int[] receivers);
+
+    /**
+     * As {@link #delivered(PublishItem, int[])}, with what became of it at each subscriber when its publisher asked
+     * (docs/delivery-feedback.md): {@code outcomes[mode * DeliveryOutcome count + outcome]}, else null.
+     */
+    default void delivered(PublishItem item, int[] receivers, int[] outcomes) {
+        delivered(item, receivers);
+    }
 }

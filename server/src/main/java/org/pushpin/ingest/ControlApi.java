@@ -20,16 +20,17 @@ final class ControlApi {
     private ControlApi() {
     }
 
-    /** The one query {@code /publish} takes (ours, not Pushpin's): answer with what became of the items. */
+    /** A query {@code /publish} takes (ours, not Pushpin's): answer with what became of the items. */
     static final String REPORT_DROPS = "report=drops";
 
     static ControlReply handle(ControlRequest req, ControlHealth health) {
         String path = req.uri();
-        // Only /publish takes a query, and only ours (report=...): any other query stays part of the path, which
-        // is then not found, exactly as in Pushpin.
+        // Only /publish takes a query, and only ours (report=..., feedback=...): any other query stays part of the
+        // path, which is then not found, exactly as in Pushpin.
         String query = null;
-        int q = path.indexOf("?report=");
-        if (q >= 0 && (path.startsWith("/publish?") || path.startsWith("/publish/?"))) {
+        int q = path.indexOf('?');
+        if (q >= 0 && (path.startsWith("/publish?") || path.startsWith("/publish/?"))
+                && PublishQuery.ours(path.substring(q + 1))) {
             query = path.substring(q + 1);
             path = path.substring(0, q);
         }
@@ -79,8 +80,9 @@ final class ControlApi {
     }
 
     private static ControlReply publish(byte[] body, String type, String query) {
-        if (query != null && !query.equals(REPORT_DROPS)) {
-            return ControlReply.text(400, "Bad Request", "Unknown report: only ?" + REPORT_DROPS + " is supported.\n");
+        PublishQuery asked = query == null ? null : PublishQuery.parse(query);
+        if (asked != null && asked.error() != null) {
+            return ControlReply.text(400, "Bad Request", asked.error() + "\n");
         }
         List<PublishItem> items;
         try {
@@ -89,7 +91,7 @@ final class ControlApi {
             return ControlReply.text(400, "Bad Request", e.getMessage() + "\n");
         }
         return new ControlReply(200, "OK", type, List.of(), message("Published", type), items.size(), items, false,
-                false, query != null);
+                false, asked != null && asked.reportDrops(), asked == null ? 0 : asked.feedbackWait());
     }
 
     private static String message(String text, String type) {

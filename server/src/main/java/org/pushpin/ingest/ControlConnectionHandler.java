@@ -88,6 +88,9 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             if (reply.reportDrops()) {
                 return reporting(reply, answer);
             }
+            if (reply.feedbackWait() > 0) {
+                return withFeedback(reply, answer);
+            }
             if (reply.publish().isEmpty()) {
                 answer.complete(reply);
                 return answer;
@@ -117,6 +120,21 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         publisher.publishReporting(reply.publish()).whenComplete((report, e) ->
                 answer.complete(e == null ? DropReportReply.of(report, reply.items()) : refused(e)));
+        return answer;
+    }
+
+    /**
+     * {@code ?feedback=1}: the answer waits until every instance that fanned the items out said what became of
+     * them, or for the bounded wait the publisher gave (docs/delivery-feedback.md).
+     */
+    private CompletableFuture<ControlReply> withFeedback(ControlReply reply, CompletableFuture<ControlReply> answer) {
+        if (!publisher.reportsFeedback()) {
+            answer.complete(ControlReply.text(400, "Bad Request", "Nothing published: ?feedback=1 is not available "
+                    + "with this broker.\n"));
+            return answer;
+        }
+        publisher.publishWithFeedback(reply.publish(), reply.feedbackWait()).whenComplete((report, e) ->
+                answer.complete(e == null ? FeedbackReply.of(report, reply.publish()) : refused(e)));
         return answer;
     }
 

@@ -16,10 +16,18 @@ import org.pushpin.message.PublishItem;
  * @param headOnly     an answer to {@code HEAD}: the headers (with the body's {@code Content-Length}), no body
  * @param reportDrops  the publisher asked what became of the items ({@code ?report=drops}): this reply stands
  *                     only until that report replaces it
+ * @param feedbackWait the publisher asked for delivery feedback ({@code ?feedback=1}, docs/delivery-feedback.md),
+ *                     waiting at most this many ms for it; 0 when not asked
  */
 record ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
                     String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly,
-                    boolean reportDrops) {
+                    boolean reportDrops, long feedbackWait) {
+
+    ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
+                 String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly,
+                 boolean reportDrops) {
+        this(code, reason, contentType, extraHeaders, body, items, publish, recover, headOnly, reportDrops, 0);
+    }
 
     ControlReply(int code, String reason, String contentType, List<Map.Entry<String, String>> extraHeaders,
                  String body, int items, List<PublishItem> publish, boolean recover, boolean headOnly) {

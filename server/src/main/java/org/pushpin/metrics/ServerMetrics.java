@@ -81,6 +81,7 @@ public final class ServerMetrics {
     public HistoryMetrics history() {
         return history;
     }
+    private final FeedbackCounts feedback = new FeedbackCounts();
 
     /** The open connections by id (off unless the stats or command socket needs them). */
     public ConnectionRegistry connections() {
@@ -88,6 +89,11 @@ public final class ServerMetrics {
     }
 
     /** Publish-to-delivery latency: from an item's arrival at the hub to the end of its delivery on a loop. */
+    /** Outcomes of the items published with delivery feedback (docs/delivery-feedback.md). */
+    public FeedbackCounts feedback() {
+        return feedback;
+    }
+
     public LatencyHistogram deliveryLatency() {
         return deliveryLatency;
     }

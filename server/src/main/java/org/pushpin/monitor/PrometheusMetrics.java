@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import org.pushpin.metrics.FeedbackCounts;
 import org.pushpin.metrics.HeapPressure;
 import org.pushpin.metrics.LatencyHistogram;
 import org.pushpin.metrics.ServerMetrics;
@@ -71,6 +72,16 @@ public final class PrometheusMetrics {
                         cb.call(m.dropped(d), label(d));
                     }
                 }).register(registry);
+        CounterWithCallback.builder().name(prefix + "pushpin_feedback_deliveries")
+                .help("Subscribers reached by items published with delivery feedback, by outcome")
+                .labelNames("outcome")
+                .callback(cb -> {
+                    for (FeedbackCounts.Outcome o : FeedbackCounts.Outcome.values()) {
+                        cb.call(m.feedback().count(o), label(o));
+                    }
+                }).register(registry);
+        counter(prefix + "pushpin_feedback_items", "Items published with delivery feedback, counted here",
+                () -> m.feedback().items());
         CounterWithCallback.builder().name(prefix + "pushpin_origin_errors")
                 .help("Requests to origins that failed, by kind").labelNames("kind")
                 .callback(cb -> {

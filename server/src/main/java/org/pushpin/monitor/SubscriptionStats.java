@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.pushpin.hub.DeliveryOutcome;
 import org.pushpin.hub.Hub;
 import org.pushpin.hub.Subscriber.Mode;
 import org.pushpin.hub.SubscriptionListener;
@@ -33,7 +34,7 @@ final class SubscriptionStats implements SubscriptionListener {
     static final int QUEUE = 65_536;
     private static final Mode[] MODES = Mode.values();
 
-    private record Delivered(PublishItem item, int[] receivers) {
+    private record Delivered(PublishItem item, int[] receivers, int[] outcomes) {
     }
 
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
@@ -69,9 +70,14 @@ final class SubscriptionStats implements SubscriptionListener {
 
     @Override
     public void delivered(PublishItem item, int[] receivers) {
+        delivered(item, receivers, null);
+    }
+
+    @Override
+    public void delivered(PublishItem item, int[] receivers, int[] outcomes) {
         for (int n : receivers) {
             if (n > 0) {
-                if (!delivered.offer(new Delivered(item, receivers))) {
+                if (!delivered.offer(new Delivered(item, receivers, outcomes))) {
                     metrics.dropped(ServerMetrics.Drop.STATS_QUEUE, 1);
                 }
                 return;
@@ -93,7 +99,7 @@ final class SubscriptionStats implements SubscriptionListener {
         }
         Delivered d;
         while ((d = delivered.poll()) != null) {
-            sendMessages(d.item, d.receivers);
+            sendMessages(d.item, d.receivers, d.outcomes);
         }
     }
 
@@ -188,7 +194,7 @@ final class SubscriptionStats implements SubscriptionListener {
         out.send("sub", p);
     }
 
-    private void sendMessages(PublishItem item, int[] receivers) {
+    private void sendMessages(PublishItem item, int[] receivers, int[] outcomes) {
         for (Mode m : MODES) {
             int n = receivers[m.ordinal()];
             if (n <= 0 || !hasFormat(item, m)) {
@@ -201,6 +207,9 @@ final class SubscriptionStats implements SubscriptionListener {
             }
             p.put("count", n);
             p.put("transport", m.transport);
+            if (outcomes != null) {
+                putOutcomes(p, outcomes, m);
+            }
             out.send("message", p);
         }
     }
@@ -211,5 +220,20 @@ final class SubscriptionStats implements SubscriptionListener {
             case STREAM -> item.httpStream() != null;
             case WS -> item.wsMessage() != null;
         };
+    }
+
+    /** Ours, only for an item published with delivery feedback (docs/delivery-feedback.md): by outcome, this mode. */
+    private static void putOutcomes(Map<String, Object> p, int[] outcomes, Mode m) {
+        int k = DeliveryOutcome.values().length;
+        int dropped = 0;
+        for (DeliveryOutcome o : DeliveryOutcome.values()) {
+            if (o.dropped()) {
+                dropped += outcomes[m.ordinal() * k + o.ordinal()];
+            }
+        }
+        p.put("delivered", outcomes[m.ordinal() * k + DeliveryOutcome.DELIVERED.ordinal()]);
+        p.put("filtered", outcomes[m.ordinal() * k + DeliveryOutcome.FILTERED.ordinal()]);
+        p.put("deferred", outcomes[m.ordinal() * k + DeliveryOutcome.DEFERRED.ordinal()]);
+        p.put("dropped", dropped);
     }
 }

@@ -34,6 +34,31 @@ public interface Publisher {
         return CompletableFuture.failedStage(new UnsupportedOperationException("drop reports are not available"));
     }
 
+    /**
+     * As {@link #publishReporting(List)}, but the stage completes after at most {@code waitMillis} (&gt; 0; 0: no
+     * bound) with what is known by then: a report whose {@link DeliveryReport#complete} is false
+     * (docs/delivery-feedback.md).
+     */
+    default CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items, long waitMillis) {
+        return publishReporting(items);
+    }
+
+    /**
+     * Whether {@link #publishWithFeedback} can count what became of the items (docs/delivery-feedback.md): with the
+     * in-process broker, and with a cluster broker that collects every instance's counts.
+     */
+    default boolean reportsFeedback() {
+        return reportsDrops();
+    }
+
+    /**
+     * As {@link #publish}, the stage completing once every instance that fanned the items out said what became of
+     * them, or after {@code waitMillis} with what is known by then ({@link DeliveryReport#complete} false).
+     */
+    default CompletionStage<DeliveryReport> publishWithFeedback(List<PublishItem> items, long waitMillis) {
+        return publishReporting(items, waitMillis);
+    }
+
     /** {@code recover}: forget per-channel last ids and ask every HTTP hold to update (docs/publishing.md). */
     void recover();
 }
