@@ -2,6 +2,7 @@ package org.pushpin.broker;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.pushpin.message.PublishItem;
 
 /**
@@ -22,6 +23,14 @@ public interface Broker extends AutoCloseable {
     interface Fanout {
         /** Items for this instance's subscribers, in order; returns at once. */
         void fanOut(List<PublishItem> items);
+
+        /**
+         * As {@link #fanOut}, for items whose publisher asked for feedback: {@code done} gets what became of each
+         * here once every delivery ran (docs/delivery-feedback.md).
+         */
+        default void fanOutCounting(List<PublishItem> items, Consumer<List<ItemCounts>> done) {
+            fanOut(items);
+        }
     }
 
     /** Called once, before anything else. */
@@ -55,6 +64,23 @@ public interface Broker extends AutoCloseable {
      */
     default boolean fansOutInPlace() {
         return false;
+    }
+
+    /**
+     * True when {@link #publishCounting} works: every instance that fans an item out sends its counts back.
+     */
+    default boolean collectsFeedback() {
+        return false;
+    }
+
+    /**
+     * As {@link #publish}, asking every instance that fans the items out for its counts
+     * ({@link Fanout#fanOutCounting}); completes with their sums once all answered, or after {@code waitMillis}
+     * with those that had. Fails as {@link #publish} does.
+     */
+    default CompletionStage<ClusterCounts> publishCounting(List<PublishItem> items, long waitMillis) {
+        return java.util.concurrent.CompletableFuture.failedStage(
+                new UnsupportedOperationException("this broker collects no feedback"));
     }
 
     /** This instance has no subscriber of {@code channel} left (after any linger). */

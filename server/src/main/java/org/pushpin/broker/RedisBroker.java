@@ -76,6 +76,10 @@ public final class RedisBroker implements Broker {
     /** The wildcard subscriptions' state, or null when {@code wildcard_channels} is off. */
     private final RedisPatterns patterns;
     private volatile boolean closed;
+    private final RedisFeedback feedback = new RedisFeedback();
+    private final byte[] feedbackKey;
+    /** The reply channel for delivery feedback in force, once a publisher asked for it (else null). */
+    private volatile CompletableFuture<Void> feedbackReady;
 
     /** Connects (fails when Redis cannot be reached at start: the server does not start without its broker). */
     public RedisBroker(ClusterConfig config, ServerMetrics metrics) {
@@ -92,6 +96,7 @@ public final class RedisBroker implements Broker {
             LOG.warn("cluster: wildcard_channels with redis_sharded: Redis has no sharded pattern subscription, so"
                     + " wildcard subscriptions get only what reaches them on this instance without Redis: nothing");
         }
+        this.feedbackKey = key(feedback.replyChannel);
         this.client = RedisClient.create(RedisURI.create(config.redisUrl()));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -151,6 +156,58 @@ public final class RedisBroker implements Broker {
             metrics.brokerPublished(items.size());
             return null;
         });
+    }
+
+    @Override
+    public boolean collectsFeedback() {
+        return true;
+    }
+
+    /** Each item with a feedback header; PUBLISH's answer says how many instances will answer. */
+    @Override
+    public CompletionStage<ClusterCounts> publishCounting(List<PublishItem> items, long waitMillis) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        CompletableFuture<Void> ready = feedbackReady;
+        if (ready == null) {
+            synchronized (feedback) {
+                if (feedbackReady == null) {
+                    feedbackReady = subscribe(feedback.replyChannel).toCompletableFuture();
+                }
+                ready = feedbackReady;
+            }
+        }
+        return ready.thenCompose(v -> {
+            RedisFeedback.Pending p = feedback.open(items.size(), waitMillis,
+                    client.getResources().eventExecutorGroup());
+            List<CompletableFuture<Long>> sent = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                int index = i;
+                PublishItem item = items.get(i);
+                byte[] payload = feedback.frame(p.token, i, PublishItemJson.encode(item));
+                sent.add(send(key(item.channel()), payload).whenComplete((n, e) -> {
+                    if (n != null) {
+                        p.expect(index, n);
+                    }
+                }));
+            }
+            return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).handle((x, e) -> {
+                if (e != null) {
+                    p.done.cancel(false);
+                    metrics.brokerPublishFailed(items.size());
+                    throw new BrokerUnavailableException("Redis broker unavailable: " + rootMessage(e));
+                }
+                metrics.brokerPublished(items.size());
+                return p;
+            }).thenCompose(x -> x.done);
+        });
+    }
+
+    private CompletableFuture<Long> send(byte[] key, byte[] payload) {
+        RedisFuture<Long> f = config.redisSharded() ? pub.async().spublish(key, payload)
+                : pub.async().publish(key, payload);
+        return f.toCompletableFuture();
     }
 
     private static String rootMessage(Throwable e) {
@@ -290,18 +347,18 @@ public final class RedisBroker implements Broker {
     private final class Messages extends RedisPubSubAdapter<byte[], byte[]> {
         @Override
         public void message(byte[] channel, byte[] message) {
-            received(message);
+            received(channel, message);
         }
 
         @Override
         public void smessage(byte[] shardChannel, byte[] message) {
-            received(message);
+            received(shardChannel, message);
         }
 
         @Override
         public void message(byte[] pattern, byte[] channel, byte[] message) {
             if (patterns != null && patterns.takes(pattern, channel)) {
-                received(message);
+                received(channel, message);
             }
         }
 
@@ -334,16 +391,33 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private void received(byte[] message) {
+    private void received(byte[] channel, byte[] message) {
         Fanout f = local;
         if (f == null) {
             return;
         }
         try {
-            PublishItem item = PublishItemJson.decode(message);
+            if (feedbackReady != null && java.util.Arrays.equals(channel, feedbackKey)) {
+                feedback.answer(message);
+                return;
+            }
+            RedisFeedback.Asked asked = RedisFeedback.asked(message);
+            if (asked == null) {
+                PublishItem item = PublishItemJson.decode(message);
+                metrics.brokerReceived(1);
+                f.fanOut(List.of(item));
+                return;
+            }
+            PublishItem item = PublishItemJson.decode(java.util.Arrays.copyOfRange(message, asked.bodyStart(),
+                    message.length));
             metrics.brokerReceived(1);
-            f.fanOut(List.of(item));
-        } catch (PublishFormatException e) {
+            f.fanOutCounting(List.of(item), counts -> send(key(asked.replyChannel()), asked.answer(counts.get(0)))
+                    .whenComplete((n, e) -> {
+                        if (e != null) {
+                            LOG.warn("cluster: delivery feedback not sent: {}", e.toString());
+                        }
+                    }));
+        } catch (PublishFormatException | IllegalArgumentException e) {
             metrics.dropped(ServerMetrics.Drop.MALFORMED_INPUT, 1);
             LOG.warn("cluster: a message from redis could not be read: {}", e.getMessage());
         }

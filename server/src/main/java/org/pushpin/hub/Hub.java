@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pushpin.broker.Broker;
+import org.pushpin.broker.ItemCounts;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
@@ -96,7 +97,7 @@ public final class Hub implements Publisher, AutoCloseable {
         this.lookups = history == null ? null : new HistoryLookups(history, this::post);
         this.fanout = new Fanout(this, limiter, this.kinds, metrics, history);
         this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
-        broker.start(this::fanOutHere);
+        broker.start(new BrokerEar(this::fanOutHere, this::countHere));
     }
 
     /**
@@ -327,6 +328,32 @@ public final class Hub implements Publisher, AutoCloseable {
                 post(() -> reported.remove(copy)); // refused: it will not come back
             }
         }).thenCompose(v -> report.done);
+    }
+
+    @Override
+    public boolean reportsFeedback() {
+        return broker.fansOutInPlace() || broker.collectsFeedback();
+    }
+
+    /** In place: as a drop report; through a cluster broker: every instance's counts, summed by the broker. */
+    @Override
+    public CompletionStage<DeliveryReport> publishWithFeedback(List<PublishItem> items, long waitMillis) {
+        if (broker.fansOutInPlace() || !broker.collectsFeedback()) {
+            return publishReporting(items, waitMillis);
+        }
+        List<PublishItem> copy = List.copyOf(items);
+        metrics.itemsReceived(copy.size());
+        return broker.publishCounting(copy, waitMillis).thenApply(ClusterFeedback::report);
+    }
+
+    /** From a cluster broker: items whose publisher (on any instance) asked what became of them here. */
+    private void countHere(List<PublishItem> items, Consumer<List<ItemCounts>> done) {
+        List<PublishItem> copy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // own key
+        ReportedPublish report = new ReportedPublish(copy.size(), metrics);
+        report.done.thenAccept(r -> done.accept(ClusterFeedback.counts(r)));
+        if (post(() -> reported.put(copy, report))) {
+            fanOutHere(copy);
+        }
     }
 
     /** From the broker: items to fan out on this instance, in order. */
