@@ -39,6 +39,7 @@ import org.pushpin.testing.TestOrigin;
 @Timeout(60)
 class DeliveryFeedbackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int METRICS = PushpinServerExtension.freeLocalPort();
 
     @RegisterExtension
     @Order(1)
@@ -49,7 +50,21 @@ class DeliveryFeedbackTest {
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
             .routes("* " + origin.target())
             .controlApi()
+            .handler("prometheus_port", "127.0.0.1:" + METRICS)
             .build();
+
+    /** {@code pushpin_feedback_deliveries_total{outcome=...}} as the Prometheus endpoint serves it now. */
+    private static double scraped(String outcome) throws Exception {
+        try (RawClient c = RawClient.connect(METRICS)) {
+            String prefix = "pushpin_feedback_deliveries_total{outcome=\"" + outcome + "\"} ";
+            for (String line : c.exchange(Req.get("/metrics")).bodyText().split("\n")) {
+                if (line.startsWith(prefix)) {
+                    return Double.parseDouble(line.substring(prefix.length()));
+                }
+            }
+        }
+        throw new AssertionError("no " + outcome + " feedback count in the metrics");
+    }
 
     @BeforeEach
     void oursOnly() {
@@ -169,6 +184,8 @@ class DeliveryFeedbackTest {
         List<HeldStream> alice = sseStreams("/alice-" + ch, 2);
         List<HeldStream> bob = sseStreams("/bob-" + ch, 1);
         try {
+            double filteredBefore = scraped("filtered");
+            double deliveredBefore = scraped("delivered");
             JsonNode answer = feedback("feedback=1&feedback_timeout=2000",
                     items(List.of(Publish.item(ch).meta("sender", "alice").stream("data: hi\n\n").json())));
 
@@ -178,6 +195,8 @@ class DeliveryFeedbackTest {
             assertThat(item.get("filtered").asInt()).isEqualTo(2);
             assertThat(item.get("dropped").size()).isZero();
             assertThat(item.has("id")).isFalse();
+            assertThat(scraped("filtered") - filteredBefore).as("the metrics count what the answer said").isEqualTo(2);
+            assertThat(scraped("delivered") - deliveredBefore).isEqualTo(1);
             bob.get(0).awaitText("data: hi\n\n", WAIT);
             assertThat(alice.get(0).text()).doesNotContain("hi");
         } finally {

@@ -198,6 +198,35 @@ class StatsSocketTest {
         assertThat(gone[1].fields()).containsEntry("unavailable", true);
     }
 
+    /**
+     * Delivery feedback (docs/delivery-feedback.md): the {@code message} packet of an item published with
+     * {@code ?feedback=1} carries its delivered, filtered, deferred and dropped counts; one published without has none.
+     */
+    @Test
+    void aMessagePublishedWithFeedbackCarriesItsCounts() throws Exception {
+        read(TNET, tnet.httpPort(), "", "activity");
+        String ch = channel();
+        try (HeldStream s1 = HeldStream.open(tnet.httpPort(), Req.get("/stream?channel=" + ch));
+             HeldStream s2 = HeldStream.open(tnet.httpPort(), Req.get("/stream?channel=" + ch))) {
+            s1.awaitText("[stream opened]\n", WAIT);
+            s2.awaitText("[stream opened]\n", WAIT);
+            tnet.publisher().publish(Publish.item(ch).stream("plain\n"));
+            Packet plain = next("message", p -> ch.equals(p.text("channel")));
+            assertThat(plain.fields()).doesNotContainKey("delivered");
+
+            HttpResponse<String> r = tnet.publisher().post("/publish?feedback=1",
+                    "{\"items\": [" + Publish.item(ch).id("fb").stream("counted\n").json() + "]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            Packet counted = next("message", p -> ch.equals(p.text("channel")));
+            assertThat(counted.text("item-id")).isEqualTo("fb");
+            assertThat(counted.number("count")).isEqualTo(2);
+            assertThat(counted.number("delivered")).isEqualTo(2);
+            assertThat(counted.number("filtered")).isZero();
+            assertThat(counted.number("deferred")).isZero();
+            assertThat(counted.number("dropped")).isZero();
+        }
+    }
+
     /** The next packets that match {@code a} and {@code b}, whichever comes first. */
     private Packet[] both(Predicate<Packet> a, Predicate<Packet> b) throws Exception {
         Packet[] found = new Packet[2];
