@@ -71,6 +71,9 @@ final class RedisFeedback {
             t.cancel(false);
             pending.remove(p.token);
         });
+        if (size == 0) {
+            p.finish(); // nothing to wait for
+        }
         return p;
     }
 

@@ -101,6 +101,15 @@ class RedisFeedbackTest {
     }
 
     @Test
+    void aPublishOfNoItemsIsAnsweredAtOnce() throws Exception {
+        long start = System.nanoTime();
+        JsonNode answer = feedback(a, "feedback=1&feedback_timeout=20000");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("no wait for answers").isLessThan(10_000);
+        assertThat(answer.get("complete").asBoolean()).isTrue();
+        assertThat(answer.get("items")).isEmpty();
+    }
+
+    @Test
     void anInstanceThatDoesNotAnswerInTimeMakesTheAnswerIncomplete() throws Exception {
         String ch = "fb-stuck-" + System.nanoTime();
         try (HeldStream a1 = hold(a, ch); HeldStream b1 = hold(b, ch); Socket stuck = new Socket("127.0.0.1",
