@@ -262,7 +262,6 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
         offer(channel, published);
     }
 
-    /** A slow-client drop happens further down (the connection's writer) and is not seen here: delivered. */
     @Override
     public DeliveryOutcome offer(String channel, Published published) {
         if (closed) {
@@ -293,6 +292,9 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
                     f.contentFilters());
             return DeliveryOutcome.FILTER_ERROR;
         }
+        if (!connection.clientActive()) {
+            return DeliveryOutcome.CLOSED;
+        }
         if (channelFilters.contains("build-id") || channelFilters.contains("var-subst")) {
             byte[] content = filtered(channel, item, f.content(), channelFilters);
             if (content == null) {
@@ -305,6 +307,9 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
                 return DeliveryOutcome.FILTERED;
             }
             connection.sendSharedToClient(frame);
+        }
+        if (!connection.clientActive()) {
+            return DeliveryOutcome.SLOW_CLIENT; // open just before: the send cut it for having too much waiting
         }
         sent();
         return DeliveryOutcome.DELIVERED;

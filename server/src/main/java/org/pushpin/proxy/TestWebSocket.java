@@ -117,6 +117,11 @@ final class TestWebSocket implements WsConnection, ClientWebSocket.Listener {
     }
 
     @Override
+    public boolean clientActive() {
+        return client.isActive();
+    }
+
+    @Override
     public void sendSharedToClient(ByteBuf encodedFrame) {
         client.writeEncoded(encodedFrame.retainedDuplicate());
     }

@@ -24,6 +24,14 @@ public interface WsConnection {
      */
     void sendSharedToClient(ByteBuf encodedFrame);
 
+    /**
+     * Whether the client's socket is still open: false once it closed, and right after a send that cut a client
+     * which could not keep up (delivery feedback tells those apart by asking before and after the send).
+     */
+    default boolean clientActive() {
+        return true;
+    }
+
     /** A publish closed the connection: a close frame to the client ({@code code} -1: none), the origin closed too. */
     void close(int code, String reason);
 

@@ -378,6 +378,11 @@ final class WsPassthrough implements WsConnection {
     }
 
     @Override
+    public boolean clientActive() {
+        return client.isActive();
+    }
+
+    @Override
     public void sendSharedToClient(ByteBuf encodedFrame) {
         client.writeEncoded(encodedFrame.retainedDuplicate());
     }

@@ -2,6 +2,8 @@ package org.pushpin.it.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -61,9 +63,18 @@ class WsSlowClientTest {
             long before = pushpin.server().metrics().dropped(ServerMetrics.Drop.SLOW_CLIENT);
             String big = "x".repeat(50_000);
             int messages = 200; // 10 MB: more than the socket buffers and the 1 MiB limit
+            int slowDrops = 0;
             for (int i = 0; i < messages; i++) {
-                pub.publish(Publish.item(ch).format("ws-message", "{\"content\": \"" + i + big + "\"}"));
+                // with delivery feedback (docs/delivery-feedback.md): the answer says when the slow one was cut
+                String item = Publish.item(ch).format("ws-message", "{\"content\": \"" + i + big + "\"}").json();
+                JsonNode fb = new ObjectMapper().readTree(pub.post("/publish?feedback=1", "{\"items\": [" + item
+                        + "]}").body()).get("items").get(0);
+                int dropped = fb.get("dropped").path("slow_client").asInt();
+                assertThat(fb.get("delivered").asInt() + dropped).as("the reader, and the slow one until cut")
+                        .isEqualTo(slowDrops == 0 ? 2 : 1);
+                slowDrops += dropped;
             }
+            assertThat(slowDrops).as("feedback said the slow client was cut, once").isEqualTo(1);
             Await.until(Duration.ofSeconds(30),
                     () -> pushpin.server().metrics().dropped(ServerMetrics.Drop.SLOW_CLIENT) > before,
                     () -> "the slow client was not dropped");
