@@ -7,16 +7,13 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pushpin.broker.Broker;
-import org.pushpin.broker.ItemCounts;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
@@ -38,13 +35,11 @@ import org.slf4j.LoggerFactory;
  * ({@link Published}) and ONE task per loop that has subscribers is sent ({@link Delivery}), through the
  * {@code message_rate}/{@code message_hwm} limiter ({@link DeliveryLimiter}). The broker hears of a channel's first
  * and last subscriber here, on the hub thread. Listeners run on the hub thread, in the order the events happened;
- * they must not block. A publisher that asks what became of its items ({@link #publishReporting}) gets a
- * {@link ReportedPublish} that rides through sequencing and fanout, summed once per loop like the stats' tally.
- * With {@code wildcard_channels}, a channel ending in {@code *} is registered like any other under its own name;
- * {@link Wildcards} (hub thread, consulted only while not empty) adds the patterns an item's channel matches to its
- * fanout, which then delivers once per connection.
- * With {@code history_size} set, the fanout also keeps each item in the {@link ChannelHistory} (hub thread), which
- * resuming subscribers read through {@link #replayAfter} and a {@link ResumeGate} (docs/history.md).
+ * they must not block. A publisher that asks what became of its items gets a {@link ReportedPublish}
+ * ({@link PublishReports}) that rides through sequencing and fanout, summed once per loop like the stats' tally.
+ * With {@code wildcard_channels}, {@link Wildcards} (hub thread, consulted only while not empty) adds the patterns
+ * an item's channel matches to its fanout, which then delivers once per connection. With {@code history_size}, the
+ * fanout keeps each item in the {@link ChannelHistory}, read by resuming subscribers ({@link HistoryLookups}).
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
@@ -72,8 +67,8 @@ public final class Hub implements Publisher, AutoCloseable {
     private final HubListeners listeners = new HubListeners();
     /** The stats socket's ear, or null: then no subscriber is counted by mode and no delivery tallied. */
     private volatile SubscriptionListener statsListener;
-    /** Hub thread: publishes whose publisher waits for a report, by the very list handed to the broker. */
-    private final IdentityHashMap<List<PublishItem>, ReportedPublish> reported = new IdentityHashMap<>();
+    /** Publishes whose publisher waits for a report or feedback. */
+    private final PublishReports reports;
     /** Hub thread: the wildcard subscriptions held ({@code wildcard_channels}), or null when the option is off. */
     private final Wildcards wildcards;
     /** Hub thread: when the batch of items being sequenced now arrived from the broker (0 outside a batch). */
@@ -97,7 +92,8 @@ public final class Hub implements Publisher, AutoCloseable {
         this.lookups = history == null ? null : new HistoryLookups(history, this::post);
         this.fanout = new Fanout(this, limiter, this.kinds, metrics, history);
         this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
-        broker.start(new BrokerEar(this::fanOutHere, this::countHere));
+        this.reports = new PublishReports(broker, metrics, executor, this::post, this::fanOutHere);
+        broker.start(new BrokerEar(this::fanOutHere, reports::countHere));
     }
 
     /**
@@ -286,8 +282,6 @@ public final class Hub implements Publisher, AutoCloseable {
         return lookups;
     }
 
-    // ---- publishing (any thread) ----
-
     /** An accepted publish: to the broker, which hands back what this instance fans out. */
     @Override
     public CompletionStage<Void> publish(List<PublishItem> items) {
@@ -311,23 +305,7 @@ public final class Hub implements Publisher, AutoCloseable {
     /** As {@link #publishReporting(List)}; after {@code waitMillis} (&gt; 0) with what is known by then. */
     @Override
     public CompletionStage<DeliveryReport> publishReporting(List<PublishItem> items, long waitMillis) {
-        if (!reportsDrops()) {
-            return Publisher.super.publishReporting(items);
-        }
-        List<PublishItem> copy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // own key
-        ReportedPublish report = new ReportedPublish(copy.size(), metrics);
-        if (waitMillis > 0) {
-            report.giveUpAfter(executor, waitMillis);
-        }
-        if (!post(() -> reported.put(copy, report))) {
-            return CompletableFuture.failedStage(new IllegalStateException("the server is stopping"));
-        }
-        metrics.itemsReceived(copy.size());
-        return CompletableFuture.completedStage(copy).thenCompose(broker::publish).whenComplete((v, e) -> {
-            if (e != null) {
-                post(() -> reported.remove(copy)); // refused: it will not come back
-            }
-        }).thenCompose(v -> report.done);
+        return reportsDrops() ? reports.publishReporting(items, waitMillis) : Publisher.super.publishReporting(items);
     }
 
     @Override
@@ -341,26 +319,14 @@ public final class Hub implements Publisher, AutoCloseable {
         if (broker.fansOutInPlace() || !broker.collectsFeedback()) {
             return publishReporting(items, waitMillis);
         }
-        List<PublishItem> copy = List.copyOf(items);
-        metrics.itemsReceived(copy.size());
-        return broker.publishCounting(copy, waitMillis).thenApply(ClusterFeedback::report);
-    }
-
-    /** From a cluster broker: items whose publisher (on any instance) asked what became of them here. */
-    private void countHere(List<PublishItem> items, Consumer<List<ItemCounts>> done) {
-        List<PublishItem> copy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // own key
-        ReportedPublish report = new ReportedPublish(copy.size(), metrics);
-        report.done.thenAccept(r -> done.accept(ClusterFeedback.counts(r)));
-        if (post(() -> reported.put(copy, report))) {
-            fanOutHere(copy);
-        }
+        return reports.publishCounting(items, waitMillis);
     }
 
     /** From the broker: items to fan out on this instance, in order. */
     private void fanOutHere(List<PublishItem> copy) {
         if (!post(() -> {
             batchArrivedNanos = System.nanoTime();
-            ReportedPublish report = reported.isEmpty() ? null : reported.remove(copy);
+            ReportedPublish report = reports.take(copy);
             for (int i = 0; i < copy.size(); i++) {
                 PublishItem item = copy.get(i);
                 ReportedPublish.Item itemReport = report == null ? null : report.item(i);
@@ -405,11 +371,10 @@ public final class Hub implements Publisher, AutoCloseable {
         return executor.submit(() -> { });
     }
 
+    /** Items the sequencer holds back (for tests). */
     int waitingItems() throws Exception {
         return executor.submit(sequencer::waiting).get();
     }
-
-    // ---- internals ----
 
     /** On the hub thread: one item out of the sequencer (its publisher's report or null). */
     private void fanout(PublishItem item, ReportedPublish.Item report) {

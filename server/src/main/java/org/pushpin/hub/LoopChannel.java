@@ -163,7 +163,7 @@ final class LoopChannel {
      * it. A subscriber that throws is logged and skipped.
      */
     int deliver(Published published, int cap) {
-        return deliver(published, cap, null, ALL_MODES, null, null);
+        return deliver(published, cap, null, ALL_MODES, null, null, null);
     }
 
     /**
