@@ -53,6 +53,7 @@ dropped_total() {  # the sum of pushpin_dropped_total over its reasons, from our
 
 overload() {  # overload NAME PORT OFFSET
   local name=$1 port=$2 offset=$3 before=0 after=0
+  pp_log "$name: $N SSE clients in $ROOMS rooms, then publishing at up to $RATE/s for $STEP_S s (log: $work/$name.log)"
   [ "$name" = ours ] && before=$(dropped_total)
   java -Xmx1g -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name" --ports "$port" \
     --control $((5561 + offset)) --pid 0 --n "$N" --rooms "$ROOMS" --phases throughput --curve-points 0 \

@@ -30,6 +30,7 @@ for server in "${servers[@]}"; do
   for share in false true; do
     export PP_CONF_SET="handler.share_all=$share"
     dir=$work/$server-$share
+    pp_log "$server, share_all=$share: $N identical requests at once (origin answers after $DELAY_MS ms)"
     if [ "$server" = ours ]; then
       ours_start "$dir" $OURS_PORT $OURS_OFFSET "* 127.0.0.1:$ORIGIN_PORT"; port=$OURS_PORT
     else

@@ -41,15 +41,19 @@ routes="* 127.0.0.1:$ORIGIN_PORT"
 
 storm() {  # storm NAME PORT OFFSET
   local name=$1 port=$2 offset=$3
+  pp_log "$name: phase 1/2: $N SSE clients connecting, up to $IN_FLIGHT at once"
   # the load generator holds its N while the second one storms
   java -Xmx1g -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name-first" --ports "$port" \
     --control $((5561 + offset)) --pid 0 --n "$N" --rooms 10 --result "$results" --phases memory,cpu \
     --curve-points 0 --max-in-flight "$IN_FLIGHT" --idle-cpu-s 40 > "$work/$name-first.log" 2>&1 &
   local first=$!
   for _ in $(seq 600); do grep -q 'FIGURE .* connect_s' "$work/$name-first.log" 2>/dev/null && break; sleep 0.1; done
+  pp_log "$name: phase 1/2 done: $(grep -h 'FIGURE' "$work/$name-first.log" | tr '\n' ' ' | cut -c1-200)"
+  pp_log "$name: phase 2/2: $N more connecting while the first $N are held"
   java -Xmx1g -cp "$bench_jar" org.pushpin.bench.load.LoadGen --name "$name-second" --ports "$port" \
     --control $((5561 + offset)) --pid 0 --n "$N" --rooms 10 --result "$results" --phases memory \
     --curve-points 0 --max-in-flight "$IN_FLIGHT" > "$work/$name-second.log" 2>&1 || true
+  pp_log "$name: phase 2/2 done: $(grep -h '^RESULT.*name='"$name"'-second' "$results" | cut -c1-200)"
   kill "$first" 2>/dev/null || true; wait "$first" 2>/dev/null || true
 }
 

@@ -63,7 +63,7 @@ public final class PublishCommand {
             return 0;
         }
         if (cmd.isVersionHelpRequested()) {
-            out.println("pushpin-publish " + PushpinCommandLine.VERSION);
+            out.println(Versions.text("pushpin-publish"));
             out.flush();
             return 0;
         }

@@ -24,10 +24,11 @@ import picocli.CommandLine.Parameters;
  */
 public final class PushpinCommandLine {
     /**
-     * The version we claim. {@code --version} prints {@code pushpin 1.36.0}, exactly what Pushpin 1.36 prints,
-     * because scripts and tools that check the version must keep working with us in its place.
+     * The version we claim. {@code --version} prints {@code pushpin 1.36.0} first, exactly what Pushpin 1.36 prints,
+     * because scripts and tools that check the version must keep working with us in its place; our own version
+     * follows on a second line ({@link Versions}).
      */
-    public static final String VERSION = "1.36.0";
+    public static final String VERSION = Versions.PUSHPIN;
 
     /** Pushpin's option names, accepted with one dash too (Qt's ParseAsLongOptions). */
     private static final Pattern SINGLE_DASH_LONG =
@@ -61,7 +62,7 @@ public final class PushpinCommandLine {
         try {
             cmd.parseArgs(normalize(args));
             if (cmd.isVersionHelpRequested()) {
-                out.println("pushpin " + VERSION);
+                out.println(Versions.text("pushpin"));
                 out.flush();
                 return new Parsed(null, 0);
             }

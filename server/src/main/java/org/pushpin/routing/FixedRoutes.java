@@ -20,9 +20,8 @@ public final class FixedRoutes implements RouteSource {
     /** Parses the lines; a bad one is logged as a warning ({@code <route>:1: reason}) and left out. */
     public static FixedRoutes of(List<String> routeLines) {
         RoutesParser.ParseResult result = RoutesParser.parseRouteArgs(routeLines);
-        for (RoutesParser.Warning w : result.warnings()) {
-            log.warn("{}", w);
-        }
+        RouteLog.skipped(log, result.warnings());
+        RouteLog.loaded(log, result.routes(), false);
         return new FixedRoutes(result);
     }
 

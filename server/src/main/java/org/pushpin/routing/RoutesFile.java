@@ -142,12 +142,10 @@ public final class RoutesFile implements RouteSource, AutoCloseable {
         // Malformed UTF-8 is replaced, not fatal: such lines then fail to parse one by one, as in Pushpin.
         RoutesParser.ParseResult result = RoutesParser.parse(new String(bytes, StandardCharsets.UTF_8),
                 file.toString());
-        for (RoutesParser.Warning w : result.warnings()) {
-            log.warn("{}", w);
-        }
+        RouteLog.skipped(log, result.warnings());
         table = result.table();
         warnings = result.warnings();
-        log.info("routes {} with {} entries", reload ? "reloaded" : "loaded", result.routes().size());
+        RouteLog.loaded(log, result.routes(), reload);
     }
 
     /** The file's bytes, or null when it cannot be read. */

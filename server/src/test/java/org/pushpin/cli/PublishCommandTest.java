@@ -174,7 +174,9 @@ class PublishCommandTest {
         Run missing = run(null);
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).startsWith("error: ").contains("<channel>");
-        assertThat(run(null, "--version").out().strip()).isEqualTo("pushpin-publish 1.36.0");
+        List<String> version = run(null, "--version").out().lines().toList();
+        assertThat(version).hasSize(2).first().isEqualTo("pushpin-publish 1.36.0");
+        assertThat(version.get(1)).matches("pushpin-java \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
         Run help = run(null, "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("--no-eol", "--spec", "--patch");
