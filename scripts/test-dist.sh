@@ -3,8 +3,10 @@
 #  1. builds the tarball and the Debian package (mvn -Pdist);
 #  2. unpacks the tarball, starts bin/pushpin --config conf/pushpin.conf on free ports, asks the shipped "* test"
 #     route, publishes with bin/pushpin-publish to a held request and sees it arrive; starts it again without
-#     --config from another directory (it must find conf/ beside itself); reads the start-up lines (ports, routes);
-#  3. runs the command line on a bad pushpin.conf and a bad routes file and reads what stderr/stdout name;
+#     --config from another directory (it must find conf/ beside itself); reads the start-up lines (ports, routes,
+#     a mistyped key);
+#  3. runs the command line on a bad routes line (skipped, with the fix), a bad pushpin.conf value and a missing
+#     config file, and reads what stderr/stdout name;
 #  4. as root with apt-get: installs the .deb beside Debian's pushpin, runs /usr/bin/pushpin-java with a test config,
 #     sees it answer, removes the package, and checks that Debian's pushpin still runs.
 # Run by .ci/run after the unit tests. Environment: SKIP_BUILD=1 reuses dist/target; MAVEN_ARGS (read by Maven
@@ -110,17 +112,22 @@ log "--version: ${version[*]}"
 
 read -r HTTP CONTROL < <(config_on_free_ports "$REL/conf/pushpin.conf" "$WORK/pushpin.conf.new")
 mv "$WORK/pushpin.conf.new" "$REL/conf/pushpin.conf"
+echo '* localhost ,over_http' >> "$REL/conf/routes"   # a bad line: skipped with a warning that says how to fix it
 start tarball "$REL" bin/pushpin --config conf/pushpin.conf
 check_answers "$HTTP" "$CONTROL" "$REL/bin/pushpin-publish"
 # what a person sees at start-up: each port, the routes
 for line in "listening on .*:$HTTP" "http control server: .*:$CONTROL" "zmq pull input: tcp://127.0.0.1:" \
-    "command socket: tcp://" "routes loaded with 1 entries" "route: \* -> test"; do
+    "command socket: tcp://" "routes loaded with 1 entries" "route: \* -> test" \
+    "conf/routes:[0-9]*: target bad format (a target is host:port.*); line skipped"; do
   grep -q -- "$line" "$WORK/tarball.log" || { cat "$WORK/tarball.log" >&2; fail "start-up output lacks '$line'"; }
 done
 stop_last
-# without --config, from elsewhere: conf/pushpin.conf beside bin/ is read
+# without --config, from elsewhere: conf/pushpin.conf beside bin/ is read (with a mistyped key, which is named)
+printf '[proxy]\nroutesfiel=routes\n' >> "$REL/conf/pushpin.conf"
 start tarball-noconf / "$REL/bin/pushpin"
 check_answers "$HTTP" "$CONTROL" "$REL/bin/pushpin-publish"
+grep -q "conf/pushpin.conf:[0-9]*: \[proxy\] routesfiel: not used" "$WORK/tarball-noconf.log" ||
+  { cat "$WORK/tarball-noconf.log" >&2; fail "no warning for a mistyped key"; }
 stop_last
 
 # 3. errors name the file, the line and what to do

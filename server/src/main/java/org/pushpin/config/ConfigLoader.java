@@ -131,7 +131,7 @@ public final class ConfigLoader {
         int portOffset = id != null && id > 0 ? id * 10 : raw.integer("global", "port_offset", 0);
 
         Settings settings = new Settings(main, include, libdir, rundir.toString(), ipcPrefix, portOffset, reads);
-        return new PushpinConfig(
+        PushpinConfig config = new PushpinConfig(
                 configFile,
                 configDir,
                 id == null ? -1 : id,
@@ -142,6 +142,10 @@ public final class ConfigLoader {
                 Sections.handler(settings),
                 Sections.cluster(settings),
                 Sections.timeouts(settings));
+        for (String warning : UnusedKeys.of(main, List.of(raw.asked(), settings.asked()))) {
+            log.warn("{}", warning);
+        }
+        return config;
     }
 
     private static Path findConfig(StartOptions options, Path wd, List<Path> candidates) throws ConfigException {

@@ -48,6 +48,11 @@ final class IniFile {
         return file;
     }
 
+    /** Every entry, in no particular order. */
+    java.util.Collection<Entry> entries() {
+        return entries.values();
+    }
+
     /** The entry for {@code section/key}, or null. */
     Entry get(String section, String key) {
         return entries.get(section + "/" + key);

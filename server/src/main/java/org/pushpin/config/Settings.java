@@ -25,6 +25,8 @@ final class Settings {
     private final int portOffset;
     /** Every key read and its default, in reading order, for {@link ConfigKeys}; null when not recording. */
     private final Map<String, ConfigKeys.Key> reads;
+    /** Every {@code section/key} looked up, so that keys of the file that nothing read can be named (UnusedKeys). */
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
 
     /** @param main the config file, or null for built-in defaults only; @param include null when none */
     Settings(IniFile main, IniFile include, String libdir, String rundir, String ipcPrefix, int portOffset) {
@@ -58,11 +60,17 @@ final class Settings {
         if (reads != null) {
             reads.putIfAbsent(section + "." + key, new ConfigKeys.Key(section, key, ConfigKeys.RAW, ""));
         }
+        asked.add(section + "/" + key);
         IniFile.Entry e = main == null ? null : main.get(section, key);
         if (e == null && include != null) {
             e = include.get(section, key);
         }
         return e;
+    }
+
+    /** The {@code section/key} names looked up so far. */
+    java.util.Set<String> asked() {
+        return asked;
     }
 
     boolean contains(String section, String key) {

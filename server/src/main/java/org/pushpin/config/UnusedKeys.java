@@ -1,0 +1,53 @@
+package org.pushpin.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The keys of a pushpin.conf that nothing here reads: a typo ({@code routesfiel}), a key of another version, or one
+ * that a command-line option replaces ({@code http_port} under {@code --port}). Pushpin ignores them silently; we name
+ * each one (file, line, key) at start-up and on SIGHUP so that a setting a person believes in is not quietly lost.
+ * Keys of Pushpin's multi-process design are accepted without a word (docs/configuration.md#keys-accepted-and-ignored).
+ */
+final class UnusedKeys {
+    /** Read by Pushpin's runner and its other processes only: no counterpart here, by design. */
+    private static final Set<String> PUSHPIN_ONLY = Set.of(
+            "runner/services", "runner/condure_bin", "runner/zurl_bin", "runner/mongrel2_bin", "runner/m2sh_bin",
+            "runner/pushpin_proxy_bin", "runner/pushpin_handler_bin", "runner/m2adapter_bin",
+            "proxy/updates_check", "proxy/organization_name", "global/ipc_file_mode", "runner/ipc_file_mode");
+    /** Prefixes of internal.conf's socket specs, which a config may also carry. */
+    private static final List<String> PUSHPIN_ONLY_PREFIXES = List.of("condure_", "zurl_", "m2a_", "handler_",
+            "proxy_", "intreq_", "state_spec");
+    /** Read before the settings exist (they decide the substitutions and the include). */
+    private static final Set<String> READ_FIRST = Set.of("global/include", "global/libdir", "global/rundir",
+            "runner/rundir");
+
+    private UnusedKeys() {
+    }
+
+    /** One warning per key of {@code main} that is in none of {@code asked}, in file order. */
+    static List<String> of(IniFile main, List<Set<String>> asked) {
+        if (main == null) {
+            return List.of();
+        }
+        List<IniFile.Entry> unused = new ArrayList<>();
+        for (IniFile.Entry e : main.entries()) {
+            String name = e.section() + "/" + e.key();
+            if (READ_FIRST.contains(name) || PUSHPIN_ONLY.contains(name)
+                    || PUSHPIN_ONLY_PREFIXES.stream().anyMatch(e.key()::startsWith)
+                    || asked.stream().anyMatch(a -> a.contains(name))) {
+                continue;
+            }
+            unused.add(e);
+        }
+        unused.sort(Comparator.comparingInt(IniFile.Entry::line));
+        List<String> out = new ArrayList<>(unused.size());
+        for (IniFile.Entry e : unused) {
+            out.add(e.where() + ": not used, ignored (unknown key or section, or replaced by a command-line option;"
+                    + " docs/configuration.md lists the keys)");
+        }
+        return out;
+    }
+}
