@@ -118,6 +118,7 @@ check_answers "$HTTP" "$CONTROL" "$REL/bin/pushpin-publish"
 # what a person sees at start-up: each port, the routes
 for line in "listening on .*:$HTTP" "http control server: .*:$CONTROL" "zmq pull input: tcp://127.0.0.1:" \
     "command socket: tcp://" "routes loaded with 1 entries" "route: \* -> test" \
+    "ready: clients on http://127.0.0.1:$HTTP; control API on http://127.0.0.1:$CONTROL (pushpin-java " \
     "conf/routes:[0-9]*: target bad format (a target is host:port.*); line skipped"; do
   grep -q -- "$line" "$WORK/tarball.log" || { cat "$WORK/tarball.log" >&2; fail "start-up output lacks '$line'"; }
 done

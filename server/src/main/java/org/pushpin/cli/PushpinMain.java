@@ -2,6 +2,7 @@ package org.pushpin.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.pushpin.config.ConfigException;
 import org.pushpin.config.ConfigLoader;
@@ -76,10 +77,18 @@ public final class PushpinMain {
         try {
             server = PushpinServer.start(config);
         } catch (Exception e) {
-            log.error("failed to start: {}", e.toString());
+            // Netty's and JeroMQ's "Address already in use" name no address: find the ports taken and name them
+            List<String> busy = BusyPorts.isAddressInUse(e) ? BusyPorts.of(config) : List.of();
+            if (busy.isEmpty()) {
+                log.error("failed to start: {}", e.toString());
+            } else {
+                log.error("failed to start: address already in use: {} (another process listens there: stop it "
+                        + "or change the setting)", String.join(", ", busy));
+            }
             System.exit(1);
             return;
         }
+        log.info("{}", ReadyLine.of(server));
         Signals.onHangup(() -> {
             logging.reopen();
             log.info("reloading: log files reopened, routes and {} read again (SIGHUP)",
