@@ -8,7 +8,8 @@
 #  3. runs the command line on a bad routes line (skipped, with the fix), a bad pushpin.conf value and a missing
 #     config file, and reads what stderr/stdout name;
 #  4. as root with apt-get: installs the .deb beside Debian's pushpin, runs /usr/bin/pushpin-java with a test config,
-#     sees it answer, removes the package, and checks that Debian's pushpin still runs.
+#     sees it answer, removes the package (the configuration stays) and purges it (nothing stays), and checks that
+#     Debian's pushpin still runs.
 # Run by .ci/run after the unit tests. Environment: SKIP_BUILD=1 reuses dist/target; MAVEN_ARGS (read by Maven
 # itself, e.g. -o for offline); SKIP_DEB=1 leaves step 4 out (it is left out anyway when not root).
 set -euo pipefail
@@ -172,6 +173,12 @@ DEBIAN_FRONTEND=noninteractive apt-get remove -y -q pushpin-java > "$WORK/apt.lo
   { cat "$WORK/apt.log" >&2; fail "apt-get remove pushpin-java"; }
 DEB_INSTALLED=0
 [ ! -e /usr/bin/pushpin-java ] || fail "/usr/bin/pushpin-java left after remove"
+[ -e /etc/pushpin-java/pushpin.conf ] || fail "remove took the configuration (only purge may)"
+# purge: nothing of ours is left on the machine (configuration, user)
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q pushpin-java > "$WORK/apt.log" 2>&1 ||
+  { cat "$WORK/apt.log" >&2; fail "apt-get purge pushpin-java"; }
+[ ! -e /etc/pushpin-java/pushpin.conf ] || fail "/etc/pushpin-java/pushpin.conf left after purge"
+! getent passwd pushpin-java >/dev/null || fail "the pushpin-java user left after purge"
 if [ -n "$reference_version" ]; then
   [ "$(pushpin --version | head -1)" = "$reference_version" ] || fail "Debian's pushpin broken: $(pushpin --version)"
   log "Debian's pushpin still runs: $reference_version"
