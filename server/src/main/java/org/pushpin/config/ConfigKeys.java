@@ -40,15 +40,20 @@ public final class ConfigKeys {
             "handler.push_in_sub_specs", "tcp:// only (an ipc:// spec is warned about and not opened)",
             "handler.command_spec", "tcp:// only (an ipc:// spec is warned about and not opened)");
 
-    /** Keys Pushpin reads for its separate processes and the sockets between them; never read here. */
+    /** Keys Pushpin reads for its separate processes; never read here ({@code section.key}). */
     private static final List<String> NOT_APPLICABLE = List.of(
             "runner.services", "runner.condure_bin", "runner.zurl_bin", "runner.mongrel2_bin", "runner.m2sh_bin",
-            "proxy.updates_check", "proxy.organization_name",
-            "proxy.condure_in_specs", "proxy.condure_out_specs", "proxy.zurl_out_specs", "proxy.zurl_in_specs",
-            "proxy.m2a_in_specs", "proxy.m2a_out_specs", "proxy.handler_inspect_spec", "proxy.handler_accept_spec",
-            "proxy.handler_retry_in_spec", "proxy.intreq_in_specs", "proxy.intreq_out_specs",
-            "handler.proxy_inspect_spec", "handler.proxy_accept_spec", "handler.proxy_retry_out_spec",
-            "handler.state_spec", "handler.ipc_file_mode");
+            "runner.pushpin_proxy_bin", "runner.pushpin_handler_bin", "runner.m2adapter_bin",
+            "runner.ipc_file_mode", "global.ipc_file_mode", "proxy.updates_check", "proxy.organization_name");
+    /** Name prefixes of the socket specs between Pushpin's processes (internal.conf), in any section. */
+    private static final List<String> NOT_APPLICABLE_PREFIXES = List.of("condure_", "zurl_", "m2a_", "handler_",
+            "proxy_", "intreq_", "state_spec");
+
+    /** Whether {@code section.key} belongs to Pushpin's multi-process design (accepted, never read here). */
+    static boolean notApplicable(String section, String key) {
+        return NOT_APPLICABLE.contains(section + "." + key)
+                || NOT_APPLICABLE_PREFIXES.stream().anyMatch(key::startsWith);
+    }
 
     private ConfigKeys() {
     }
@@ -76,6 +81,10 @@ public final class ConfigKeys {
             int dot = id.indexOf('.');
             out.add(new Entry(id.substring(0, dot), id.substring(dot + 1), "", "", Status.NOT_APPLICABLE,
                     "Pushpin's multi-process design"));
+        }
+        for (String prefix : NOT_APPLICABLE_PREFIXES) {
+            out.add(new Entry("any section", prefix + (prefix.endsWith("_") ? "*" : ""), "", "",
+                    Status.NOT_APPLICABLE, "a socket between Pushpin's processes"));
         }
         return out;
     }

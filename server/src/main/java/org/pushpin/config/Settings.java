@@ -129,6 +129,7 @@ final class Settings {
      * not a number, too small) is logged with its file and line and {@code def} is taken.
      */
     int integerOrWarn(String section, String key, int def, int min) {
+        note(section, key, "integer", def);
         IniFile.Entry e = entry(section, key);
         if (e == null) {
             return def;

@@ -12,14 +12,6 @@ import java.util.Set;
  * Keys of Pushpin's multi-process design are accepted without a word (docs/configuration.md#keys-accepted-and-ignored).
  */
 final class UnusedKeys {
-    /** Read by Pushpin's runner and its other processes only: no counterpart here, by design. */
-    private static final Set<String> PUSHPIN_ONLY = Set.of(
-            "runner/services", "runner/condure_bin", "runner/zurl_bin", "runner/mongrel2_bin", "runner/m2sh_bin",
-            "runner/pushpin_proxy_bin", "runner/pushpin_handler_bin", "runner/m2adapter_bin",
-            "proxy/updates_check", "proxy/organization_name", "global/ipc_file_mode", "runner/ipc_file_mode");
-    /** Prefixes of internal.conf's socket specs, which a config may also carry. */
-    private static final List<String> PUSHPIN_ONLY_PREFIXES = List.of("condure_", "zurl_", "m2a_", "handler_",
-            "proxy_", "intreq_", "state_spec");
     /** Read before the settings exist (they decide the substitutions and the include). */
     private static final Set<String> READ_FIRST = Set.of("global/include", "global/libdir", "global/rundir",
             "runner/rundir");
@@ -35,8 +27,7 @@ final class UnusedKeys {
         List<IniFile.Entry> unused = new ArrayList<>();
         for (IniFile.Entry e : main.entries()) {
             String name = e.section() + "/" + e.key();
-            if (READ_FIRST.contains(name) || PUSHPIN_ONLY.contains(name)
-                    || PUSHPIN_ONLY_PREFIXES.stream().anyMatch(e.key()::startsWith)
+            if (READ_FIRST.contains(name) || ConfigKeys.notApplicable(e.section(), e.key())
                     || asked.stream().anyMatch(a -> a.contains(name))) {
                 continue;
             }

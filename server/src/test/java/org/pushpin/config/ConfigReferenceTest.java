@@ -74,7 +74,7 @@ class ConfigReferenceTest {
                         + "**not applicable**:\na key of Pushpin's multi-process design, accepted and never read "
                         + "(one process does that work here).\nA default shown empty means off or none.\n");
         for (Map.Entry<String, List<ConfigKeys.Entry>> s : bySection.entrySet()) {
-            out.append("\n## [").append(s.getKey()).append("]\n\n")
+            out.append(s.getKey().contains(" ") ? "\n## In any section\n\n" : "\n## [" + s.getKey() + "]\n\n")
                     .append("| key | type | default | status |\n|---|---|---|---|\n");
             for (ConfigKeys.Entry e : s.getValue()) {
                 String status = switch (e.status()) {
