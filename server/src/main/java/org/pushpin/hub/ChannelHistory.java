@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pushpin.config.HistoryConfig;
+import org.pushpin.message.Action;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.HistoryMetrics;
 
@@ -83,10 +84,21 @@ final class ChannelHistory {
                     java.util.Collections.reverse(later);
                     return new After(later, lastSeq);
                 }
-                later.add(p);
+                if (replayable(p.item())) {
+                    later.add(p);
+                }
             }
         }
         return new After(null, lastSeq);
+    }
+
+    /**
+     * Whether a resuming client gets {@code item} again: not a close. A close ended the connections open when it
+     * was published; replayed, it would end the very connection that came back, and again at each reconnect.
+     */
+    private static boolean replayable(PublishItem item) {
+        return !(item.httpStream() != null && item.httpStream().action() == Action.CLOSE)
+                && !(item.wsMessage() != null && item.wsMessage().action() == Action.CLOSE);
     }
 
     /** The newest position given out so far (0 before the first item). */
