@@ -19,6 +19,9 @@ import java.util.Map;
  *                         a service's own under its name ({@code --loglevel}/{@code --verbose} replace the whole list)
  * @param logFile          {@code --logfile}, or null for standard output
  * @param allowCompression {@code allow_compression} (Pushpin 1.37): permessage-deflate with WebSocket clients
+ * @param http2MaxConcurrentStreams {@code http2_max_concurrent_streams} (ours): HTTP/2 on {@code http_port} (prior
+ *                         knowledge) and {@code https_ports} (ALPN h2) with at most this many streams open at once
+ *                         per connection; 0 turns HTTP/2 off (docs/http2.md)
  */
 public record RunnerConfig(
         List<ListenSpec> httpPorts,
@@ -32,7 +35,8 @@ public record RunnerConfig(
         Map<String, Integer> logLevels,
         Path logFile,
         boolean mergeOutput,
-        boolean allowCompression) {
+        boolean allowCompression,
+        int http2MaxConcurrentStreams) {
 
     public RunnerConfig {
         // in the given order: of two names for one service, the later wins

@@ -59,7 +59,8 @@ final class Sections {
                 logLevels(s, o),
                 o.logFile() == null ? null : wd.resolve(o.logFile()).normalize(),
                 o.mergeOutput(),
-                s.bool("runner", "allow_compression", false));
+                s.bool("runner", "allow_compression", false),
+                s.integerAtLeast("runner", "http2_max_concurrent_streams", 100, 0));
     }
 
     static ProxyConfig proxy(Settings s, StartOptions o, Path configDir) throws ConfigException {

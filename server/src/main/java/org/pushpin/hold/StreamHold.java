@@ -16,6 +16,7 @@ import org.pushpin.message.HttpStreamFormat;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.proxy.GripExchange;
+import org.pushpin.proxy.HeldConnection;
 import org.pushpin.proxy.RelayGripHandoff;
 import org.pushpin.timer.TimerWheel;
 
@@ -185,7 +186,8 @@ class StreamHold extends Hold {
         if (link == null) {
             boolean chunked = exchange.chunkedStream();
             boolean debug = exchange.debug();
-            out = new HeldStream(exchange.compact(), chunked, debug, this);
+            HeldConnection held = exchange.compact();
+            out = new HeldStream(held, chunked && !held.framesWrites(), debug, this);
             exchange = null;
         } else {
             TimerWheel.of(loop).schedule(link, link.timeoutMillis);

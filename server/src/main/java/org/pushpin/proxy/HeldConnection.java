@@ -19,4 +19,12 @@ public interface HeldConnection {
 
     /** {@code listener} runs on the loop if the connection closes while the stream holds it (one at a time). */
     void onClose(Runnable listener);
+
+    /**
+     * Whether the connection frames each write itself (an HTTP/2 stream sends it as a DATA frame): the holder then
+     * writes bare bytes, never HTTP/1.1 chunks.
+     */
+    default boolean framesWrites() {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package org.pushpin.server;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
@@ -14,7 +15,9 @@ import org.pushpin.proxy.ProxyContext;
 import org.pushpin.proxy.RequestHandlers;
 
 /**
- * The client pipeline, top to bottom in one place:
+ * The client pipeline, top to bottom in one place. With HTTP/2 on ({@code http2_max_concurrent_streams} > 0) a
+ * {@link PrefaceSniffer} comes first (after tls) and builds one of the two pipelines behind it once the client's
+ * first bytes tell HTTP/2's preface from an HTTP/1 request: HTTP/2 as in {@link Http2Connections}, HTTP/1 as here:
  * [tls (SNI)] → request decoder (head ≤ client_buffer_size) → response encoder → 100-continue → flow control
  * (one message per read, so pipelined requests wait their turn) → the connection's proxy handler.
  * After a WebSocket upgrade ({@link RequestHandlers#removeForUpgrade}): [tls] → frame encoder → frame decoder →
@@ -27,12 +30,36 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext context;
     private final ConnectionLimiter limiter;
     private final TlsCertificates tls;
+    /** Null where HTTP/2 is off (or not offered on this listener). */
+    private final Http2Connections http2;
+    private final PrefaceSniffer.Protocols protocols = new PrefaceSniffer.Protocols() {
+        @Override
+        public void http1(ChannelHandlerContext sniffer) {
+            addHttp1(sniffer.pipeline(), true);
+        }
+
+        @Override
+        public void http2(ChannelHandlerContext sniffer) {
+            http2.install(sniffer.pipeline(), sniffer.name());
+        }
+    };
 
     /** @param tls certificates for a TLS listener, or null for plain HTTP */
     ClientPipelineInitializer(ProxyContext context, ConnectionLimiter limiter, TlsCertificates tls) {
+        this(context, limiter, tls, 0);
+    }
+
+    /**
+     * @param http2MaxStreams {@code http2_max_concurrent_streams}: HTTP/2 (prior knowledge, or ALPN h2 after TLS)
+     *                        besides HTTP/1 on this listener when above 0
+     */
+    ClientPipelineInitializer(ProxyContext context, ConnectionLimiter limiter, TlsCertificates tls,
+                              int http2MaxStreams) {
         this.context = context;
         this.limiter = limiter;
         this.tls = tls;
+        this.http2 = http2MaxStreams > 0
+                ? new Http2Connections(context, tls != null, ConnectionLimiter.ADMITTED, http2MaxStreams) : null;
     }
 
     @Override
@@ -44,6 +71,15 @@ final class ClientPipelineInitializer extends ChannelInitializer<Channel> {
         if (tls != null) {
             p.addLast("tls", new SniHandler(tls));
         }
+        if (http2 != null) {
+            p.addLast("sniff", new PrefaceSniffer(protocols, context.config().timeouts().clientRequestSeconds(),
+                    admitted, ConnectionLimiter.ADMITTED));
+        } else {
+            addHttp1(p, admitted);
+        }
+    }
+
+    private void addHttp1(ChannelPipeline p, boolean admitted) {
         p.addLast("decoder", decoder());
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("continue", new HttpServerExpectContinueHandler());

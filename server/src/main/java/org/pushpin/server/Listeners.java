@@ -49,15 +49,18 @@ public final class Listeners implements AutoCloseable {
     /** Binds every listener of {@code runner} (port 0 = ephemeral). */
     public void bindAll(RunnerConfig runner) throws Exception {
         for (ListenSpec spec : runner.httpPorts()) {
-            httpAddresses.add(bind(spec, new ClientPipelineInitializer(context, limiter, null)));
+            httpAddresses.add(bind(spec, new ClientPipelineInitializer(context, limiter, null,
+                    runner.http2MaxConcurrentStreams())));
         }
         for (ListenSpec spec : runner.httpsPorts()) {
-            TlsCertificates certs = new TlsCertificates(runner.certsDir(), spec.port());
+            TlsCertificates certs = new TlsCertificates(runner.certsDir(), spec.port(),
+                    runner.http2MaxConcurrentStreams() > 0);
             if (!certs.hasDefault()) {
                 LOG.warn("no default certificate default_{}.crt in {}: clients without SNI will fail",
                         spec.port(), runner.certsDir());
             }
-            httpsAddresses.add(bind(spec, new ClientPipelineInitializer(context, limiter, certs)));
+            httpsAddresses.add(bind(spec, new ClientPipelineInitializer(context, limiter, certs,
+                    runner.http2MaxConcurrentStreams())));
         }
         for (Path path : runner.localPorts()) {
             bindLocal(path, new ClientPipelineInitializer(context, limiter, null));

@@ -1,5 +1,7 @@
 package org.pushpin.server;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.Mapping;
@@ -22,11 +24,14 @@ final class TlsCertificates implements Mapping<String, SslContext> {
 
     private final Path dir;
     private final int port;
+    /** Offer HTTP/2 by ALPN ("h2" before "http/1.1"); a client without ALPN gets HTTP/1.1 as before. */
+    private final boolean http2;
     private final ConcurrentHashMap<Path, Optional<SslContext>> contexts = new ConcurrentHashMap<>();
 
-    TlsCertificates(Path dir, int port) {
+    TlsCertificates(Path dir, int port, boolean http2) {
         this.dir = dir;
         this.port = port;
+        this.http2 = http2;
     }
 
     /** Whether a default certificate exists, so the listener can serve clients without SNI. */
@@ -64,7 +69,14 @@ final class TlsCertificates implements Mapping<String, SslContext> {
         }
         return contexts.computeIfAbsent(crt, c -> {
             try {
-                return Optional.of(SslContextBuilder.forServer(crt.toFile(), key.toFile()).build());
+                SslContextBuilder b = SslContextBuilder.forServer(crt.toFile(), key.toFile());
+                if (http2) {
+                    b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+                }
+                return Optional.of(b.build());
             } catch (SSLException | IllegalArgumentException e) {
                 LOG.error("cannot load certificate {}: {}", crt, e.getMessage());
                 return Optional.empty();
