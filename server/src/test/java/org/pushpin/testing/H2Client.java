@@ -180,6 +180,10 @@ public final class H2Client implements AutoCloseable {
 
     /** The next frame; SETTINGS from the server are acknowledged, PINGs answered. Throws EOFException at close. */
     public Frame read() throws IOException {
+        return read(true);
+    }
+
+    private Frame read(boolean reply) throws IOException {
         int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
         int type = in.readUnsignedByte();
         int flags = in.readUnsignedByte();
@@ -196,6 +200,8 @@ public final class H2Client implements AutoCloseable {
             } finally {
                 block.release();
             }
+        } else if (!reply) {
+            return new Frame(type, flags, stream, payload, null);
         } else if (type == Http2FrameTypes.SETTINGS && (flags & Http2Flags.ACK) == 0) {
             settingsAck();
         } else if (type == Http2FrameTypes.DATA) {
@@ -234,6 +240,41 @@ public final class H2Client implements AutoCloseable {
             return frames;
         } catch (IOException e) {
             throw new AssertionError("no close, after " + frames, e);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} (a flood) while another thread reads every frame the server sends until it closes; a
+     * server that gives up mid-flood closes with bytes unread, and its TCP reset would discard frames not yet read.
+     * Nothing is answered meanwhile. Returns the frames.
+     */
+    public List<Frame> floodUntilClosed(byte[] bytes) throws InterruptedException {
+        List<Frame> frames = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    frames.add(read(false));
+                }
+            } catch (IOException e) {
+                // closed or reset: done
+            }
+        }, "h2-flood-reader");
+        reader.start();
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException closedMeanwhile) {
+            // the server may close while the flood is still being written
+        }
+        reader.join(20_000);
+        assertClosed(reader);
+        return List.copyOf(frames);
+    }
+
+    private static void assertClosed(Thread reader) {
+        if (reader.isAlive()) {
+            reader.interrupt();
+            throw new AssertionError("the server did not close the connection");
         }
     }
 
