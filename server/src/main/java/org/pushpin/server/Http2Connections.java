@@ -1,9 +1,11 @@
 package org.pushpin.server;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -11,7 +13,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import org.pushpin.proxy.ClientConnection;
 import org.pushpin.proxy.ProxyContext;
@@ -23,9 +24,9 @@ import org.pushpin.proxy.RequestHandlers;
  * Netty's HTTP/2-to-HTTP/1 codec, so that proxying, holds and GRIP work as they do for HTTP/1:
  * <pre>
  * connection: [tls] ─ Http2FrameCodec ─ Http2MultiplexHandler
- * stream:     Http2StreamFrameToHttpObjectCodec ─ Http2StreamAdapter ─ 100-continue ─ FlowControlHandler ─ ClientConnection
+ * stream:     Http2StreamCodec ─ 100-continue ─ FlowControlHandler ─ ClientConnection
  * </pre>
- * The codec, the adapter and the initializer are shared by every stream; a stream hold that owns its stream takes
+ * The codec and the initializer are shared by every stream; a stream hold that owns its stream takes
  * 100-continue and flow control out, as on HTTP/1.
  *
  * <p>Limits against a misbehaving client (each refused with GOAWAY by Netty's connection handler):
@@ -38,8 +39,9 @@ final class Http2Connections {
     static final int MAX_RST_PER_WINDOW = 200;
     static final int RST_WINDOW_SECONDS = 30;
     private static final int HEADER_TABLE_SIZE = 4096;
-    private static final ChannelHandler STREAM_CODEC = new Http2StreamFrameToHttpObjectCodec(true, true);
-    private static final ChannelHandler STREAM_ADAPTER = new Http2StreamAdapter();
+    private static final ChannelHandler STREAM_CODEC = new Http2StreamCodec();
+    /** The allocator is only settings (each stream keeps its own handle): one for all instead of one each. */
+    private static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     private final ProxyContext context;
     private final boolean tls;
@@ -78,9 +80,9 @@ final class Http2Connections {
         @Override
         protected void initChannel(Http2StreamChannel ch) {
             ch.config().setAutoRead(false);
+            ch.config().setRecvByteBufAllocator(RECV_ALLOCATOR);
             ChannelPipeline p = ch.pipeline();
             p.addLast("codec", STREAM_CODEC);
-            p.addLast("adapter", STREAM_ADAPTER);
             p.addLast("continue", new HttpServerExpectContinueHandler());
             p.addLast("flow", new FlowControlHandler());
             p.addLast("proxy", new ClientConnection(context, tls, true, admittedEvent, STREAM_HANDLERS));
@@ -89,7 +91,7 @@ final class Http2Connections {
 
     /**
      * What a stream hold takes out and puts back on a stream (see {@link RequestHandlers}). The codec stays: it
-     * carries the bytes, framed by {@link Http2StreamAdapter}. Stateless (the pipeline says what was taken out).
+     * carries the bytes, framed by {@link Http2StreamCodec}. Stateless (the pipeline says what was taken out).
      */
     static final RequestHandlers STREAM_HANDLERS = new RequestHandlers() {
         @Override
