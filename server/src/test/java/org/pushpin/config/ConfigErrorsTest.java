@@ -38,6 +38,8 @@ class ConfigErrorsTest {
         "[runner]\\nclient_maxconn=abc                    ¦ :2: [runner] client_maxconn: invalid integer \"abc\"",
         "[runner]\\nclient_maxconn=1,000                  ¦ :2: [runner] client_maxconn: expected an integer",
         "[runner]\\nclient_buffer_size=0                  ¦ :2: [runner] client_buffer_size: must be at least 1",
+        "[runner]\\nhttp2_max_concurrent_streams=-1       ¦ :2: [runner] http2_max_concurrent_streams: must be at least 0",
+        "[runner]\\nhttp2_max_concurrent_streams=many     ¦ :2: [runner] http2_max_concurrent_streams: invalid integer",
         "[runner]\\nheap_pressure_percent=10              ¦ :2: [runner] heap_pressure_percent: must be 0 (off) or 11",
         "[runner]\\nheap_pressure_percent=101             ¦ :2: [runner] heap_pressure_percent: must be 0 (off)",
         "[runner]\\n\\nhttp_port=abc                      ¦ :3: [runner] http_port: invalid port \"abc\"",

@@ -109,6 +109,18 @@ class Http2ProxyTest {
     }
 
     @Test
+    void anUpgradeToH2cIsAnsweredInHttp11() throws Exception {
+        origin.on("/h1/upgrade", Reply.ok("no upgrade"));
+        try (RawClient c = RawClient.connect(pushpin.httpPort())) {
+            RawResponse r = c.exchange(Req.get("/h1/upgrade").header("Connection", "Upgrade, HTTP2-Settings")
+                    .header("Upgrade", "h2c").header("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.version()).isEqualTo("HTTP/1.1");
+            assertThat(r.bodyText()).isEqualTo("no upgrade");
+        }
+    }
+
+    @Test
     void sseOnTwoStreamsOfOneConnection() throws Exception {
         origin.on("/h2/sse", stream("h2-sse", "event: open\n\n"));
         try (H2Client c = H2Client.connect(pushpin.httpPort()).start()) {
