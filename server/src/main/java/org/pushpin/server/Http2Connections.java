@@ -33,7 +33,8 @@ import org.pushpin.proxy.RequestHandlers;
  * {@code SETTINGS_MAX_CONCURRENT_STREAMS} ({@code http2_max_concurrent_streams}); a header list of at most
  * {@code client_buffer_size} bytes decoded, however small its HPACK form (HPACK bombs) and however many
  * CONTINUATION frames carry it; at most {@value #MAX_RST_PER_WINDOW} streams reset by the client per
- * {@value #RST_WINDOW_SECONDS} s (rapid reset, CVE-2023-44487); a dynamic table of 4096 bytes.
+ * {@value #RST_WINDOW_SECONDS} s (rapid reset, CVE-2023-44487); a dynamic table of 4096 bytes. A connection without
+ * an open stream for {@code client_request_timeout} is closed ({@link Http2IdleClose}).
  */
 final class Http2Connections {
     static final int MAX_RST_PER_WINDOW = 200;
@@ -70,6 +71,8 @@ final class Http2Connections {
                 .validateHeaders(true)
                 .build();
         p.addAfter(after, "h2", codec);
+        Http2IdleClose.watch(p.channel(), codec.connection(),
+                () -> context.config().timeouts().clientRequestSeconds());
         p.addAfter("h2", "h2streams", new Http2MultiplexHandler(streamInitializer));
         // HTTP/2's own flow control (per stream and per connection) bounds what a client can send unread
         p.channel().config().setAutoRead(true);
