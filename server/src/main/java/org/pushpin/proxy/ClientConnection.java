@@ -441,11 +441,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         heldCloseListener = listener;
     }
 
-    @Override
-    public boolean framesWrites() {
-        return requestHandlers.framesWrites();
-    }
-
     private void nextRequestOrClose() {
         if (keepAlive && !context.isDraining()) {
             requestHandlers.restore(ctx.pipeline());

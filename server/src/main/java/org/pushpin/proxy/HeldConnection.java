@@ -1,6 +1,7 @@
 package org.pushpin.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * A client connection carrying a stream hold after the exchange let go of everything else (see
@@ -25,6 +26,6 @@ public interface HeldConnection {
      * writes bare bytes, never HTTP/1.1 chunks.
      */
     default boolean framesWrites() {
-        return false;
+        return channel() instanceof Http2StreamChannel;
     }
 }

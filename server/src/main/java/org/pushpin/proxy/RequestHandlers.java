@@ -16,9 +16,4 @@ public interface RequestHandlers {
 
     /** Puts the handlers back ahead of the connection's handler, as they were. */
     void restore(ChannelPipeline pipeline);
-
-    /** See {@link HeldConnection#framesWrites()}: true where the pipeline is an HTTP/2 stream's. */
-    default boolean framesWrites() {
-        return false;
-    }
 }

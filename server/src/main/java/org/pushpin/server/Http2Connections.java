@@ -98,11 +98,6 @@ final class Http2Connections {
      */
     static final RequestHandlers STREAM_HANDLERS = new RequestHandlers() {
         @Override
-        public boolean framesWrites() {
-            return true;
-        }
-
-        @Override
         public void remove(ChannelPipeline p) {
             for (String name : new String[] {"flow", "continue"}) {
                 if (p.get(name) != null) {

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.pushpin.timer.TimerWheel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of a listener that speaks HTTP/2 too: reads the connection's first bytes and compares them with
@@ -21,6 +23,7 @@ import org.pushpin.timer.TimerWheel;
  */
 final class PrefaceSniffer extends ChannelInboundHandlerAdapter {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+    private static final Logger PROXY_LOG = LoggerFactory.getLogger("proxy");
 
     /** Builds the pipeline behind the sniffer for the protocol found. */
     interface Protocols {
@@ -42,6 +45,8 @@ final class PrefaceSniffer extends ChannelInboundHandlerAdapter {
         protected void onTimeout() {
             deadline = null;
             if (ctx.channel().isActive()) {
+                // the proxy's own line for an HTTP/1 client that stalls (its logger, so proxy:N levels apply)
+                PROXY_LOG.debug("client sent no complete request within {} s: closing", timeoutSeconds);
                 ctx.close();
             }
         }

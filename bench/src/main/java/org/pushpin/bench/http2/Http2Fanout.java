@@ -46,7 +46,9 @@ import org.pushpin.bench.load.ProcessTree;
  * JVM) as p50/p99/max.
  * The origin is {@code org.pushpin.bench.memory.SseHoldOrigin} ({@code /sse/i} holds on {@code room-(i % rooms)}).
  *
- * <pre>java -cp pushpin-bench.jar org.pushpin.bench.http2.Http2Fanout HTTP_PORT CONTROL_PORT SERVER_PID N C ROOMS ROUNDS</pre>
+ * <pre>
+ * java -cp pushpin-bench.jar org.pushpin.bench.http2.Http2Fanout HTTP_PORT CONTROL_PORT SERVER_PID N C ROOMS ROUNDS
+ * </pre>
  * Prints one {@code RESULT} line per protocol.
  */
 public final class Http2Fanout {

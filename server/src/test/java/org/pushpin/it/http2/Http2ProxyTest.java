@@ -109,6 +109,21 @@ class Http2ProxyTest {
     }
 
     @Test
+    void aRequestBodyInDataFramesReachesTheOrigin() throws Exception {
+        origin.on("/h2/post", r -> Reply.ok("got " + r.bodyText()));
+        try (H2Client c = H2Client.connect(pushpin.httpPort()).start()) {
+            c.headers(1, H2Client.request("POST", "/h2/post", "example.test"), false);
+            c.data(1, "hello ", false);
+            c.data(1, "world", true);
+            H2Client.Frame head = c.readUntil(f -> f.type() == Http2FrameTypes.HEADERS && f.stream() == 1);
+            assertThat(head.headers().status().toString()).isEqualTo("200");
+            readUntilEnd(c, 1);
+            assertThat(c.body(1)).isEqualTo("got hello world");
+        }
+        assertThat(origin.awaitRequest("/h2/post").bodyText()).isEqualTo("hello world");
+    }
+
+    @Test
     void anUpgradeToH2cIsAnsweredInHttp11() throws Exception {
         origin.on("/h1/upgrade", Reply.ok("no upgrade"));
         try (RawClient c = RawClient.connect(pushpin.httpPort())) {
