@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.pushpin.testing.PushpinServerExtension;
 import org.pushpin.testing.ScriptProcess;
+import org.pushpin.testing.SelfSignedCert;
 
 /**
  * A real browser on the chat example (examples/chat): headless Chromium, driven by npm {@code playwright-core},
@@ -43,6 +44,8 @@ class BrowserChatTest {
         pushpin = PushpinServerExtension.builder().controlApi()
                 // signed requests (Grip-Sig) are how serve-grip knows a GRIP proxy is in front
                 .proxy("sig_key", "changeme")
+                // TLS with ALPN: Chromium speaks HTTP/2 to it (the HTTP/2 case)
+                .httpsPorts("127.0.0.1:0").defaultTlsCertificate(SelfSignedCert.generate("localhost"))
                 .handler("history_size", "100").handler("history_ttl", "300")
                 .routes("* 127.0.0.1:" + port + ",over_http").start();
         origin = ScriptProcess.nodeExample("chat", "origin.mjs",
@@ -80,6 +83,21 @@ class BrowserChatTest {
         post("five");
         s = waitFor(List.of("1", "2", "3", "4", "5"), 2);
         assertThat(s.path("opens").asInt()).isEqualTo(2);
+        screenshot(info);
+    }
+
+    /** The same page over HTTPS: Chromium negotiates h2, and the stream and the posts share one HTTP/2 connection. */
+    @Test
+    void eventSourceOverHttp2ReceivesPosts(TestInfo info) throws Exception {
+        browser.send(Map.of("op", "open", "url",
+                "https://localhost:" + pushpin.httpsPort() + "/?room=h2-room&transport=sse"));
+        JsonNode e = browser.await(n -> n.path("ev").asText().matches("opened|timeout"), Duration.ofSeconds(30));
+        assertThat(e.path("ev").asText()).as("page %s", e).isEqualTo("opened");
+        browser.send(Map.of("op", "protocol"));
+        assertThat(browser.expect("protocol").path("protocol").asText()).isEqualTo("h2");
+        post("over HTTP/2");
+        post("again");
+        waitFor(List.of("1", "2"), 1);
         screenshot(info);
     }
 
