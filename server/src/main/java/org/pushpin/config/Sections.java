@@ -60,7 +60,7 @@ final class Sections {
                 o.logFile() == null ? null : wd.resolve(o.logFile()).normalize(),
                 o.mergeOutput(),
                 s.bool("runner", "allow_compression", false),
-                s.integerAtLeast("runner", "http2_max_concurrent_streams", 100, 0));
+                http2Streams(s));
     }
 
     static ProxyConfig proxy(Settings s, StartOptions o, Path configDir) throws ConfigException {
@@ -181,6 +181,15 @@ final class Sections {
         int size = s.integerOrWarn("handler", "history_size", HistoryConfig.OFF.size(), 0);
         int ttl = s.integerOrWarn("handler", "history_ttl", HistoryConfig.OFF.ttlSeconds(), 1);
         return new HistoryConfig(size, ttl);
+    }
+
+    /**
+     * Ours: HTTP/2 from clients is off unless {@code http2} is set (1.36 speaks HTTP/1.x only, and a browser would
+     * otherwise switch to h2 by ALPN); then at most {@code http2_max_concurrent_streams} streams (0 also turns it off).
+     */
+    private static int http2Streams(Settings s) throws ConfigException {
+        int streams = s.integerAtLeast("runner", "http2_max_concurrent_streams", 100, 0);
+        return s.bool("runner", "http2", false) ? streams : 0;
     }
 
     private static int controlLimit(Settings s, String what, int def) throws ConfigException {

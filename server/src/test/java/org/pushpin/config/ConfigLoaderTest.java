@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         assertThat(r.certsDir()).isEqualTo(dir.resolve("runner/certs"));
         assertThat(r.clientBufferSize()).isEqualTo(8192);
         assertThat(r.clientMaxconn()).isEqualTo(50000);
-        assertThat(r.http2MaxConcurrentStreams()).isEqualTo(100);
+        assertThat(r.http2MaxConcurrentStreams()).as("HTTP/2 off unless [runner] http2 is set").isZero();
         assertThat(r.rundir()).isEqualTo(dir);
         assertThat(r.logdir()).as("no logdir: no service log files").isNull();
         assertThat(r.logLevel()).isEqualTo(2);

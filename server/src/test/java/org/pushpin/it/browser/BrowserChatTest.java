@@ -45,7 +45,7 @@ class BrowserChatTest {
                 // signed requests (Grip-Sig) are how serve-grip knows a GRIP proxy is in front
                 .proxy("sig_key", "changeme")
                 // TLS with ALPN: Chromium speaks HTTP/2 to it (the HTTP/2 case)
-                .httpsPorts("127.0.0.1:0").defaultTlsCertificate(SelfSignedCert.generate("localhost"))
+                .runner("http2", "true").httpsPorts("127.0.0.1:0").defaultTlsCertificate(SelfSignedCert.generate("localhost"))
                 .handler("history_size", "100").handler("history_ttl", "300")
                 .routes("* 127.0.0.1:" + port + ",over_http").start();
         origin = ScriptProcess.nodeExample("chat", "origin.mjs",

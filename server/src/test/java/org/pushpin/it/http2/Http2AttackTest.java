@@ -35,6 +35,7 @@ class Http2AttackTest {
     @RegisterExtension
     @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
+            .runner("http2", "true")
             .httpPorts("127.0.0.1:0")
             .controlApi()
             .runner("http2_max_concurrent_streams", String.valueOf(MAX_STREAMS))

@@ -27,6 +27,7 @@ class Http2IdleTest {
     @RegisterExtension
     @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
+            .runner("http2", "true")
             .httpPorts("127.0.0.1:0")
             .controlApi()
             .runner("client_request_timeout", "1")

@@ -16,7 +16,7 @@ import org.pushpin.testing.Req;
 import org.pushpin.testing.SelfSignedCert;
 import org.pushpin.testing.TestOrigin;
 
-/** {@code http2_max_concurrent_streams=0}: HTTP/1.x only, as Pushpin; no h2 offered by ALPN. */
+/** By default (no {@code http2} key): HTTP/1.x only, as Pushpin; no h2 offered by ALPN. */
 @Timeout(30)
 class Http2OffTest {
     @RegisterExtension
@@ -29,7 +29,6 @@ class Http2OffTest {
             .httpPorts("127.0.0.1:0")
             .httpsPorts("127.0.0.1:0")
             .defaultTlsCertificate(SelfSignedCert.generate("localhost"))
-            .runner("http2_max_concurrent_streams", "0")
             .routes("* " + origin.target())
             .build();
 

@@ -39,6 +39,7 @@ class Http2ProxyTest {
     @RegisterExtension
     @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
+            .runner("http2", "true")
             .httpPorts("127.0.0.1:0")
             .httpsPorts("127.0.0.1:0")
             .defaultTlsCertificate(CERT)
