@@ -8,7 +8,8 @@
 # Environment: BENCH_ROOMS [100], BENCH_ROUNDS [5], BENCH_JAVA_OPTS [-Xmx2g -XX:+UseG1GC],
 # BENCH_DOC [docs/benchmarks.md] ("" = do not append), BENCH_NOTE (a line added to the report).
 # The client is org.pushpin.bench.http2.Http2Fanout; the origin org.pushpin.bench.memory.SseHoldOrigin. The server
-# runs with the stock pushpin.conf but message_rate lifted (a rate limit would be what is measured).
+# runs with the stock pushpin.conf but message_rate lifted (a rate limit would be what is measured) and HTTP/2 on
+# ([runner] http2=true: it is off by default).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -31,7 +32,8 @@ if [ ! -f "$bench_jar" ] || [ -n "$(find "$repo/bench/src" -newer "$bench_jar" -
 fi
 [ -f "$server_jar" ] || { pp_log "building $server_jar"; (cd "$repo" && mvn -B -q -DskipTests -pl server -am package); }
 export PP_OURS_CMD=${PP_OURS_CMD:-java $OURS_JAVA_OPTS -jar $server_jar}
-export PP_CONF_SET="handler.message_rate=1000000000"
+export PP_CONF_SET="handler.message_rate=1000000000
+runner.http2=true"
 
 work=$(mktemp -d -t pp-bench-h2.XXXXXX)
 trap stop_all EXIT
