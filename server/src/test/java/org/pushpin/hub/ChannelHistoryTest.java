@@ -56,6 +56,17 @@ class ChannelHistoryTest {
     }
 
     @Test
+    void aCloseIsNotReplayedButTheItemsAroundItAre() {
+        ChannelHistory h = new ChannelHistory(new HistoryConfig(10, 60), metrics);
+        long now = System.nanoTime();
+        h.record(item("a", "1", "one"), NO_KINDS, now);
+        h.record(new PublishItem("a", null, null, Map.of(), false, -1, null,
+                new HttpStreamFormat(Action.CLOSE, new byte[0], List.of()), null), NO_KINDS, now);
+        h.record(item("a", "2", "two"), NO_KINDS, now);
+        assertThat(ids(h.after("a", "1"))).as("the close ended the connections of its time only").containsExactly("2");
+    }
+
+    @Test
     void expiredItemsGoOnReadAndOnHousekeepingAndEmptyChannelsLeave() {
         ChannelHistory h = new ChannelHistory(new HistoryConfig(10, 1), metrics);
         long old = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
