@@ -107,7 +107,7 @@ public final class PushpinServer implements AutoCloseable {
             boolean redisBroker = broker == null && config.cluster().redis();
             if (broker == null) {
                 broker = redisBroker ? new RedisBroker(config.cluster(), server.metrics,
-                        config.handler().wildcardChannels())
+                        config.handler().wildcardChannels(), config.handler().history())
                         : new EmbeddedBroker();
             }
             server.zeroMq = new ZeroMq(config.handler(), server.metrics);

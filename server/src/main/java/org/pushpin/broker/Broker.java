@@ -83,6 +83,14 @@ public interface Broker extends AutoCloseable {
                 new UnsupportedOperationException("this broker collects no feedback"));
     }
 
+    /**
+     * The channel history this broker's engine keeps for every instance, or null (the default): history, when on,
+     * is then kept per instance by the hub.
+     */
+    default KeptHistory keptHistory() {
+        return null;
+    }
+
     /** This instance has no subscriber of {@code channel} left (after any linger). */
     void unsubscribe(String channel);
 

@@ -52,6 +52,11 @@ public final class InterestBroker implements Broker {
     }
 
     @Override
+    public KeptHistory keptHistory() {
+        return inner.keptHistory();
+    }
+
+    @Override
     public void unsubscribe(String channel) {
         listener.channelDropped(channel);
         inner.unsubscribe(channel);

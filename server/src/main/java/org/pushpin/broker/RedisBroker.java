@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.pushpin.config.ClusterConfig;
+import org.pushpin.config.HistoryConfig;
 import org.pushpin.message.PublishFormatException;
 import org.pushpin.message.PublishItem;
 import org.pushpin.message.PublishItemJson;
@@ -80,6 +81,8 @@ public final class RedisBroker implements Broker {
     private final byte[] feedbackKey;
     /** The reply channel for delivery feedback in force, once a publisher asked for it (else null). */
     private volatile CompletableFuture<Void> feedbackReady;
+    /** The channel history in Redis ({@code history_size} set), or null. */
+    private final RedisHistory history;
 
     /** Connects (fails when Redis cannot be reached at start: the server does not start without its broker). */
     public RedisBroker(ClusterConfig config, ServerMetrics metrics) {
@@ -88,6 +91,11 @@ public final class RedisBroker implements Broker {
 
     /** @param wildcards {@code [handler] wildcard_channels}: a channel ending in {@code *} is a pattern */
     public RedisBroker(ClusterConfig config, ServerMetrics metrics, boolean wildcards) {
+        this(config, metrics, wildcards, HistoryConfig.OFF);
+    }
+
+    /** @param history {@code history_size}/{@code history_ttl}: when on, the history is kept in Redis */
+    public RedisBroker(ClusterConfig config, ServerMetrics metrics, boolean wildcards, HistoryConfig history) {
         this.config = config;
         this.metrics = metrics;
         this.patterns = wildcards ? new RedisPatterns(config.redisPrefix()) : null;
@@ -110,6 +118,8 @@ public final class RedisBroker implements Broker {
                 subs.add(c);
                 held.add(new ConcurrentHashMap<>());
             }
+            this.history = history.on() ? new RedisHistory(pub, config.redisPrefix(), history,
+                    config.redisSharded()) : null;
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -143,10 +153,7 @@ public final class RedisBroker implements Broker {
         List<CompletableFuture<Long>> sent = new ArrayList<>(items.size());
         for (PublishItem item : items) {
             byte[] payload = PublishItemJson.encode(item);
-            RedisFuture<Long> f = config.redisSharded()
-                    ? pub.async().spublish(key(item.channel()), payload)
-                    : pub.async().publish(key(item.channel()), payload);
-            sent.add(f.toCompletableFuture());
+            sent.add(send(item, payload, payload));
         }
         return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).handle((v, e) -> {
             if (e != null) {
@@ -185,8 +192,8 @@ public final class RedisBroker implements Broker {
             for (int i = 0; i < items.size(); i++) {
                 int index = i;
                 PublishItem item = items.get(i);
-                byte[] payload = feedback.frame(p.token, i, PublishItemJson.encode(item));
-                sent.add(send(key(item.channel()), payload).whenComplete((n, e) -> {
+                byte[] plain = PublishItemJson.encode(item);
+                sent.add(send(item, feedback.frame(p.token, i, plain), plain).whenComplete((n, e) -> {
                     if (n != null) {
                         p.expect(index, n);
                     }
@@ -202,6 +209,19 @@ public final class RedisBroker implements Broker {
                 return p;
             }).thenCompose(x -> x.done);
         });
+    }
+
+    /** Publishes {@code message}; kept in the history too (as {@code plain}, without framing) when it is on. */
+    private CompletableFuture<Long> send(PublishItem item, byte[] message, byte[] plain) {
+        if (history != null && RedisHistory.keeps(item)) {
+            return history.publish(item, key(item.channel()), message, plain);
+        }
+        return send(key(item.channel()), message);
+    }
+
+    @Override
+    public KeptHistory keptHistory() {
+        return history;
     }
 
     private CompletableFuture<Long> send(byte[] key, byte[] payload) {

@@ -9,8 +9,15 @@ import java.util.List;
  * ({@code items}), and the newest position the history had then ({@code upTo}): every live delivery after that
  * position reaches a subscriber that subscribed before the lookup, and none at or before it needs to.
  * {@code found}: the id was held on at least one channel; else nothing is replayed and a miss was counted.
+ * {@code ids}: with a history shared through the broker ({@link SharedReplay}), the ids of the replayed items, by
+ * which the gate de-duplicates instead of by position ({@code upTo} is then {@link Long#MIN_VALUE}); else null.
  */
-public record HistoryReplay(List<Published> items, long upTo, boolean found) {
+public record HistoryReplay(List<Published> items, long upTo, boolean found, java.util.Set<String> ids) {
+
+    /** From this instance's history: de-duplicated by position. */
+    HistoryReplay(List<Published> items, long upTo, boolean found) {
+        this(items, upTo, found, null);
+    }
 
     /** Resume: every item after {@code lastId} on each channel that holds it. */
     static HistoryReplay of(ChannelHistory history, String[] channels, String lastId) {

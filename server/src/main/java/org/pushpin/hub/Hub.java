@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pushpin.broker.Broker;
+import org.pushpin.broker.KeptHistory;
 import org.pushpin.config.HandlerConfig;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.ServerMetrics;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * ({@link PublishReports}) that rides through sequencing and fanout, summed once per loop like the stats' tally.
  * With {@code wildcard_channels}, {@link Wildcards} (hub thread, consulted only while not empty) adds the patterns
  * an item's channel matches to its fanout, which then delivers once per connection. With {@code history_size}, the
- * fanout keeps each item in the {@link ChannelHistory}, read by resuming subscribers ({@link HistoryLookups}).
+ * fanout keeps each item in the {@link ChannelHistory} (or the broker does), read through {@link HistoryLookups}.
  *
  * <p>Memory per subscription (channel × subscriber), compressed oops: one array slot in its {@link LoopChannel},
  * 4 bytes plus growth slack (≈5–6 on average, 16 at worst before the array shrinks); with more than 64
@@ -88,8 +89,9 @@ public final class Hub implements Publisher, AutoCloseable {
         this.sequencer = new Sequencer(executor, config.messageWait(), config.idCacheTtl(), metrics, this::fanout);
         this.limiter = new DeliveryLimiter(executor, config.messageRate(), config.messageHwm(),
                 config.messageBlockSize(), metrics);
-        this.history = ChannelHistory.of(config.history(), executor, metrics.history());
-        this.lookups = history == null ? null : new HistoryLookups(history, this::post);
+        KeptHistory kept = config.history().on() ? broker.keptHistory() : null;
+        this.history = kept != null ? null : ChannelHistory.of(config.history(), executor, metrics.history());
+        this.lookups = HistoryLookups.of(history, kept, this.kinds, this::post, metrics.history());
         this.fanout = new Fanout(this, limiter, this.kinds, metrics, history);
         this.wildcards = config.wildcardChannels() ? new Wildcards() : null;
         this.reports = new PublishReports(broker, metrics, executor, this::post, this::fanOutHere);

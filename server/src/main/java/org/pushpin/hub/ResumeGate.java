@@ -14,6 +14,11 @@ public final class ResumeGate implements Subscriber {
     /** Live deliveries waiting for the replay; null once it came. */
     private ArrayList<Published> waiting = new ArrayList<>(4);
     private long upTo = Long.MAX_VALUE;
+    /**
+     * With a shared history: the replayed ids whose live copy may still come (published after this gate subscribed
+     * but read by the lookup too); each is skipped once. Relies on ids being unique within a channel.
+     */
+    private java.util.HashSet<String> replayedIds;
 
     public ResumeGate(Subscriber target) {
         this.target = target;
@@ -34,6 +39,9 @@ public final class ResumeGate implements Subscriber {
         }
         // Not found: nothing is replayed and the subscriber gets what a fresh one would, from its subscription on.
         upTo = r.found() ? r.upTo() : Long.MIN_VALUE;
+        if (r.ids() != null && !r.ids().isEmpty()) {
+            replayedIds = new java.util.HashSet<>(r.ids());
+        }
         ArrayList<Published> held = waiting;
         waiting = null;
         for (Published p : held) {
@@ -45,12 +53,19 @@ public final class ResumeGate implements Subscriber {
     public void cancel() {
         waiting = null;
         upTo = Long.MAX_VALUE;
+        replayedIds = null;
     }
 
     @Override
     public void deliver(String channel, Published published) {
         if (waiting != null) {
             waiting.add(published);
+        } else if (replayedIds != null && published.item().id() != null
+                && replayedIds.remove(published.item().id())) {
+            // its copy from the shared history went out already (the live one may come after the lookup's answer)
+            if (replayedIds.isEmpty()) {
+                replayedIds = null;
+            }
         } else if (published.seq() > upTo) {
             target.deliver(channel, published);
         }
