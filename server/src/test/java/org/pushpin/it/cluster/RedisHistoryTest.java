@@ -108,6 +108,32 @@ class RedisHistoryTest {
     }
 
     @Test
+    void aResumeWhilePublishesGoOnGetsEveryItemOnceInOrder() throws Exception {
+        String ch = "rh-race-" + System.nanoTime();
+        String path = sse(ch);
+        events(a, ch, 1, 5);
+        int last = 300;
+        java.util.concurrent.CompletableFuture<Void> publishing = java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        events(a, ch, 6, last);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        // the resume's subscription and lookup race with the publishes: each item must come once, replayed or live
+        try (HeldStream again = hold(b, path, "5")) {
+            again.awaitText("e" + last + "\n", WAIT);
+            publishing.join();
+            StringBuilder expected = new StringBuilder("[open]\n");
+            for (int n = 6; n <= last; n++) {
+                expected.append('e').append(n).append('\n');
+            }
+            assertThat(again.text()).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
     void itemsWithoutAnIdAndClosesAreNotReplayed() throws Exception {
         String ch = "rh-noid-" + System.nanoTime();
         String path = sse(ch);
