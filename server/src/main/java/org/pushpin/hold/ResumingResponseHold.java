@@ -47,7 +47,10 @@ final class ResumingResponseHold extends ResponseHold {
         for (Channel c : exchange.instruct().channels()) {
             prevIds[i++] = c.prevId();
         }
-        context.hub.history().nextAfter(loop, channels, prevIds, this::fromHistory);
+        // asked once the broker has the subscription: a history shared through it (Redis) then holds every item
+        // the subscription will not bring (in-process, that is at once)
+        context.hub.whenInForce(loop, channels,
+                () -> context.hub.history().nextAfter(loop, channels, prevIds, this::fromHistory));
     }
 
     private void fromHistory(HistoryReplay r) {

@@ -156,7 +156,10 @@ final class WsGripSession extends TimerWheel.Timer implements WsSession, Subscri
                 : shared.resumes.open(this, full);
         String name = shared.hub.subscribe(loop, full, gate == null ? this : gate);
         if (gate != null) {
-            shared.hub.history().replayAfter(loop, new String[] {name}, lastId, gate::replay);
+            // once the broker has the subscription (at once in-process): with a history shared through Redis,
+            // every item the subscription will not bring is then in the history
+            String[] one = {name};
+            shared.hub.whenInForce(loop, one, () -> shared.hub.history().replayAfter(loop, one, lastId, gate::replay));
         }
         channels = Arrays.copyOf(channels, channels.length + 1);
         channels[channels.length - 1] = name;
