@@ -23,7 +23,7 @@ import org.pushpin.testing.SelfSignedCert;
 import org.pushpin.testing.TestOrigin;
 
 /**
- * HTTP/2 from clients (docs/http2.md): nghttp through us to an origin over h2c with prior knowledge and over TLS
+ * HTTP/2 from clients (docs/http2.md): nghttp (and h2load) through us to an origin over h2c with prior knowledge and over TLS
  * with ALPN, stream holds and long-polls on streams of one connection, a client's RST_STREAM ending its hold, and
  * HTTP/1.1 on the same ports as before.
  */
@@ -78,6 +78,20 @@ class Http2ProxyTest {
         assertThat(req.headers("Host")).containsExactly("127.0.0.1:" + pushpin.httpPort());
         assertThat(req.headers("x-test")).containsExactly("one");
         assertThat(req.headers().stream().map(h -> h.name().toLowerCase())).noneMatch(n -> n.startsWith("x-http2"));
+    }
+
+    /** Debian's h2load: 400 requests over 4 connections with up to 20 streams each at once, every one answered. */
+    @Test
+    void h2loadManyConcurrentStreamsPerConnection() throws Exception {
+        origin.on("/h2/load", Reply.ok("loaded"));
+        Process p = new ProcessBuilder("h2load", "-n", "400", "-c", "4", "-m", "20",
+                "http://127.0.0.1:" + pushpin.httpPort() + "/h2/load").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as(out).contains("Application protocol: h2c")
+                .contains("requests: 400 total, 400 started, 400 done, 400 succeeded, 0 failed")
+                .contains("status codes: 400 2xx");
     }
 
     @Test
