@@ -16,12 +16,10 @@ import org.pushpin.routing.Target;
 import org.pushpin.timer.TimerWheel;
 
 /**
- * A client WebSocket whose origin speaks WebSocket-over-HTTP ({@code over_http}, docs/websocket.md §3): the state
- * machine of Pushpin's WebSocketOverHttp. The client's messages become events POSTed to the origin, one request
- * outstanding at a time (batched by the {@link WsOverHttpOutbox}); the events of each answer become frames to the
- * client. The first POST ({@code OPEN}) decides the client's handshake. Lives on the client's loop; while idle it
- * holds no request and no buffer, and at most one entry on the loop's {@link TimerWheel} (itself: the keep-alive
- * interval, or the wait before a retry, never both).
+ * A client WebSocket whose origin speaks WebSocket-over-HTTP ({@code over_http}, docs/websocket.md §3): client
+ * messages become events POSTed to the origin, one request at a time (batched by {@link WsOverHttpOutbox}); each
+ * answer's events become frames to the client; the first POST ({@code OPEN}) decides the handshake. On the client's
+ * loop; idle, it holds no request, no buffer, and one {@link TimerWheel} entry (keep-alive or retry wait).
  */
 final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientWebSocket.Listener,
         WsOverHttpPost.Listener {
@@ -417,8 +415,6 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
         }
     }
 
-    // ---- the GRIP session's view (WsConnection) ---------------------------------------------------------------
-
     @Override
     public EventLoop loop() {
         return client.loop();
@@ -431,6 +427,11 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
             return;
         }
         client.write(frame);
+    }
+
+    @Override
+    public boolean clientActive() {
+        return !clientGone && client.isActive();
     }
 
     @Override
@@ -473,13 +474,12 @@ final class WsOverHttp extends TimerWheel.Timer implements WsConnection, ClientW
 
     @Override
     public void refresh() {
-        if (state != State.CONNECTED || disconnecting) {
-            return;
-        }
-        if (busy()) {
-            refreshQueued = true;
-        } else {
-            update();
+        if (state == State.CONNECTED && !disconnecting) {
+            if (busy()) {
+                refreshQueued = true;
+            } else {
+                update();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +18,7 @@ import org.pushpin.metrics.ServerMetrics;
 import org.pushpin.testing.Await;
 import org.pushpin.testing.Publish;
 import org.pushpin.testing.PushpinServerExtension;
+import org.pushpin.testing.TestOrigin;
 
 /**
  * A WebSocket client that stops reading while publishes keep coming is dropped once 1 MiB waits for it (counted
@@ -26,21 +28,45 @@ import org.pushpin.testing.PushpinServerExtension;
 @Timeout(90)
 class WsSlowClientTest {
     @RegisterExtension
+    @Order(1)
+    static final TestOrigin origin = new TestOrigin();
+
+    @RegisterExtension
+    @Order(2)
     static final PushpinServerExtension pushpin = PushpinServerExtension.builder()
             .controlApi()
-            .routes("* test")
+            .routes("*,path_beg=/over/ " + origin.target() + ",over_http", "* test")
             .build();
 
+    /** The test target's session, subscribed by its channel= parameter. */
     @Test
     void aClientThatDoesNotReadIsDroppedAndCountedAndTheOthersGetEverything() throws Exception {
+        slowAndReadingClients("/ws");
+    }
+
+    /** The same through a WebSocket-over-HTTP origin that subscribes each connection in its answer to OPEN. */
+    @Test
+    void overHttpTooAClientThatDoesNotReadIsDroppedAndCounted() throws Exception {
+        origin.on("/over/ws", r -> {
+            String ch = r.uri().substring(r.uri().indexOf("channel=") + 8);
+            return WsOverHttpTest.eventsOf(r).get(0).type().equals("OPEN")
+                    ? WsOverHttpTest.events(WsOverHttpTest.OPEN,
+                            WsOverHttpTest.text("c:{\"type\":\"subscribe\",\"channel\":\"" + ch + "\"}"))
+                            .header("Sec-WebSocket-Extensions", "grip")
+                    : WsOverHttpTest.events();
+        });
+        slowAndReadingClients("/over/ws");
+    }
+
+    private void slowAndReadingClients(String path) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(PushpinServerExtension.againstReference(), "our limit");
         String ch = "slow-" + System.nanoTime();
         try (Socket slow = new Socket(); WsTestClient reader = WsTestClient.connect(pushpin.httpPort(),
-                "/ws?channel=" + ch)) {
+                path + "?channel=" + ch)) {
             slow.setReceiveBufferSize(4096);
             slow.connect(new InetSocketAddress("127.0.0.1", pushpin.httpPort()));
             OutputStream out = slow.getOutputStream();
-            out.write(("GET /ws?channel=" + ch + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+            out.write(("GET " + path + "?channel=" + ch + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
