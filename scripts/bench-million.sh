@@ -11,7 +11,8 @@
 #     each with c:{"type":"subscribe"}; ws-message publishes)
 #   BENCH_JAVA [java]: the java binary (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   BENCH_JAVA_OPTS [-Xmx12g -XX:+UseParallelGC]: JVM options (add -XX:+UseCompactObjectHeaders on JDK 25)
-#   BENCH_SIM_OPTS []: e.g. -Dmillion.inFlight=2000 -Dmillion.rounds=3 -Dmillion.clientThreads=1 (clients on a loop of
+#   BENCH_SIM_OPTS []: e.g. -Dmillion.inFlight=2000 -Dmillion.rounds=3 -Dmillion.handler=history_size=10 ([handler]
+#     keys, ';'-separated, to measure a feature on) -Dmillion.clientThreads=1 (clients on a loop of
 #     their own instead of the server's in-JVM loops)
 #   BENCH_DOC [docs/benchmarks.md]: where the report is appended ("" = do not append)
 #   BENCH_NOTE: a line added to the report

@@ -66,6 +66,8 @@ final class InJvmPushpin implements AutoCloseable {
                 "# unlimited (the shipped 2500/s would pace a million deliveries over 400 s)",
                 "message_rate=-1",
                 "message_hwm=-1",
+                // e.g. -Dmillion.handler=history_size=10;wildcard_channels=true: features to measure on
+                String.join("\n", System.getProperty("million.handler", "").split(";")),
                 "");
         Files.writeString(dir.resolve("pushpin.conf"), conf);
         Files.writeString(dir.resolve("routes"), "* " + ORIGIN + "\n");
