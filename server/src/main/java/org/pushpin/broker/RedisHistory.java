@@ -15,7 +15,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pushpin.config.HistoryConfig;
-import org.pushpin.message.Action;
 import org.pushpin.message.PublishFormatException;
 import org.pushpin.message.PublishItem;
 import org.pushpin.message.PublishItemJson;
@@ -100,14 +99,12 @@ final class RedisHistory implements KeptHistory {
         redis.sync().setnx(epochKey, nextEpoch());
     }
 
-    /** Only items with an id can be resumed after; one whose only effect is a close is never replayed. */
+    /**
+     * Only items with an id can be resumed after, and a close is never replayed (as in the in-JVM history: it would
+     * end the very connection that came back to resume).
+     */
     static boolean keeps(PublishItem item) {
-        if (item.id() == null) {
-            return false;
-        }
-        return item.httpResponse() != null
-                || (item.httpStream() != null && item.httpStream().action() != Action.CLOSE)
-                || (item.wsMessage() != null && item.wsMessage().action() != Action.CLOSE);
+        return item.id() != null && !item.closes();
     }
 
     /**

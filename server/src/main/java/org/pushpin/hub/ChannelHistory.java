@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pushpin.config.HistoryConfig;
-import org.pushpin.message.Action;
 import org.pushpin.message.PublishItem;
 import org.pushpin.metrics.HistoryMetrics;
 
@@ -97,8 +96,7 @@ final class ChannelHistory {
      * was published; replayed, it would end the very connection that came back, and again at each reconnect.
      */
     private static boolean replayable(PublishItem item) {
-        return !(item.httpStream() != null && item.httpStream().action() == Action.CLOSE)
-                && !(item.wsMessage() != null && item.wsMessage().action() == Action.CLOSE);
+        return !item.closes();
     }
 
     /** The newest position given out so far (0 before the first item). */

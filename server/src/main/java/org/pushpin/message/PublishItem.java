@@ -18,4 +18,10 @@ import java.util.Map;
 public record PublishItem(String channel, String id, String prevId, Map<String, String> meta, boolean noSeq,
                           long size, HttpResponseFormat httpResponse, HttpStreamFormat httpStream,
                           WsMessageFormat wsMessage) {
+
+    /** Whether it closes connections: its {@code http-stream} or {@code ws-message} action is {@code close}. */
+    public boolean closes() {
+        return (httpStream != null && httpStream.action() == Action.CLOSE)
+                || (wsMessage != null && wsMessage.action() == Action.CLOSE);
+    }
 }
