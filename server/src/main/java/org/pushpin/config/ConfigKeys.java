@@ -29,6 +29,11 @@ public final class ConfigKeys {
     public record Key(String section, String key, String type, String def) {
     }
 
+    /** Of two reads of one key, the one that says what it is: a typed read wins over a raw one, else the first. */
+    static Key typedFirst(Key first, Key then) {
+        return first.type().equals(RAW) ? then : first;
+    }
+
     /** One row of the reference. {@code note} says what is warned or why the key has nothing to do. */
     public record Entry(String section, String key, String type, String def, Status status, String note) {
     }
@@ -62,9 +67,9 @@ public final class ConfigKeys {
     public static List<Entry> all() {
         Map<String, Key> reads = new LinkedHashMap<>();
         // [global] keys that ConfigLoader reads raw, before substitution exists
-        reads.put("global.include", new Key("global", "include", "string", ""));
-        reads.put("global.libdir", new Key("global", "libdir", "string", ConfigLoader.LIBDIR));
-        reads.put("global.rundir", new Key("global", "rundir", "string", ""));
+        reads.put("global/include", new Key("global", "include", "string", ""));
+        reads.put("global/libdir", new Key("global", "libdir", "string", ConfigLoader.LIBDIR));
+        reads.put("global/rundir", new Key("global", "rundir", "string", ""));
         try {
             ConfigLoader.readAllKeys(reads);
         } catch (ConfigException e) {

@@ -2,6 +2,7 @@ package org.pushpin.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class ConfigLoader {
     }
 
     private static PushpinConfig load(StartOptions options, Path wd, Path configFile) throws ConfigException {
-        return load(options, wd, configFile, configFile == null ? null : IniFile.read(configFile), null);
+        return load(options, wd, configFile, configFile == null ? null : IniFile.read(configFile), new LinkedHashMap<>());
     }
 
     /**
@@ -117,7 +118,7 @@ public final class ConfigLoader {
         IniFile include = main == null ? builtIn() : readInclude(main, configDir, libdir, rundirRaw);
 
         // The runner prefers [global] rundir whenever the key exists, even in the include.
-        Settings raw = new Settings(main, include, libdir, rundirRaw, "", 0, reads);
+        Settings raw = new Settings(main, include, libdir, rundirRaw, "", 0);
         String rundirValue = raw.contains("global", "rundir")
                 ? raw.string("global", "rundir", "")
                 : raw.string("runner", "rundir", "");
@@ -130,7 +131,7 @@ public final class ConfigLoader {
         String ipcPrefix = id != null ? "p" + id + "-" : raw.string("global", "ipc_prefix", "pushpin-");
         int portOffset = id != null && id > 0 ? id * 10 : raw.integer("global", "port_offset", 0);
 
-        Settings settings = new Settings(main, include, libdir, rundir.toString(), ipcPrefix, portOffset, reads);
+        Settings settings = new Settings(main, include, libdir, rundir.toString(), ipcPrefix, portOffset);
         PushpinConfig config = new PushpinConfig(
                 configFile,
                 configDir,
@@ -142,7 +143,9 @@ public final class ConfigLoader {
                 Sections.handler(settings),
                 Sections.cluster(settings),
                 Sections.timeouts(settings));
-        for (String warning : UnusedKeys.of(main, List.of(raw.asked(), settings.asked()))) {
+        raw.reads().forEach((k, v) -> reads.merge(k, v, ConfigKeys::typedFirst));
+        settings.reads().forEach((k, v) -> reads.merge(k, v, ConfigKeys::typedFirst));
+        for (String warning : UnusedKeys.of(main, reads.keySet())) {
             log.warn("{}", warning);
         }
         return config;

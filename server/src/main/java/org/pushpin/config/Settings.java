@@ -1,6 +1,7 @@
 package org.pushpin.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,44 +24,33 @@ final class Settings {
     private final String rundir;
     private final String ipcPrefix;
     private final int portOffset;
-    /** Every key read and its default, in reading order, for {@link ConfigKeys}; null when not recording. */
-    private final Map<String, ConfigKeys.Key> reads;
-    /** Every {@code section/key} looked up, so that keys of the file that nothing read can be named (UnusedKeys). */
-    private final java.util.Set<String> asked = new java.util.HashSet<>();
+    /**
+     * Every key looked up, by {@code section/key}, in reading order, with its type and default: what the unused-keys
+     * warning ({@link UnusedKeys}) and the configuration reference ({@link ConfigKeys}) are made from.
+     */
+    private final Map<String, ConfigKeys.Key> reads = new LinkedHashMap<>();
 
     /** @param main the config file, or null for built-in defaults only; @param include null when none */
     Settings(IniFile main, IniFile include, String libdir, String rundir, String ipcPrefix, int portOffset) {
-        this(main, include, libdir, rundir, ipcPrefix, portOffset, null);
-    }
-
-    Settings(IniFile main, IniFile include, String libdir, String rundir, String ipcPrefix, int portOffset,
-            Map<String, ConfigKeys.Key> reads) {
         this.main = main;
         this.include = include;
         this.libdir = libdir;
         this.rundir = rundir;
         this.ipcPrefix = ipcPrefix;
         this.portOffset = portOffset;
-        this.reads = reads;
     }
 
-    /** Notes a read of {@code section.key} and its default (only while building {@link ConfigKeys}). */
+    /** Notes a typed read of {@code section/key} and its default. */
     private void note(String section, String key, String type, Object def) {
-        if (reads != null) {
-            String d = def == null ? "" : def instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf)
-                    .toList()) : String.valueOf(def);
-            // the outermost typed read says what the key is (a port read as an integer stays a port)
-            reads.merge(section + "." + key, new ConfigKeys.Key(section, key, type, d),
-                    (old, now) -> old.type().equals(ConfigKeys.RAW) ? now : old);
-        }
+        String d = def == null ? "" : def instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf)
+                .toList()) : String.valueOf(def);
+        // the outermost typed read says what the key is (a port read as an integer stays a port)
+        reads.merge(section + "/" + key, new ConfigKeys.Key(section, key, type, d), ConfigKeys::typedFirst);
     }
 
     /** The raw entry: main file first, then the include; null when neither has it. */
     IniFile.Entry entry(String section, String key) {
-        if (reads != null) {
-            reads.putIfAbsent(section + "." + key, new ConfigKeys.Key(section, key, ConfigKeys.RAW, ""));
-        }
-        asked.add(section + "/" + key);
+        reads.putIfAbsent(section + "/" + key, new ConfigKeys.Key(section, key, ConfigKeys.RAW, ""));
         IniFile.Entry e = main == null ? null : main.get(section, key);
         if (e == null && include != null) {
             e = include.get(section, key);
@@ -68,9 +58,9 @@ final class Settings {
         return e;
     }
 
-    /** The {@code section/key} names looked up so far. */
-    java.util.Set<String> asked() {
-        return asked;
+    /** The keys looked up so far, by {@code section/key}, in reading order. */
+    Map<String, ConfigKeys.Key> reads() {
+        return reads;
     }
 
     boolean contains(String section, String key) {

@@ -19,8 +19,8 @@ final class UnusedKeys {
     private UnusedKeys() {
     }
 
-    /** One warning per key of {@code main} that is in none of {@code asked}, in file order. */
-    static List<String> of(IniFile main, List<Set<String>> asked) {
+    /** One warning per key of {@code main} not in {@code asked} ({@code section/key} names), in file order. */
+    static List<String> of(IniFile main, Set<String> asked) {
         if (main == null) {
             return List.of();
         }
@@ -28,7 +28,7 @@ final class UnusedKeys {
         for (IniFile.Entry e : main.entries()) {
             String name = e.section() + "/" + e.key();
             if (READ_FIRST.contains(name) || ConfigKeys.notApplicable(e.section(), e.key())
-                    || asked.stream().anyMatch(a -> a.contains(name))) {
+                    || asked.contains(name)) {
                 continue;
             }
             unused.add(e);
