@@ -42,38 +42,6 @@ public record HandlerConfig(
         boolean wildcardChannels,
         HistoryConfig history) {
 
-    /** As the canonical constructor, with history off (Pushpin's behaviour). */
-    public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
-                         String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
-                         int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
-                         int messageHwm, int messageBlockSize, int messageWait, int idCacheTtl,
-                         int connectionSubscriptionMax, int subscriptionLinger, int statsSubscriptionTtl,
-                         int statsReportInterval, String statsFormat, PrometheusListen prometheus,
-                         String prometheusPrefix, boolean shareAll, boolean updateOnFirstSubscription,
-                         boolean httpFilters, boolean wildcardChannels) {
-        this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
-                pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
-                idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
-                statsFormat, prometheus, prometheusPrefix, shareAll, updateOnFirstSubscription, httpFilters,
-                wildcardChannels, HistoryConfig.OFF);
-    }
-
-    /** As the canonical constructor, with wildcard channels off (Pushpin's behaviour). */
-    public HandlerConfig(String pushInSpec, List<String> pushInSubSpecs, boolean pushInSubConnect,
-                         String pushInHttpAddr, int pushInHttpPort, int pushInHttpMaxHeadersSize,
-                         int pushInHttpMaxBodySize, String statsSpec, String commandSpec, int messageRate,
-                         int messageHwm, int messageBlockSize, int messageWait, int idCacheTtl,
-                         int connectionSubscriptionMax, int subscriptionLinger, int statsSubscriptionTtl,
-                         int statsReportInterval, String statsFormat, PrometheusListen prometheus,
-                         String prometheusPrefix, boolean shareAll, boolean updateOnFirstSubscription,
-                         boolean httpFilters, HistoryConfig history) {
-        this(pushInSpec, pushInSubSpecs, pushInSubConnect, pushInHttpAddr, pushInHttpPort, pushInHttpMaxHeadersSize,
-                pushInHttpMaxBodySize, statsSpec, commandSpec, messageRate, messageHwm, messageBlockSize, messageWait,
-                idCacheTtl, connectionSubscriptionMax, subscriptionLinger, statsSubscriptionTtl, statsReportInterval,
-                statsFormat, prometheus, prometheusPrefix, shareAll, updateOnFirstSubscription, httpFilters,
-                false, history);
-    }
-
     /**
      * With {@code update_on_first_subscription}, {@code http_filters}, {@code wildcard_channels} and history at their
      * defaults (true, false, false, off).
