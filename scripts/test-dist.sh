@@ -14,7 +14,7 @@
 # itself, e.g. -o for offline); SKIP_DEB=1 leaves step 4 out (it is left out anyway when not root).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(mktemp -d /tmp/pushpin-dist-test.XXXXXX)"
+WORK="$(mktemp -d -t pushpin-dist-test.XXXXXX)"
 PIDS=()
 DEB_INSTALLED=0
 
